@@ -1,0 +1,61 @@
+"""Run every notebook in nbs/ as a test (nbdev's test_nb: `#| slow` cells skipped), in parallel, and count.
+
+Ends with the line `notebooks: N passed, M failed`; exits 1 if any failed. Study notebooks run their
+`smoke` profile (MTI_NB_PROFILE, set by `make test`) and write into a temporary results folder
+(MTI_NB_RESULTS), so the committed results/ are never touched by tests.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run_one(path: str, skip_flags: list[str]) -> tuple[str, bool, float]:
+    from nbdev.test import test_nb
+    t0 = time.time()
+    try:
+        ok, _ = test_nb(Path(path), skip_flags=skip_flags, do_print=False, showerr=True, basepath=ROOT)
+    except Exception as e:  # noqa: BLE001 - a crash of the runner is a failure of that notebook
+        print(f'{path}: runner error {e!r}', flush=True)
+        ok = False
+    return path, bool(ok), time.time() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('paths', nargs='*', help='notebooks to test (default: every notebook in nbs/)')
+    ap.add_argument('--workers', type=int, default=2)
+    ap.add_argument('--slow', action='store_true', help='also run cells marked #| slow')
+    args = ap.parse_args()
+    nbs = [Path(p).resolve() for p in args.paths] or sorted(
+        p for p in (ROOT / 'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_'))
+    os.environ.setdefault('MTI_NB_PROFILE', 'smoke')
+    os.environ.setdefault('MTI_NB_RESULTS', tempfile.mkdtemp(prefix='mti_nb_test_results_'))
+    os.environ.setdefault('MPLBACKEND', 'Agg')
+    if args.workers > 1:  # one BLAS/torch thread per worker: the workers already fill the cores
+        os.environ.setdefault('OMP_NUM_THREADS', '1')
+    skip = [] if args.slow else ['slow']
+    print(f'testing {len(nbs)} notebooks with {args.workers} workers, profile={os.environ["MTI_NB_PROFILE"]}, '
+          f'results -> {os.environ["MTI_NB_RESULTS"]}', flush=True)
+    passed, failed, t_start = [], [], time.time()
+    with ProcessPoolExecutor(max_workers=max(1, args.workers)) as ex:
+        futs = [ex.submit(_run_one, str(p), skip) for p in nbs]
+        for f in as_completed(futs):
+            path, ok, dt = f.result()
+            name = Path(path).relative_to(ROOT)
+            (passed if ok else failed).append(name)
+            print(f'{"ok  " if ok else "FAIL"} {name} ({dt:.0f} s)', flush=True)
+    print(f'total {time.time() - t_start:.0f} s')
+    if failed:
+        print('failed: ' + ', '.join(map(str, failed)))
+    print(f'notebooks: {len(passed)} passed, {len(failed)} failed')
+    return 1 if failed or not passed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
