@@ -5,6 +5,7 @@ Ends with the line `notebooks: N passed, M failed`; exits 1 if any failed. Study
 (MTI_NB_RESULTS), so the committed results/ are never touched by tests.
 """
 import argparse
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -43,7 +44,9 @@ def main() -> int:
     print(f'testing {len(nbs)} notebooks with {args.workers} workers, profile={os.environ["MTI_NB_PROFILE"]}, '
           f'results -> {os.environ["MTI_NB_RESULTS"]}', flush=True)
     passed, failed, t_start = [], [], time.time()
-    with ProcessPoolExecutor(max_workers=max(1, args.workers)) as ex:
+    # a fresh process per notebook: executing a notebook replaces __main__ in its process
+    ctx = multiprocessing.get_context('spawn')
+    with ProcessPoolExecutor(max_workers=max(1, args.workers), mp_context=ctx, max_tasks_per_child=1) as ex:
         futs = [ex.submit(_run_one, str(p), skip) for p in nbs]
         for f in as_completed(futs):
             path, ok, dt = f.result()
