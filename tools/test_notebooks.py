@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run_one(path: str, skip_flags: list[str]) -> tuple[str, bool, float]:
+    # this worker was spawned; notebooks (DataLoader workers) expect Linux's default start method, as under nbdev_test
+    multiprocessing.set_start_method('fork', force=True)
     from nbdev.test import test_nb
     t0 = time.time()
     try:
