@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed
 TEST_PROFILE ?= smoke
 WORKERS ?= 2
 
-.PHONY: help venv test demo export clean-nbs check-export check-clean test-notebooks edge-bench
+.PHONY: help venv test demo export clean-nbs check-export check-clean test-notebooks browser-check
 
 help:
 	@echo "make demo   - run the main job (nbs/ablation_scales.ipynb on the synthetic benchmark)"
 	@echo "make test   - export check, clean-notebook check, and every notebook's tests"
 	@echo "make export - nbdev_export nbs/ -> mti_nb/ ;  make clean-nbs - strip outputs from nbs/"
+	@echo "make browser-check - run nbs/attention_masks.ipynb in JupyterLab + headless Chromium, screenshot to results/"
 
 $(STAMP): settings.ini setup.py
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,3 +43,7 @@ test: venv check-export check-clean test-notebooks
 demo: venv
 	@test -f nbs/ablation_scales.ipynb || { echo "nbs/ablation_scales.ipynb does not exist yet: the studies (issue 'Studies') have not landed. Nothing to run." >&2; exit 1; }
 	$(BIN)/papermill nbs/ablation_scales.ipynb out.ipynb
+
+# a real-browser check of the attention-mask explorer (not part of `make test`: it installs Debian's chromium)
+browser-check: venv
+	bash tools/browser_check.sh
