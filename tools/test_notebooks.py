@@ -2,11 +2,14 @@
 
 Ends with the line `notebooks: N passed, M failed`; exits 1 if any failed. Study notebooks run their
 `smoke` profile (MTI_NB_PROFILE, set by `make test`) and write into a temporary results folder
-(MTI_NB_RESULTS), so the committed results/ are never touched by tests.
+(MTI_NB_RESULTS), so the committed results/ are never touched by tests. Everything the notebooks write into
+temporary folders (run records, checkpoints: gigabytes over the suite) lands in one scratch folder (TMPDIR per
+notebook), removed at the end unless --keep.
 """
 import argparse
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -16,9 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run_one(path: str, skip_flags: list[str]) -> tuple[str, bool, float]:
+def _run_one(path: str, skip_flags: list[str], scratch: str) -> tuple[str, bool, float]:
     # this worker was spawned; notebooks (DataLoader workers) expect Linux's default start method, as under nbdev_test
     multiprocessing.set_start_method('fork', force=True)
+    os.environ['TMPDIR'] = tempfile.mkdtemp(prefix=Path(path).stem + '_', dir=scratch)
+    tempfile.tempdir = None   # re-read TMPDIR: the notebook's temporary folders go into the scratch folder
     from nbdev.test import test_nb
     t0 = time.time()
     try:
@@ -34,11 +39,13 @@ def main() -> int:
     ap.add_argument('paths', nargs='*', help='notebooks to test (default: every notebook in nbs/)')
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--slow', action='store_true', help='also run cells marked #| slow')
+    ap.add_argument('--keep', action='store_true', help='keep the scratch folder (results, temporary files)')
     args = ap.parse_args()
     nbs = [Path(p).resolve() for p in args.paths] or sorted(
         p for p in (ROOT / 'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_'))
     os.environ.setdefault('MTI_NB_PROFILE', 'smoke')
-    os.environ.setdefault('MTI_NB_RESULTS', tempfile.mkdtemp(prefix='mti_nb_test_results_'))
+    scratch = tempfile.mkdtemp(prefix='mti_nb_test_')
+    os.environ.setdefault('MTI_NB_RESULTS', os.path.join(scratch, 'results'))
     os.environ.setdefault('MPLBACKEND', 'Agg')
     if args.workers > 1:  # one BLAS/torch thread per worker: the workers already fill the cores
         os.environ.setdefault('OMP_NUM_THREADS', '1')
@@ -49,13 +56,17 @@ def main() -> int:
     # a fresh process per notebook: executing a notebook replaces __main__ in its process
     ctx = multiprocessing.get_context('spawn')
     with ProcessPoolExecutor(max_workers=max(1, args.workers), mp_context=ctx, max_tasks_per_child=1) as ex:
-        futs = [ex.submit(_run_one, str(p), skip) for p in nbs]
+        futs = [ex.submit(_run_one, str(p), skip, scratch) for p in nbs]
         for f in as_completed(futs):
             path, ok, dt = f.result()
             name = Path(path).relative_to(ROOT)
             (passed if ok else failed).append(name)
             print(f'{"ok  " if ok else "FAIL"} {name} ({dt:.0f} s)', flush=True)
     print(f'total {time.time() - t_start:.0f} s')
+    if args.keep:
+        print(f'scratch folder kept: {scratch}')
+    else:
+        shutil.rmtree(scratch, ignore_errors=True)
     if failed:
         print('failed: ' + ', '.join(map(str, failed)))
     print(f'notebooks: {len(passed)} passed, {len(failed)} failed')
