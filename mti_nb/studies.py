@@ -252,9 +252,11 @@ def plot_compare(table: pd.DataFrame, metrics: Sequence[str], labels: Sequence[s
                                                 ('paper', f'{m} (paper)', 'tab:gray'))):
             ax, v = axes[i, j], table[col].to_numpy(float)
             ax.bar(x, v, 0.6, yerr=err if i == 0 else None, color=colour, capsize=3)
-            fin = v[np.isfinite(v)]
-            if len(fin):      # zoom on the differences: they are what the table is about
-                lo, hi = fin.min(), fin.max()
+            e = err if i == 0 and err is not None else np.zeros_like(v)
+            e = np.where(np.isfinite(e), e, 0.0)
+            ok = np.isfinite(v)
+            if ok.any():      # zoom on the differences (error bars included): they are what the table is about
+                lo, hi = (v - e)[ok].min(), (v + e)[ok].max()
                 pad = 0.25 * (hi - lo) if hi > lo else 0.05 * abs(hi) + 1e-3
                 ax.set_ylim(min(lo - pad, 0) if lo < 0 or lo - pad < 0.3 * hi else lo - pad, hi + pad)
             ax.axhline(0, color='black', lw=0.6)
