@@ -13,7 +13,6 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .backbones import Backbone, Pretrained, build_backbone
-from .core import check_choice
 from .losses import LossOutput, build_criterion
 from .models import MODEL_BUILDERS, ModelConfig, ModelOutput, SqueezeExcitation, conv_bn, resize
 
@@ -177,7 +176,11 @@ class ASTMT(nn.Module):
                              'differs per task, so it cannot be computed once)')
         if adv_weight < 0 or adv_lambda < 0:
             raise ValueError(f'ASTMT: adv_weight and adv_lambda must be >= 0, got {adv_weight!r}, {adv_lambda!r}')
-        self.backbone, self.tasks, self.task_channels = backbone, tuple(tasks), dict(tasks)
+        if backbone.head not in FUSIONS:
+            raise ValueError(f'ASTMT: backbone {type(backbone).__name__} (head {backbone.head!r}) is neither an FPN '
+                             f"backbone nor a dilated ResNet; use 'resnet18_fpn', 'resnet50_fpn', 'resnet26_dilated' "
+                             f"or 'resnet50_dilated'")
+        self.backbone, self.tasks = backbone, tuple(tasks)
         self.modulate_backbone, self.reuse_backbone = modulate_backbone, reuse_backbone
         self.decoder_ch, self.adv_weight, self.adv_lambda, self.disc_hidden = decoder_ch, adv_weight, adv_lambda, disc_hidden
         self.strides = tuple(backbone.strides)
@@ -191,7 +194,7 @@ class ASTMT(nn.Module):
                 if isinstance(stage, nn.Sequential) and name.startswith('layer'):
                     self.block_se[name] = nn.ModuleList([TaskSE(_block_out_channels(b), self.tasks, reduction)
                                                          for b in stage])
-        self.fusion = FUSIONS[check_choice('ASTMT backbone head', backbone.head, FUSIONS)](
+        self.fusion = FUSIONS[backbone.head](
             backbone.channels, self.tasks, decoder_ch, reduction)
         self.blocks = nn.ModuleList([ModulatedBlock(decoder_ch, self.tasks, reduction) for _ in range(n_blocks)])
         self.classifier = nn.ModuleDict({t: nn.Conv2d(decoder_ch, c, 1) for t, c in tasks.items()})
@@ -242,16 +245,9 @@ class ASTMT(nn.Module):
         return ASTMTCriterion(base, disc, self.adv_weight, self.adv_lambda)
 
 
-def _check_fpn(bb: Backbone, name: str) -> Backbone:
-    if bb.head not in FUSIONS:
-        raise ValueError(f'ASTMT: backbone {name!r} is neither an FPN backbone nor a dilated ResNet (head {bb.head!r}); '
-                         f"use 'resnet18_fpn', 'resnet50_fpn', 'resnet26_dilated' or 'resnet50_dilated'")
-    return bb
-
-
 def build_astmt(backbone: str, tasks: dict[str, int], pretrained: Pretrained = False, **kwargs) -> ASTMT:
     "ASTMT on backbone `backbone` (ResNet-FPN or dilated ResNet of `mti_nb.backbones`) for `tasks` (name -> channels)."
-    return ASTMT(_check_fpn(build_backbone(backbone, pretrained), backbone), tasks, **kwargs)
+    return ASTMT(build_backbone(backbone, pretrained), tasks, **kwargs)
 
 # %% ../nbs/17_astmt.ipynb #eedfde39
 class TaskDiscriminator(nn.Module):
@@ -324,7 +320,7 @@ class ASTMTCriterion(nn.Module):
 
 
 def _build_from_config(cfg: ModelConfig, bb: Backbone) -> ASTMT:
-    return ASTMT(_check_fpn(bb, cfg.backbone), cfg.task_channels(), **dict(cfg.options))
+    return ASTMT(bb, cfg.task_channels(), **dict(cfg.options))
 
 
 MODEL_BUILDERS['astmt'] = _build_from_config

@@ -255,14 +255,18 @@ def resources_table(configs: Sequence[ModelConfig] | None = None, speed: bool | 
     return df[COLUMNS + [c for c in df.columns if c not in COLUMNS]]
 
 
-def write_resources_csv(path: str | os.PathLike | None = None, **kwargs) -> Path:
-    "Build `resources_table(**kwargs)` and write it (atomically) to `path` (default results/resources.csv)."
+def _write_csv(df: pd.DataFrame, path: str | os.PathLike | None) -> Path:
+    "Write `df` atomically to `path` (default results/resources.csv)."
     path = Path(path) if path is not None else results_dir() / 'resources.csv'
-    df = resources_table(**kwargs)
     tmp = path.with_suffix('.csv.tmp')
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(tmp, index=False); os.replace(tmp, path)
     return path
+
+
+def write_resources_csv(path: str | os.PathLike | None = None, **kwargs) -> Path:
+    "Build `resources_table(**kwargs)` and write it (atomically) to `path` (default results/resources.csv)."
+    return _write_csv(resources_table(**kwargs), path)
 
 
 ROW_KEY = ['dataset', 'model', 'backbone', 'tasks', 'aux_tasks', 'scales', 'fpm', 'input_hw']
@@ -272,14 +276,11 @@ def update_resources_csv(configs: Sequence[ModelConfig], path: str | os.PathLike
     "Measure `configs` and write them into the CSV at `path`, replacing their old rows and keeping all others."
     path = Path(path) if path is not None else results_dir() / 'resources.csv'
     new = resources_table(configs, **kwargs)
-    if path.is_file():
+    if path.is_file():   # keep every other row as it is (timings included)
         old = pd.read_csv(path, keep_default_na=False, na_values=[''])
         if missing := [c for c in ROW_KEY if c not in old.columns]:
             raise ValueError(f'{path} is not a resources table: it has no column(s) {missing}')
         key = lambda df: df[ROW_KEY].fillna('').astype(str).agg('|'.join, axis=1)
         old = old[~key(old).isin(set(key(new)))]
         new = pd.concat([old, new], ignore_index=True)
-    tmp = path.with_suffix('.csv.tmp')
-    path.parent.mkdir(parents=True, exist_ok=True)
-    new.to_csv(tmp, index=False); os.replace(tmp, path)
-    return path
+    return _write_csv(new, path)
