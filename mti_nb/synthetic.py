@@ -500,7 +500,7 @@ def _check_hw(hw) -> tuple[int, int]:
 
 
 def _gib(n: float) -> str:
-    return f'{n / 2 ** 30:.1f} GiB' if n >= 2 ** 30 else f'{n / 2 ** 20:.0f} MiB'
+    return f'{n / 2 ** 30:.1f} GiB' if n >= 2 ** 30 else f'{n / 2 ** 20:.0f} MiB' if n >= 2 ** 20 else f'{n / 1024:.0f} KiB'
 
 
 def synth_estimate(n_images: int, hw: tuple[int, int], workers: int = 1) -> dict[str, int]:
@@ -599,7 +599,7 @@ def synthetic_root(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), s
     final = Path(root) if root is not None else cache_dir('synthetic') / spec_hash(spec)
     if _is_complete(final, spec):
         return final
-    check_out_dir(final, 'out' if root is not None else 'cache folder')    # before the lock file, which sits beside it
+    check_out_dir(final, 'output folder' if root is not None else 'cache folder')    # before the lock file, which sits beside it
     if final.exists() and any(final.iterdir()):
         raise FileExistsError(f'{final} exists and does not hold the synthetic benchmark {spec_hash(spec)} '
                               f'({json.dumps({k: spec[k] for k in ("n_train", "n_val", "hw", "seed")})}); '
