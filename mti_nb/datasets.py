@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from .checks import atomic_folder, check_image_file, check_out_dir, cli_parser, is_empty_dir, run_cli
 from .core import ENV_DATA, check_choice, get_profile
 from .tasks import IGNORE_INDEX, SYNTH_NUM_CLASSES, check_tasks, get_task
 from .synthetic import semantic_edges, synthetic_root
@@ -30,8 +31,9 @@ cv2.setNumThreads(0)
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'NYUD_TASK_DIRS', 'NYUD_LAYOUT', 'PASCAL_LAYOUT', 'KINECT_INTRINSICS', 'meta_dir',
            'read_tsv', 'SampleMeta', 'Sample', 'Batch', 'collate_samples', 'to_tensors', 'read_image', 'read_png',
-           'read_npy', 'read_mat', 'check_labels', 'resize_target', 'DenseDataset', 'NYUDDataset', 'label_boundaries',
-           'PascalContextDataset', 'normals_from_depth', 'convert_nyud', 'convert_nyud_cli', 'build_dataset']
+           'read_npy', 'read_mat', 'numeric_array', 'check_labels', 'resize_target', 'DenseDataset', 'NYUDDataset',
+           'label_boundaries', 'PascalContextDataset', 'normals_from_depth', 'convert_nyud', 'convert_nyud_cli',
+           'build_dataset']
 
 # %% ../nbs/03_datasets.ipynb #049f2802
 def meta_dir() -> Path:
@@ -124,24 +126,34 @@ def to_tensors(image: np.ndarray, targets: dict[str, np.ndarray]) -> tuple[torch
 
 # %% ../nbs/03_datasets.ipynb #4ff21812
 def read_image(path: Path) -> np.ndarray:
-    "RGB uint8 image; a missing or unreadable file is named in the error."
+    "RGB uint8 image; a missing, truncated or unreadable file is named in the error."
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f'missing image file: {path}')
+    check_image_file(path, 'image')
     img = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if img is None:
         raise OSError(f'unreadable image file (not a valid JPEG/PNG): {path}')
     return img[..., ::-1].copy()
 
 
-def read_png(path: Path) -> np.ndarray:
-    "A label/mask PNG as stored (no colour conversion); missing or unreadable files are named."
+def read_png(path: Path, single_channel: bool = False) -> np.ndarray:
+    "A label/mask PNG as stored; `single_channel`: one value a pixel (a palette PNG gives its indices, colour is an error)."
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f'missing label file: {path}')
+    check_image_file(path, 'label')
     a = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if a is None:
         raise OSError(f'unreadable label file (not a valid PNG): {path}')
+    if single_channel and a.ndim == 3:            # OpenCV expands a palette to colour: read its indices instead
+        from PIL import Image
+        with Image.open(path) as im:
+            if im.mode == 'P':
+                return np.asarray(im)
+            mode = im.mode
+        raise ValueError(f'{path}: expected a single-channel label PNG (grey or palette, one label a pixel), '
+                         f'got {a.shape[2]} channels (mode {mode})')
     return a
 
 
@@ -166,6 +178,15 @@ def read_mat(path: Path) -> dict:
         return scipy.io.loadmat(str(path), squeeze_me=True, struct_as_record=False)
     except Exception as e:  # noqa: BLE001 - scipy raises several types for corrupt files
         raise OSError(f'unreadable .mat file {path}: {e}') from None
+
+
+def numeric_array(a: np.ndarray, path: Path, ndim: int | None = None, what: str = 'array') -> np.ndarray:
+    "`a` as float32 if it is a numeric array with `ndim` dimensions; else a ValueError naming `path`."
+    if a.dtype.kind not in 'biuf':
+        raise ValueError(f'{path}: expected a numeric {what}, got dtype {a.dtype}')
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f'{path}: expected a {"HxW" if ndim == 2 else "HxWx3"} {what}, got shape {a.shape}')
+    return a.astype(np.float32)
 
 
 def check_labels(a: np.ndarray, valid_max: int, path: Path, allowed=(IGNORE_INDEX,)) -> np.ndarray:
@@ -288,26 +309,27 @@ class NYUDDataset(DenseDataset):
         d = self.root / NYUD_TASK_DIRS[task]
         if task == 'semseg':
             p = d / f'{sid}.png'
-            v = check_labels(read_png(p), self.num_classes, p, allowed=())
+            v = check_labels(read_png(p, single_channel=True), self.num_classes, p, allowed=())
             return np.where(v == 0, IGNORE_INDEX, v.astype(np.int64) - 1).astype(np.uint8)
         if task == 'human_parts':
             p = d / f'{sid}.png'
-            return check_labels(read_png(p), 6, p).astype(np.uint8)
+            return check_labels(read_png(p, single_channel=True), 6, p).astype(np.uint8)
         if task == 'sal':
-            return (read_png(d / f'{sid}.png') > 127).astype(np.float32)
+            return (read_png(d / f'{sid}.png', single_channel=True) > 127).astype(np.float32)
         p = d / f'{sid}.npy'
-        a = read_npy(p).astype(np.float32)
+        a = read_npy(p)
         if task == 'depth':
-            a = np.squeeze(a)
+            a = numeric_array(np.squeeze(a), p, 2, 'depth map')
             return np.where(np.isfinite(a) & (a > 0), a, np.nan).astype(np.float32)
         if task == 'normals':
+            a = numeric_array(a, p, what='normals map')
             if a.ndim != 3 or a.shape[-1] != 3:
                 raise ValueError(f'{p}: normals must be HxWx3, got shape {a.shape}')
             bad = ~(np.abs(a).sum(-1) > 0)                       # all-zero or NaN: invalid
             if bad.any():
                 a[bad] = np.nan
             return a
-        return (np.squeeze(a) > 0.5).astype(np.float32)          # edge
+        return (numeric_array(np.squeeze(a), p, 2, 'edge map') > 0.5).astype(np.float32)
 
 # %% ../nbs/03_datasets.ipynb #c970342a
 PASCAL_LAYOUT = """Expected the PASCAL_MT layout (as circulated with ASTMT):
@@ -363,7 +385,7 @@ class PascalContextDataset(DenseDataset):
         if task == 'semseg':
             p = r / 'semseg' / 'VOC12' / f'{sid}.png'
             p = p if p.is_file() else r / 'semseg' / 'pascal-context' / f'{sid}.png'
-            return check_labels(read_png(p), 20, p).astype(np.uint8)
+            return check_labels(read_png(p, single_channel=True), 20, p).astype(np.uint8)
         if task == 'edge':
             return label_boundaries(self._label_map(sid))
         if task == 'sal':
@@ -435,6 +457,10 @@ def _read_index_file(path, n_images: int, mat) -> list[int]:
         idx = [int(x) for x in path.read_text().split()]
     except ValueError as e:
         raise ValueError(f'{path}: expected 1-based image indices, one a line ({e})') from None
+    seen: set[int] = set()
+    dup = [i for i in idx if i in seen or seen.add(i)]
+    if dup:
+        raise ValueError(f'{path}: image index {dup[0]} is listed more than once')
     bad = [i for i in idx if not 1 <= i <= n_images]
     if bad:
         raise ValueError(f'{path}: image index {bad[0]} is outside 1..{n_images}, the images in {mat} '
@@ -458,15 +484,43 @@ def _read_normals_source(folder: Path, i: int, hw: tuple[int, int]) -> np.ndarra
     return n
 
 
+def _check_convert_out(out, force: bool) -> Path:
+    "`out` if it can be written: absent, empty, or (with `force`) an earlier conversion; a user's files are never replaced."
+    out = check_out_dir(out, 'output folder')
+    if out.exists() and not is_empty_dir(out):
+        if not force:
+            raise FileExistsError(f'output folder {out} exists and is not empty; choose a new or empty folder, or '
+                                  'pass --force (force=True) to replace an earlier conversion')
+        if not (out / 'conversion.json').is_file():
+            raise FileExistsError(f'output folder {out} is not empty and holds no earlier conversion (no '
+                                  'conversion.json); --force replaces only an earlier NYUD_MT conversion: choose a new folder')
+    return out
+
+
+def _check_disjoint(splits: dict[str, list[int]], sources: dict[str, str]) -> None:
+    common = sorted(set(splits['train']) & set(splits['val']))
+    if common:
+        raise ValueError(f'the train and test splits share {len(common)} image index(es) '
+                         f'({", ".join(map(str, common[:5]))}{", ..." if len(common) > 5 else ""}); they must be '
+                         f'disjoint (train: {sources["train"]}, test: {sources["val"]})')
+
+
+def _imwrite(path: Path, a: np.ndarray, params=()) -> None:
+    if not cv2.imwrite(str(path), a, list(params)):
+        raise OSError(f'could not write {path} (disk full or not writable?)')
+
+
 def convert_nyud(mat, out, train_ids=None, test_ids=None, progress: bool = True,
-                 intrinsics: dict | None = None, normals=None) -> Path:
+                 intrinsics: dict | None = None, normals=None, force: bool = False) -> Path:
     "Convert the official NYUv2 labelled release (HDF5 .mat) into the NYUD_MT layout at `out`; normals from `normals` (a folder) or derived from depth."
     import h5py
-    from tqdm.auto import tqdm
     mat, out = Path(mat), Path(out)
     if not mat.is_file():
         raise FileNotFoundError(f'missing NYUv2 file: {mat} (expected nyu_depth_v2_labeled.mat, the official '
                                 'labelled release, an HDF5 file)')
+    out = _check_convert_out(out, force)
+    if normals is not None and not Path(normals).is_dir():
+        raise FileNotFoundError(f'normals folder {normals} does not exist')
     try:
         f = h5py.File(mat, 'r')
     except OSError as e:
@@ -484,52 +538,65 @@ def convert_nyud(mat, out, train_ids=None, test_ids=None, progress: bool = True,
         n = f['images'].shape[0]
         splits = {'train': _read_index_file(train_ids or meta / 'split_train.txt', n, mat),
                   'val': _read_index_file(test_ids or meta / 'split_test.txt', n, mat)}
-        for sub in ('images', 'segmentation', 'depth', 'normals', 'edge', 'gt_sets'):
-            (out / sub).mkdir(parents=True, exist_ok=True)
+        _check_disjoint(splits, {'train': train_ids or 'the standard split', 'val': test_ids or 'the standard split'})
         todo = sorted(set(splits['train']) | set(splits['val']))
-        for i in tqdm(todo, desc='NYUv2 -> NYUD_MT', disable=not progress):
-            sid = f'{i:04d}'
-            img = np.asarray(f['images'][i - 1]).transpose(2, 1, 0)              # (3, W, H) -> (H, W, 3)
-            depth = np.asarray(f['depths'][i - 1], np.float32).T
-            fine = np.asarray(f['labels'][i - 1]).T
-            if fine.max() > 894:
-                raise ValueError(f'{mat}: labels of image {i} contain value {int(fine.max())}, beyond the 894 classes')
-            seg = lut[fine]
-            cv2.imwrite(str(out / 'images' / f'{sid}.jpg'), np.ascontiguousarray(img[..., ::-1]),
-                        [cv2.IMWRITE_JPEG_QUALITY, 95])
-            cv2.imwrite(str(out / 'segmentation' / f'{sid}.png'), seg)
-            np.save(out / 'depth' / f'{sid}.npy', depth)
-            nrm = (_read_normals_source(Path(normals), i, depth.shape) if normals is not None
-                   else normals_from_depth(depth, **K))
-            np.save(out / 'normals' / f'{sid}.npy', np.nan_to_num(nrm, nan=0.0))
-            np.save(out / 'edge' / f'{sid}.npy', semantic_edges(seg))
-        for split, idx in splits.items():
-            (out / 'gt_sets' / f'{split}.txt').write_text(''.join(f'{i:04d}\n' for i in idx))
+        with atomic_folder(out, replace=force) as tmp:   # complete or absent: a failure leaves no half-written folder
+            _convert_into(tmp, f, mat, splits, todo, lut, K, normals, progress)
+    return out
+
+
+def _convert_into(out: Path, f, mat: Path, splits: dict, todo: list[int], lut: np.ndarray, K: dict, normals,
+                  progress: bool) -> None:
+    from tqdm.auto import tqdm
+    for sub in ('images', 'segmentation', 'depth', 'normals', 'edge', 'gt_sets'):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    for i in tqdm(todo, desc='NYUv2 -> NYUD_MT', disable=not progress):
+        sid = f'{i:04d}'
+        img = np.asarray(f['images'][i - 1]).transpose(2, 1, 0)              # (3, W, H) -> (H, W, 3)
+        depth = np.asarray(f['depths'][i - 1], np.float32).T
+        fine = np.asarray(f['labels'][i - 1]).T
+        if fine.max() > 894:
+            raise ValueError(f'{mat}: labels of image {i} contain value {int(fine.max())}, beyond the 894 classes')
+        seg = lut[fine]
+        _imwrite(out / 'images' / f'{sid}.jpg', np.ascontiguousarray(img[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, 95])
+        _imwrite(out / 'segmentation' / f'{sid}.png', seg)
+        np.save(out / 'depth' / f'{sid}.npy', depth)
+        nrm = (_read_normals_source(Path(normals), i, depth.shape) if normals is not None
+               else normals_from_depth(depth, **K))
+        np.save(out / 'normals' / f'{sid}.npy', np.nan_to_num(nrm, nan=0.0))
+        np.save(out / 'edge' / f'{sid}.npy', semantic_edges(seg))
+    for split, idx in splits.items():
+        (out / 'gt_sets' / f'{split}.txt').write_text(''.join(f'{i:04d}\n' for i in idx))
     (out / 'conversion.json').write_text(json.dumps(dict(
         source=str(mat), images=len(todo), train=len(splits['train']), val=len(splits['val']),
         classes='40-class set of Gupta et al. (class894_to_class40.tsv)',
         normals=dict(derived=True, method='cross product of back-projected depth gradients (median-filtered depth)',
                      intrinsics=K) if normals is None else dict(derived=False, source=str(normals)),
         edge='one-pixel boundaries of the 40-class labels'), indent=1))
-    return out
 
 
-def convert_nyud_cli(argv: Sequence[str] | None = None) -> None:
-    "Console script `mti_nb_convert_nyud`: the official NYUv2 .mat to the NYUD_MT layout."
-    ap = argparse.ArgumentParser(prog='mti_nb_convert_nyud', description='Convert nyu_depth_v2_labeled.mat (the '
-                                 'official labelled NYUv2 release) into the NYUD_MT layout read by mti_nb.')
+def _convert_main(argv: list[str]) -> None:
+    ap = cli_parser('mti_nb_convert_nyud', 'Convert nyu_depth_v2_labeled.mat (the official labelled NYUv2 release) '
+                    'into the NYUD_MT layout read by mti_nb.')
     ap.add_argument('--mat', required=True, help='path of nyu_depth_v2_labeled.mat')
-    ap.add_argument('--out', required=True, help='output folder')
+    ap.add_argument('--out', required=True, help='output folder (new or empty; written beside it, renamed at the end)')
+    ap.add_argument('--force', action='store_true', help='replace --out when it holds an earlier conversion '
+                    '(never any other non-empty folder)')
     ap.add_argument('--train-ids', default=None, help='1-based image indices of the training split (default: the '
                     'standard 795)')
     ap.add_argument('--test-ids', default=None, help='1-based image indices of the test split (default: the '
                     'standard 654)')
     ap.add_argument('--normals', default=None, help='folder of surface normals per 1-based index (<i>.npy HxWx3 or '
                     '<i>.png RGB); default: derive them from depth with the Kinect intrinsics')
-    a = ap.parse_args(sys.argv[1:] if argv is None else list(argv))
-    out = convert_nyud(a.mat, a.out, a.train_ids, a.test_ids, normals=a.normals)
+    a = ap.parse_args(argv)
+    out = convert_nyud(a.mat, a.out, a.train_ids, a.test_ids, normals=a.normals, force=a.force)
     how = 'derived from depth' if a.normals is None else f'from {a.normals}'
     print(f'wrote NYUD_MT to {out} (normals {how}; see {out / "conversion.json"})')
+
+
+def convert_nyud_cli(argv: Sequence[str] | None = None) -> None:
+    "Console script `mti_nb_convert_nyud`: the official NYUv2 .mat to the NYUD_MT layout."
+    run_cli('mti_nb_convert_nyud', _convert_main, argv)
 
 # %% ../nbs/03_datasets.ipynb #d95a7821
 def build_dataset(dataset: str, split: str, tasks: Sequence[str], root=None, train_hw: tuple[int, int] | None = None,

@@ -18,9 +18,11 @@ from numba import njit
 from scipy import ndimage as ndi
 from tqdm.auto import tqdm
 
+from .checks import arg_type, as_float, as_int, check_image_file, cli_parser, run_cli
+
 # %% auto #0
-__all__ = ['DEFAULT_MAX_DIST', 'THRESHOLDS', 'thin_luts', 'thin', 'disk_offsets', 'image_pr_counts', 'EdgeScores', 'edge_scores',
-           'edge_counts', 'evaluate_edges', 'plot_pr_curve', 'eval_edges_cli']
+__all__ = ['DEFAULT_MAX_DIST', 'THRESHOLDS', 'CLI_MAX_DIST', 'thin_luts', 'thin', 'disk_offsets', 'image_pr_counts', 'EdgeScores',
+           'edge_scores', 'edge_counts', 'evaluate_edges', 'plot_pr_curve', 'eval_edges_cli']
 
 # %% ../nbs/10_edges.ipynb #4fbc5d1c
 DEFAULT_MAX_DIST = {'pascal': 0.0075, 'nyud': 0.011, 'synthetic': 0.011}
@@ -243,8 +245,9 @@ def image_pr_counts(pred: np.ndarray, gt: np.ndarray, thresholds: Sequence[float
                     max_dist: float = 0.0075, full_pass: bool = True) -> np.ndarray:
     "BSDS counts `[T, 4]` = (cntR, sumR, cntP, sumP) of one edge map `pred` (HxW in [0,1]) vs boolean `gt`."
     pred, gt = _check_pair(pred, gt)
-    if not max_dist > 0:
-        raise ValueError(f'max_dist must be > 0 (a fraction of the image diagonal), got {max_dist}')
+    if not 0 < max_dist <= 1:
+        raise ValueError(f'max_dist must be in (0, 1] (a fraction of the image diagonal; BSDS uses 0.0075 to 0.011), '
+                         f'got {max_dist}')
     thresholds = np.asarray(thresholds, np.float64)
     H, W = gt.shape
     radius = max_dist * np.hypot(H, W)
@@ -390,8 +393,12 @@ def plot_pr_curve(scores: EdgeScores | dict, ax=None, iso_f: bool = True):
 # %% ../nbs/10_edges.ipynb #b4456fe0
 def _read_png(path: Path, kind: str) -> np.ndarray:
     from PIL import Image
-    with Image.open(path) as im:
-        a = np.asarray(im)
+    check_image_file(path, kind)
+    try:
+        with Image.open(path) as im:
+            a = np.asarray(im)
+    except (OSError, SyntaxError, ValueError) as e:       # Pillow's errors do not name the file
+        raise OSError(f'unreadable {kind} PNG {path}: {e}') from None
     if a.ndim != 2:
         raise ValueError(f'{kind} {path} must be a single-channel (grey) PNG, got shape {a.shape}')
     if kind == 'prediction':
@@ -432,21 +439,31 @@ def _file_counts_job(args):
     return image_pr_counts(*_load_pair((pred_path, gt_path)), thresholds, max_dist, full_pass)
 
 
-def eval_edges_cli(argv: Sequence[str] | None = None) -> None:
-    "Console script `mti_nb_eval_edges`: BSDS odsF/oisF/AP of a folder of PNG edge maps."
-    ap = argparse.ArgumentParser(prog='mti_nb_eval_edges', description=eval_edges_cli.__doc__)
+CLI_MAX_DIST = 0.1     # the largest --max-dist: a tenth of the diagonal (BSDS uses 0.0075 to 0.011)
+
+
+def _eval_edges_main(argv: list[str]) -> None:
+    ap = cli_parser('mti_nb_eval_edges', eval_edges_cli.__doc__)
     ap.add_argument('--pred', required=True, type=Path, help='folder of predicted edge maps (8-bit PNG, 0-255)')
     ap.add_argument('--gt', required=True, type=Path, help='folder of ground-truth edge maps (PNG, non-zero = edge)')
-    ap.add_argument('--max-dist', type=float, default=DEFAULT_MAX_DIST['pascal'],
-                    help='match tolerance as a fraction of the image diagonal (PASCAL 0.0075, NYUD 0.011)')
-    ap.add_argument('--workers', type=int, default=1, help='processes')
+    ap.add_argument('--max-dist', type=arg_type(as_float, lo=0, hi=CLI_MAX_DIST, lo_open=True),
+                    default=DEFAULT_MAX_DIST['pascal'], help='match tolerance as a fraction of the image diagonal, '
+                    f'in (0, {CLI_MAX_DIST}] (PASCAL 0.0075, NYUD 0.011)')
+    ap.add_argument('--workers', type=arg_type(as_int, lo=1), default=1, help='processes')
     ap.add_argument('--json', action='store_true', help='end with one line of JSON (ods_f, ois_f, ap, ...)')
-    args = ap.parse_args(sys.argv[1:] if argv is None else list(argv))
+    args = ap.parse_args(argv)
     pairs = _png_pairs(args.pred, args.gt)
-    _load_pair(pairs[0])                       # fail early on a bad first file
+    for pp, gp in pairs:                       # fail early: files cut short (cheap: reads their ends), ...
+        check_image_file(pp, 'prediction'); check_image_file(gp, 'ground truth')
+    _load_pair(pairs[0])                       # ... and a bad first file
     jobs = ((pp, gp, THRESHOLDS, args.max_dist, True) for pp, gp in pairs)
     scores = edge_scores(_run_jobs(_file_counts_job, jobs, args.workers, True, len(pairs)), THRESHOLDS)
     print(f'{len(pairs)} images, maxDist {args.max_dist}: odsF {scores.ods_f:.4f} (t={scores.ods_threshold:.3f}) '
           f'oisF {scores.ois_f:.4f} AP {scores.ap:.4f}')
     if args.json:
         print(json.dumps({**scores.summary(), 'max_dist': args.max_dist}))
+
+
+def eval_edges_cli(argv: Sequence[str] | None = None) -> None:
+    "Console script `mti_nb_eval_edges`: BSDS odsF/oisF/AP of a folder of PNG edge maps."
+    run_cli('mti_nb_eval_edges', _eval_edges_main, argv)

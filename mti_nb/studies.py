@@ -5,6 +5,7 @@
 # %% ../nbs/14_studies.ipynb #082c8764
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -16,43 +17,30 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .checks import as_int, check_kwargs, parse_hw
 from .core import (DATASETS, ENV_DATA, Profile, RunConfig, check_choice, get_profile, results_dir, run_config)
 from .tasks import DATASET_TASKS, check_tasks
 
 # %% auto #0
-__all__ = ['SCALE_SETS', 'NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'parse_hw', 'parse_seeds', 'parse_pretrained',
-           'check_device', 'Study', 'study_setup', 'single_task_variants', 'scale_variants', 'component_variants',
-           'sota_variants', 'find_row', 'compare', 'plot_compare']
+__all__ = ['SCALE_SETS', 'NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'parse_seeds', 'parse_pretrained', 'check_device',
+           'unknown_parameters', 'check_parameters', 'check_model_options', 'Study', 'study_setup',
+           'single_task_variants', 'scale_variants', 'component_variants', 'sota_variants', 'find_row', 'compare',
+           'plot_compare']
 
 # %% ../nbs/14_studies.ipynb #ae1593cf
-def parse_hw(value: Any) -> tuple[int, int] | None:
-    "An image size from (H, W), [H, W], 'HxW' or None; a clear error otherwise."
-    if value is None or value == '':
-        return None
-    if isinstance(value, str):
-        m = re.fullmatch(r'\s*(\d+)\s*[xX,]\s*(\d+)\s*', value)
-        if not m:
-            raise ValueError(f'image_size={value!r}: expected "HxW" such as "480x640"')
-        return int(m[1]), int(m[2])
-    if isinstance(value, int):
-        return value, value
-    v = tuple(int(x) for x in value)
-    if len(v) != 2 or min(v) <= 0:
-        raise ValueError(f'image_size={value!r}: expected two positive integers (H, W)')
-    return v
-
-
 def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
-    "Seeds from None (the profile's), an int, a list or a comma-separated string."
+    "Seeds from None (the profile's), an int, a list or a comma-separated string: distinct integers >= 0."
     if value is None or value == '':
         return tuple(default)
-    if isinstance(value, int):
-        return (value,)
-    if isinstance(value, str):
-        value = [v for v in value.split(',') if v.strip()]
-    seeds = tuple(int(v) for v in value)
+    items = value.split(',') if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else [value]
+    try:
+        seeds = tuple(as_int(v, lo=0) for v in items if not (isinstance(v, str) and not v.strip()))
+    except ValueError:
+        raise ValueError(f'seeds={value!r}: expected integers >= 0, e.g. 0, "0,1,2" or [0, 1, 2]') from None
     if not seeds:
         raise ValueError('seeds is empty: give at least one seed')
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f'seeds={value!r}: a seed is repeated (each seed is one run)')
     return seeds
 
 
@@ -78,6 +66,71 @@ def check_device(device: str) -> str:
         raise RuntimeError(f'device={device!r} but torch sees no CUDA device here; use device="auto" or "cpu"')
     return device
 
+# %% ../nbs/14_studies.ipynb #960d52bc
+_PAPERMILL_HEADER = '# Parameters'
+_PAPERMILL_NAMES = ('PAPERMILL_INPUT_PATH', 'PAPERMILL_OUTPUT_PATH')   # papermill --inject-paths
+
+
+def _assigned(source: str) -> list[str]:
+    "Names a cell assigns at its top level (`x = ...`, `x: int = ...`, `a, b = ...`)."
+    import ast
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    out = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        out += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return list(dict.fromkeys(out))
+
+
+def unknown_parameters(history: Sequence[str]) -> tuple[list[str], list[str]]:
+    "(names papermill injected that the parameters cell does not declare, the declared names) from the cells run."
+    cells = [h for h in history if h and h.strip()]
+    hits = [i for i, h in enumerate(cells) if h.strip().split('\n', 1)[0].strip() == _PAPERMILL_HEADER]
+    if not hits or hits[-1] == 0:
+        return [], []
+    declared = _assigned(cells[hits[-1] - 1])
+    injected = _assigned(cells[hits[-1]])
+    return [n for n in injected if n not in declared and n not in _PAPERMILL_NAMES], declared
+
+
+def check_parameters(history: Sequence[str] | None = None) -> None:
+    "Raise a ValueError if papermill injected a parameter the notebook's parameters cell does not declare."
+    if history is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return
+        ip = get_ipython()
+        if ip is None:
+            return
+        history = ip.user_ns.get('In') or ip.user_ns.get('_ih') or []
+    unknown, declared = unknown_parameters(history)
+    if unknown:
+        import difflib
+        hint = [n + (f' (did you mean {m[0]}?)' if (m := difflib.get_close_matches(n, declared, 1)) else '')
+                for n in unknown]
+        raise ValueError(f'unknown parameter(s) {", ".join(hint)}: this notebook takes {", ".join(declared)}')
+
+
+_OPTION_MODELS = {'astmt': ('mti_nb.astmt', 'ASTMT')}     # models whose constructor takes extra options
+
+
+def check_model_options(model: str, options: Any) -> tuple[tuple[str, Any], ...] | None:
+    "`options` (a dict or pairs) for `model`, checked against its constructor; as `RunConfig.model_options`."
+    if options is None or (isinstance(options, (dict, tuple, list)) and not options):
+        return None
+    if model not in _OPTION_MODELS:
+        raise ValueError(f'model {model!r} takes no model_options (got {options!r}); only '
+                         f'{", ".join(_OPTION_MODELS)} does')
+    import importlib
+    mod, cls = _OPTION_MODELS[model]
+    ctor = getattr(importlib.import_module(mod), cls)
+    return tuple(check_kwargs(ctor, options, f'model_options ({model})', skip=('backbone', 'tasks')).items())
+
 # %% ../nbs/14_studies.ipynb #2afc77f6
 @dataclass
 class Study:
@@ -92,7 +145,10 @@ class Study:
 
     def configs(self, variants: Sequence[dict]) -> list[RunConfig]:
         "One run config per (variant, seed); a variant is a dict of `RunConfig` fields (model, tasks, ...)."
-        return [self.base.replace(**v, seed=s) for v in variants for s in self.seeds]
+        cfgs = [self.base.replace(**v, seed=s) for v in variants for s in self.seeds]
+        for m, o in dict.fromkeys((c.model, c.model_options) for c in cfgs if c.model_options):
+            check_model_options(m, o)                       # before anything trains: names, types, signs
+        return cfgs
 
     def run(self, variants: Sequence[dict], **kw) -> list:
         "Train (or reuse) every run of `variants` x seeds; returns their records."
@@ -142,6 +198,7 @@ def study_setup(name: str, profile: str | None = None, dataset: str = 'synthetic
     "Validate a study notebook's parameters and build its `Study` (unset values come from the profile)."
     from mti_nb.backbones import BACKBONES
     prof = get_profile(profile)
+    check_parameters()                      # a misspelt papermill parameter is an error, not a warning
     check_choice('dataset', dataset, datasets)
     if dataset != 'synthetic':
         data_root = data_root or os.environ.get(ENV_DATA[dataset])
@@ -157,11 +214,15 @@ def study_setup(name: str, profile: str | None = None, dataset: str = 'synthetic
         over['pretrained'] = parse_pretrained(pretrained)
     for k, v in (('epochs', epochs), ('batch_size', batch_size), ('workers', workers)):
         if v is not None:
-            if int(v) < (0 if k == 'workers' else 1):
-                raise ValueError(f'{k}={v!r} must be a positive integer')
-            over[k] = int(v)
-    if parse_hw(image_size):
-        over['train_hw'] = parse_hw(image_size)
+            over[k] = as_int(v, k, lo=0 if k == 'workers' else 1)
+    hw = parse_hw(image_size, 'image_size', lo=32, hi=8192)
+    if hw:
+        over['train_hw'] = hw
+    unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(RunConfig)})
+    if unknown:
+        raise ValueError(f'study_setup: unknown setting(s) {", ".join(unknown)}; expected fields of RunConfig')
+    if over.get('model_options') is not None:
+        over['model_options'] = check_model_options(over.get('model', 'astmt'), over['model_options'])
     seeds = parse_seeds(seeds, prof.seeds)
     base = run_config(prof, dataset, data_root=data_root, device=check_device(device), seed=seeds[0], **over)
     return Study(name, prof, dataset, base, seeds, results_dir(out_dir), progress)

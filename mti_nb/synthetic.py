@@ -20,14 +20,16 @@ from typing import Sequence
 import cv2
 import numpy as np
 
+from .checks import arg_type, as_int, check_out_dir, cli_parser, parse_hw, run_cli
 from .core import cache_dir
 from .tasks import SYNTH_NUM_CLASSES
 
 cv2.setNumThreads(0)     # OpenCV's thread pool does not survive fork() (pool workers, DataLoader workers)
 
 # %% auto #0
-__all__ = ['SYNTH_CLASSES', 'SALIENT_CLASSES', 'HUMAN_PARTS', 'SYNTH_VERSION', 'Prim', 'Scene', 'camera_rotation', 'random_scene',
-           'semantic_edges', 'render', 'sample_rng', 'synth_sample', 'show_samples', 'synth_spec', 'spec_hash',
+__all__ = ['SYNTH_CLASSES', 'SALIENT_CLASSES', 'HUMAN_PARTS', 'SYNTH_VERSION', 'SYNTH_MAX_SIDE', 'PEAK_BYTES_PER_PIXEL',
+           'DISK_BYTES_PER_PIXEL', 'Prim', 'Scene', 'camera_rotation', 'random_scene', 'semantic_edges', 'render',
+           'sample_rng', 'synth_sample', 'show_samples', 'synth_estimate', 'check_resources', 'synth_spec', 'spec_hash',
            'sample_id', 'write_sample', 'synthetic_root', 'synth_cli']
 
 # %% ../nbs/02_synthetic.ipynb #e0d8b3be
@@ -485,6 +487,47 @@ def show_samples(samples: Sequence[dict], figsize_per: float = 1.6):
     return fig
 
 # %% ../nbs/02_synthetic.ipynb #4daf10ef
+SYNTH_MAX_SIDE = 4096      # largest side of a render: 4096x4096 needs about 5.5 GiB of memory per process
+PEAK_BYTES_PER_PIXEL = 350  # peak memory of `render` per pixel: 287-334 B measured with tracemalloc (120x160 to 480x640)
+DISK_BYTES_PER_PIXEL = 21   # bytes written per pixel (JPEG, three PNGs, three float32 .npy): 20.4-20.6 B measured
+
+
+def _check_hw(hw) -> tuple[int, int]:
+    out = parse_hw(hw, 'size', lo=8, hi=SYNTH_MAX_SIDE)
+    if out is None:
+        raise ValueError(f'size: expected "HxW" such as "120x160", got {hw!r}')
+    return out
+
+
+def _gib(n: float) -> str:
+    return f'{n / 2 ** 30:.1f} GiB' if n >= 2 ** 30 else f'{n / 2 ** 20:.0f} MiB' if n >= 2 ** 20 else f'{n / 1024:.0f} KiB'
+
+
+def synth_estimate(n_images: int, hw: tuple[int, int], workers: int = 1) -> dict[str, int]:
+    "Bytes a benchmark needs: `disk` for its files, `memory` at the peak of rendering with `workers` processes."
+    px = int(hw[0]) * int(hw[1])
+    return dict(disk=int(n_images) * (px * DISK_BYTES_PER_PIXEL + 7 * 4096), memory=int(workers) * px * PEAK_BYTES_PER_PIXEL)
+
+
+def check_resources(folder: Path, n_images: int, hw: tuple[int, int], workers: int = 1,
+                    free_disk: int | None = None, free_memory: int | None = None) -> dict[str, int]:
+    "Refuse (ValueError) a benchmark whose estimate exceeds the free disk beside `folder` or the available memory."
+    est = synth_estimate(n_images, hw, workers)
+    if free_disk is None:
+        anc = next(a for a in (Path(folder), *Path(folder).parents) if a.exists())
+        free_disk = shutil.disk_usage(anc).free
+    if est['disk'] > free_disk:
+        raise ValueError(f'{n_images} images at {hw[0]}x{hw[1]} need about {_gib(est["disk"])} on disk but {folder} '
+                         f'has {_gib(free_disk)} free; use fewer images or a smaller size')
+    if free_memory is None:
+        import psutil
+        free_memory = psutil.virtual_memory().available
+    if est['memory'] > free_memory:
+        raise ValueError(f'rendering at {hw[0]}x{hw[1]} needs about {_gib(est["memory"])} of memory ({workers} '
+                         f'process(es)) but {_gib(free_memory)} is available; use a smaller size or fewer workers')
+    return est
+
+
 def synth_spec(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), seed: int = 0) -> dict:
     "The description of a benchmark that names its cache folder."
     return dict(generator='mti_nb.synthetic', version=SYNTH_VERSION, n_train=int(n_train), n_val=int(n_val),
@@ -548,10 +591,15 @@ def _file_lock(path: Path):
 def synthetic_root(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), seed: int = 0,
                    root: str | os.PathLike | None = None, workers: int | None = None, progress: bool = False) -> Path:
     "Folder of the synthetic benchmark (NYUD_MT layout), generated on first use; atomic and safe across processes."
+    n_train, n_val = as_int(n_train, 'n_train', lo=0), as_int(n_val, 'n_val', lo=0)
+    if n_train + n_val == 0:
+        raise ValueError('a synthetic benchmark needs at least one image, got n_train=0 and n_val=0')
+    hw, seed = _check_hw(hw), as_int(seed, 'seed', lo=0)
     spec = synth_spec(n_train, n_val, hw, seed)
     final = Path(root) if root is not None else cache_dir('synthetic') / spec_hash(spec)
     if _is_complete(final, spec):
         return final
+    check_out_dir(final, 'output folder' if root is not None else 'cache folder')    # before the lock file, which sits beside it
     if final.exists() and any(final.iterdir()):
         raise FileExistsError(f'{final} exists and does not hold the synthetic benchmark {spec_hash(spec)} '
                               f'({json.dumps({k: spec[k] for k in ("n_train", "n_val", "hw", "seed")})}); '
@@ -566,16 +614,18 @@ def synthetic_root(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), s
 
 def _generate(final: Path, spec: dict, n_train: int, n_val: int, hw, seed: int, workers, progress: bool) -> None:
     "Render and write a benchmark into a temporary sibling of `final`, then rename it into place."
+    workers = min(2, os.cpu_count() or 1) if workers is None else as_int(workers, 'workers', lo=1)
+    pool = workers > 1 and n_train + n_val >= 32 and 'fork' in __import__('multiprocessing').get_all_start_methods()
+    check_resources(final, n_train + n_val, hw, workers if pool else 1)
     tmp = final.parent / f'.{final.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}'
     try:
         for sub in _SUBDIRS:
             (tmp / sub).mkdir(parents=True)
         jobs = [(str(tmp), seed, split, i, tuple(hw)) for split, n in (('train', n_train), ('val', n_val))
                 for i in range(n)]
-        workers = min(2, os.cpu_count() or 1) if workers is None else workers
         if progress:
             from tqdm.auto import tqdm
-        if workers > 1 and len(jobs) >= 32 and 'fork' in __import__('multiprocessing').get_all_start_methods():
+        if pool:
             import multiprocessing as mp
             with mp.get_context('fork').Pool(workers) as pool:
                 it = pool.imap_unordered(_render_write, jobs, chunksize=8)
@@ -598,28 +648,26 @@ def _generate(final: Path, spec: dict, n_train: int, n_val: int, hw, seed: int, 
             shutil.rmtree(tmp, ignore_errors=True)
 
 # %% ../nbs/02_synthetic.ipynb #44a311c4
-def _parse_hw(s: str) -> tuple[int, int]:
-    try:
-        h, w = (int(v) for v in s.lower().split('x'))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'--size {s!r}: expected HxW, e.g. 120x160') from None
-    if h < 8 or w < 8:
-        raise argparse.ArgumentTypeError(f'--size {s!r}: height and width must be at least 8')
-    return h, w
-
-
-def synth_cli(argv: Sequence[str] | None = None) -> None:
-    "Console script `mti_nb_synth`: write the synthetic benchmark into --out (NYUD_MT layout); argv: sys.argv[1:]."
-    ap = argparse.ArgumentParser(prog='mti_nb_synth', description='Write the mti_nb synthetic multi-task '
-                                 'benchmark in the NYUD_MT layout (+ sal/, human_parts/).')
+def _synth_main(argv: list[str]) -> None:
+    ap = cli_parser('mti_nb_synth', 'Write the mti_nb synthetic multi-task benchmark in the NYUD_MT layout '
+                    '(+ sal/, human_parts/).')
     ap.add_argument('--out', required=True, help='output folder (created; must be empty or absent)')
-    ap.add_argument('--train', type=int, default=240, help='training images (default 240)')
-    ap.add_argument('--val', type=int, default=60, help='validation images (default 60)')
-    ap.add_argument('--size', type=_parse_hw, default=(120, 160), help='HxW (default 120x160)')
-    ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--workers', type=int, default=None, help='processes (default: up to 2)')
-    a = ap.parse_args(sys.argv[1:] if argv is None else list(argv))
+    ap.add_argument('--train', type=arg_type(as_int, lo=1), default=240, help='training images (default 240)')
+    ap.add_argument('--val', type=arg_type(as_int, lo=1), default=60, help='validation images (default 60)')
+    ap.add_argument('--size', type=arg_type(parse_hw, lo=8, hi=SYNTH_MAX_SIDE), default=(120, 160),
+                    help=f'HxW, each side 8..{SYNTH_MAX_SIDE} (default 120x160)')
+    ap.add_argument('--seed', type=arg_type(as_int, lo=0), default=0)
+    ap.add_argument('--workers', type=arg_type(as_int, lo=1), default=None, help='processes (default: up to 2)')
+    a = ap.parse_args(argv)
+    est = synth_estimate(a.train + a.val, a.size)
+    print(f'{a.train} + {a.val} images at {a.size[0]}x{a.size[1]}: about {_gib(est["disk"])} on disk, '
+          f'{_gib(est["memory"])} of memory per process')
     t0 = __import__('time').perf_counter()
     root = synthetic_root(a.train, a.val, a.size, a.seed, root=a.out, workers=a.workers, progress=True)
     print(f'wrote {a.train} + {a.val} images at {a.size[0]}x{a.size[1]} to {root} '
           f'in {__import__("time").perf_counter() - t0:.1f} s')
+
+
+def synth_cli(argv: Sequence[str] | None = None) -> None:
+    "Console script `mti_nb_synth`: write the synthetic benchmark into --out (NYUD_MT layout); argv: sys.argv[1:]."
+    run_cli('mti_nb_synth', _synth_main, argv)
