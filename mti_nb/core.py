@@ -161,7 +161,8 @@ class RunConfig:
     weight_decay: float = _f(1e-4, 'weight decay')
     seed: int = _f(0, 'random seed (weights, data order, augmentation)')
     precision: str = _f('fp32', 'autocast precision on CUDA (fp32 elsewhere)', choices=PRECISIONS)
-    profile: str = _f('demo', 'the profile the run belongs to (smoke | demo | paper)')
+    profile: str = _f('demo', 'the size profile (smoke | demo | paper) whose schedule, backbone and data sizes '
+                      'fill the fields not given')
     n_train: int | None = _f(None, 'synthetic: images rendered; real data: subsample of the training split '
                              '(None: all)')
     n_val: int | None = _f(None, 'as n_train, for the validation split')
