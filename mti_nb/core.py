@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 # %% auto #0
-__all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'DATASETS', 'PROFILES', 'MODELS', 'check_choice',
+__all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'DATASETS', 'PROFILES', 'MODELS', 'PRECISIONS', 'check_choice',
            'project_root', 'results_dir', 'cache_dir', 'Schedule', 'Profile', 'default_profile', 'get_profile',
            'RunConfig', 'run_config']
 
@@ -130,43 +130,56 @@ def get_profile(name: str | None = None) -> Profile:
 
 # %% ../nbs/00_core.ipynb #dc508328
 MODELS = ('single_task', 'mtl', 'pad_net', 'mti_net', 'astmt')
-_NOT_HASHED = ('data_root', 'device', 'workers')
+PRECISIONS = ('fp32', 'bf16', 'fp16')
+_NOT_HASHED = ('data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic')
 _HASHED_WHEN_SET = ('model_options',)   # added later: hashed only when not None, so older run ids stay valid
+
+
+def _f(default: Any, help: str, **meta) -> Any:
+    "A dataclass field with its help text (and e.g. `choices`) in its metadata: the command line is generated from it."
+    return field(default=default, metadata=dict(help=help, **meta))
 
 
 @dataclass(frozen=True)
 class RunConfig:
     "Everything that decides one training run; `run_id` hashes it."
-    dataset: str = 'synthetic'
-    tasks: tuple[str, ...] = ('semseg', 'depth')
-    aux_tasks: tuple[str, ...] = ()
-    model: str = 'mti_net'
-    backbone: str = 'hrnet_w18_small_v2'
-    pretrained: bool | str = False      # True: timm's hub; a path: local weights; False: from scratch
-    scales: tuple[int, ...] = (4, 8, 16, 32)
-    fpm: bool = True
-    train_hw: tuple[int, int] = (96, 128)
-    epochs: int = 8
-    batch_size: int = 8
-    optimizer: str = 'adam'
-    lr: float = 1e-4
-    weight_decay: float = 1e-4
-    seed: int = 0
-    precision: str = 'fp32'             # 'fp32' | 'bf16' | 'fp16' (autocast)
-    profile: str = 'demo'
-    n_train: int | None = None          # synthetic: images rendered; real data: subsample (None = all)
-    n_val: int | None = None
-    data_hw: tuple[int, int] | None = None   # synthetic: render size
-    loss_weights: tuple[tuple[str, float], ...] | None = None   # None: the dataset's defaults
-    model_options: tuple[tuple[str, Any], ...] | None = None   # extra model arguments, e.g. (('adv_weight', 0.0),)
-    data_root: str | None = None
-    device: str = 'auto'
-    workers: int = 0
+    dataset: str = _f('synthetic', 'the data: the embedded synthetic benchmark, NYUD-v2 or PASCAL-Context',
+                      choices=DATASETS)
+    tasks: tuple[str, ...] = _f(('semseg', 'depth'), 'the tasks that are trained and scored')
+    aux_tasks: tuple[str, ...] = _f((), 'auxiliary tasks: trained as extra (deep-supervised) outputs, not scored')
+    model: str = _f('mti_net', 'the architecture', choices=MODELS)
+    backbone: str = _f('hrnet_w18_small_v2', 'the backbone (timm name or one of the FPN / dilated variants)')
+    pretrained: bool | str = _f(False, "True: ImageNet weights from timm's hub; a path: local weights; "
+                                'False: from scratch')
+    scales: tuple[int, ...] = _f((4, 8, 16, 32), 'MTI-Net: the backbone scales (output strides) where tasks interact')
+    fpm: bool = _f(True, 'MTI-Net: the feature propagation module from each coarser scale to the next finer one')
+    train_hw: tuple[int, int] = _f((96, 128), 'training crop, height x width')
+    epochs: int = _f(8, 'training epochs')
+    batch_size: int = _f(8, 'images per optimiser step (over all processes under DDP)')
+    optimizer: str = _f('adam', 'the optimiser')
+    lr: float = _f(1e-4, 'initial learning rate (poly decay per iteration)')
+    weight_decay: float = _f(1e-4, 'weight decay')
+    seed: int = _f(0, 'random seed (weights, data order, augmentation)')
+    precision: str = _f('fp32', 'autocast precision on CUDA (fp32 elsewhere)', choices=PRECISIONS)
+    profile: str = _f('demo', 'the size profile (smoke | demo | paper) whose schedule, backbone and data sizes '
+                      'fill the fields not given')
+    n_train: int | None = _f(None, 'synthetic: images rendered; real data: subsample of the training split '
+                             '(None: all)')
+    n_val: int | None = _f(None, 'as n_train, for the validation split')
+    data_hw: tuple[int, int] | None = _f(None, 'synthetic: render size, height x width')
+    loss_weights: tuple[tuple[str, float], ...] | None = _f(None, "per-task loss weights, e.g. (('depth', 1.0),) "
+                                                            "(None: the dataset's defaults)")
+    model_options: tuple[tuple[str, Any], ...] | None = _f(None, "extra model arguments, e.g. (('adv_weight', 0.0),)")
+    data_root: str | None = _f(None, 'folder of the real dataset (else $MTI_NB_NYUD / $MTI_NB_PASCAL)')
+    device: str = _f('auto', "'auto' (CUDA when available, and says which), 'cpu', 'cuda' or 'cuda:N'")
+    workers: int = _f(0, 'data-loader worker processes')
+    allow_cpu: bool = _f(False, 'paper profile: train on a CPU anyway (refused by default)')
+    allow_synthetic: bool = _f(False, 'paper profile: train on the synthetic benchmark anyway (refused by default)')
 
     def __post_init__(self):
         check_choice('dataset', self.dataset, DATASETS)
         check_choice('model', self.model, MODELS)
-        check_choice('precision', self.precision, ('fp32', 'bf16', 'fp16'))
+        check_choice('precision', self.precision, PRECISIONS)
         for k in ('tasks', 'aux_tasks', 'scales', 'train_hw', 'data_hw', 'loss_weights', 'model_options'):
             v = getattr(self, k)
             if isinstance(v, list):

@@ -41,12 +41,13 @@ from .metrics import build_metrics, compute_metrics
 from .models import ModelConfig, build_model
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'POLY_POWER', 'FINAL_MODEL', 'resolve_device', 'seed_everything', 'seed_worker', 'epoch_seed',
-           'get_rng_state', 'set_rng_state', 'checkpoint_path', 'save_checkpoint', 'load_checkpoint', 'EpochSampler',
-           'SeededDataset', 'Loaders', 'build_datasets', 'build_loaders', 'eval_loader', 'build_optimizer',
-           'build_training_criterion', 'build_scheduler', 'DistInfo', 'init_distributed', 'GlooSyncBatchNorm',
-           'convert_sync_batchnorm', 'evaluate', 'NonFiniteLossError', 'TrainingInterrupted', 'train', 'free_port',
-           'train_spawn', 'run_experiment', 'run_all', 'load_model', 'parse_model_options', 'main']
+__all__ = ['OPTIMIZERS', 'POLY_POWER', 'FINAL_MODEL', 'resolve_device', 'RefusedRun', 'describe_device', 'check_paper_run',
+           'seed_everything', 'seed_worker', 'epoch_seed', 'get_rng_state', 'set_rng_state', 'checkpoint_path',
+           'save_checkpoint', 'load_checkpoint', 'EpochSampler', 'SeededDataset', 'Loaders', 'build_datasets',
+           'build_loaders', 'eval_loader', 'build_optimizer', 'build_training_criterion', 'build_scheduler', 'DistInfo',
+           'init_distributed', 'GlooSyncBatchNorm', 'convert_sync_batchnorm', 'evaluate', 'NonFiniteLossError',
+           'TrainingInterrupted', 'train', 'free_port', 'train_spawn', 'run_experiment', 'run_all', 'load_model',
+           'parse_model_options', 'main']
 
 # %% ../nbs/12_engine.ipynb #c7ba439b
 def resolve_device(device: str | torch.device = 'auto') -> torch.device:
@@ -67,6 +68,35 @@ def resolve_device(device: str | torch.device = 'auto') -> torch.device:
     if d.type == 'mps' and not torch.backends.mps.is_available():
         raise RuntimeError(f'device={device!r}: MPS is not available on this machine')
     return d
+
+# %% ../nbs/12_engine.ipynb #1a67b803
+class RefusedRun(RuntimeError):
+    "A run the configuration's profile does not allow here (e.g. the paper profile on a CPU)."
+
+
+def describe_device(device: torch.device) -> str:
+    "The device in words: 'cuda:0 (NVIDIA H200, 139 GiB, 1 GPU visible)' or 'cpu (2 threads; no CUDA device)'."
+    if device.type == 'cuda':
+        i = device.index if device.index is not None else torch.cuda.current_device()
+        p = torch.cuda.get_device_properties(i)
+        return f'cuda:{i} ({p.name}, {p.total_memory / 2**30:.0f} GiB, {torch.cuda.device_count()} GPU(s) visible)'
+    if device.type == 'cpu':
+        return f'cpu ({torch.get_num_threads()} threads; {"no CUDA device" if not torch.cuda.is_available() else "CUDA unused"})'
+    return str(device)
+
+
+def check_paper_run(cfg: RunConfig, device: torch.device) -> None:
+    "Raise `RefusedRun` when a `paper`-profile run would train on a CPU or on the synthetic benchmark unasked."
+    if cfg.profile != 'paper':
+        return
+    if device.type == 'cpu' and not cfg.allow_cpu:
+        raise RefusedRun(f'{cfg.run_id}: the paper profile refuses to train on the CPU (device={cfg.device!r} gave '
+                         f'{describe_device(device)}); run it on a GPU, or pass allow_cpu=True (--allow-cpu, '
+                         f'-p allow_cpu True) to train on the CPU anyway')
+    if cfg.dataset == 'synthetic' and not cfg.allow_synthetic:
+        raise RefusedRun(f'{cfg.run_id}: the paper profile refuses to train on the synthetic benchmark; pass '
+                         f'dataset nyud|pascal with its data root, or allow_synthetic=True (--allow-synthetic, '
+                         f'-p allow_synthetic True) to train on it anyway')
 
 # %% ../nbs/12_engine.ipynb #c3ba44ad
 def seed_everything(seed: int, deterministic: bool = True) -> None:
@@ -513,6 +543,9 @@ def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool 
     if device.type == 'cuda' and di.world_size > 1:
         device = torch.device('cuda', di.local_rank)
         torch.cuda.set_device(device)
+    check_paper_run(cfg, device)
+    if di.is_main and cfg.device == 'auto':
+        print(f'{cfg.run_id}: device="auto" chose {describe_device(device)}', file=sys.stderr)
     deterministic = device.type != 'cuda' if deterministic is None else deterministic
     seed_everything(cfg.seed, deterministic=deterministic)
     if device.type == 'cuda' and not deterministic:
@@ -799,44 +832,11 @@ def parse_model_options(items: Sequence[str]) -> tuple[tuple[str, Any], ...] | N
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    "Command-line entry: one experiment from a profile plus overrides; prints the record's metrics."
-    from mti_nb.core import run_config
-    ap = argparse.ArgumentParser(prog='python -m mti_nb.engine', description=main.__doc__)
-    ap.add_argument('--profile', default=None)
-    ap.add_argument('--dataset', default='synthetic')
-    ap.add_argument('--model', default='mti_net')
-    ap.add_argument('--tasks', nargs='+', default=['semseg', 'depth'])
-    ap.add_argument('--aux-tasks', nargs='*', default=[])
-    for k, t in (('epochs', int), ('batch_size', int), ('lr', float), ('seed', int), ('device', str),
-                 ('precision', str), ('backbone', str), ('data_root', str), ('workers', int)):
-        ap.add_argument('--' + k.replace('_', '-'), type=t, default=None)
-    ap.add_argument('--out-dir', default=None)
-    ap.add_argument('--force', action='store_true')
-    ap.add_argument('--sync-bn', action='store_true')
-    ap.add_argument('--eval-every', type=int, default=0)
-    ap.add_argument('--initial-scales', action='store_true')
-    ap.add_argument('--model-option', action='append', default=[], metavar='KEY=VALUE',
-                    help='extra model argument, repeatable (ASTMT: adv_weight=0.1, adv_lambda=1.0, decoder_ch=128)')
-    a = ap.parse_args(argv)
-    over = {k: getattr(a, k) for k in ('epochs', 'batch_size', 'lr', 'seed', 'device', 'precision', 'backbone',
-                                       'data_root', 'workers') if getattr(a, k) is not None}
-    opts = parse_model_options(a.model_option)
-    if opts: over['model_options'] = opts
-    cfg = run_config(a.profile, a.dataset, model=a.model, tasks=tuple(a.tasks), aux_tasks=tuple(a.aux_tasks), **over)
-    try:
-        rec = run_experiment(cfg, a.out_dir, force=a.force, initial_scales=a.initial_scales,
-                             eval_every=a.eval_every, sync_bn=a.sync_bn)
-    except TrainingInterrupted as e:
-        print(e, file=sys.stderr)
-        return 130
-    finally:
-        if dist.is_available() and dist.is_initialized():
-            dist.destroy_process_group()
-    if rec is not None:
-        print(json.dumps({'run_id': rec.run_id, 'metrics': {t: runs._headline(t, m) for t, m in rec.metrics.items()},
-                          'delta_m': rec.delta_m}, indent=1))
-    return 0
+    "Command-line entry (`mti_nb_train`, `torchrun -m mti_nb.engine`): every `RunConfig` field is an option (`mti_nb.cli`)."
+    from mti_nb.cli import train_main
+    return train_main(argv)
 
 
 if __name__ == '__main__' and '__file__' in globals():
     sys.exit(main())
+

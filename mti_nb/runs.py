@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import hashlib
 import json
 import math
 import os
@@ -26,11 +27,11 @@ from .core import RunConfig, project_root, results_dir
 from .tasks import TASKS, get_task
 
 # %% auto #0
-__all__ = ['PAPER_TASK_COLUMNS', 'SCHEMA_VERSION', 'MODEL_FIELDS', 'AUX_LETTERS', 'MODEL_LABELS', 'SETUP_COLUMNS', 'GROUP_BY',
-           'COST_COLUMNS', 'delta_m', 'paper_table', 'git_commit', 'provenance', 'now_iso', 'RunRecord', 'new_record',
-           'runs_dir', 'record_path', 'atomic_write_text', 'save_record', 'load_record', 'find_record', 'list_records',
-           'single_task_config', 'find_baselines', 'record_delta_m', 'method_label', 'records_frame', 'results_table',
-           'format_table', 'beside_paper']
+__all__ = ['PAPER_TASK_COLUMNS', 'MANIFEST_NAME', 'SCHEMA_VERSION', 'MODEL_FIELDS', 'AUX_LETTERS', 'MODEL_LABELS',
+           'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'delta_m', 'paper_table', 'git_commit', 'provenance',
+           'data_manifest', 'now_iso', 'RunRecord', 'new_record', 'runs_dir', 'record_path', 'atomic_write_text',
+           'save_record', 'load_record', 'find_record', 'list_records', 'single_task_config', 'find_baselines',
+           'record_delta_m', 'method_label', 'records_frame', 'results_table', 'format_table', 'beside_paper']
 
 # %% ../nbs/11_runs.ipynb #45888da7
 def _headline(task: str, value: float | Mapping[str, float]) -> float:
@@ -109,6 +110,17 @@ def provenance() -> dict[str, Any]:
             'platform': platform.platform()}
 
 
+MANIFEST_NAME = 'SHA256SUMS'
+
+
+def data_manifest(root: str | os.PathLike | None) -> dict | None:
+    "`{'path', 'sha256'}` of the manifest `<root>/SHA256SUMS` written by `mti_nb_check_data`; None without one."
+    p = Path(root).expanduser() / MANIFEST_NAME if root else None
+    if p is None or not p.is_file():
+        return None
+    return {'path': str(p.resolve()), 'sha256': hashlib.sha256(p.read_bytes()).hexdigest()}
+
+
 def now_iso() -> str:
     "The current UTC time, ISO 8601 with seconds."
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds')
@@ -142,6 +154,7 @@ class RunRecord:
     history: list[dict] = field(default_factory=list)       # e.g. per-epoch losses / evaluations
     extra: dict = field(default_factory=dict)
     schema: int = SCHEMA_VERSION
+    data_manifest: dict | None = None   # {'path', 'sha256'} of the data root's manifest (`mti_nb_check_data`)
 
     @property
     def run_config(self) -> RunConfig:
@@ -170,7 +183,8 @@ def new_record(cfg: RunConfig, **fields) -> RunRecord:
     "A record for `cfg` with provenance and start time filled in; `fields` set the rest."
     pv = provenance()
     base = dict(run_id=cfg.run_id, config=cfg.to_dict(), seed=cfg.seed, versions=pv['versions'],
-                git_commit=pv['git_commit'], host=pv['host'], started_at=now_iso())
+                git_commit=pv['git_commit'], host=pv['host'], started_at=now_iso(),
+                data_manifest=data_manifest(cfg.data_root))
     base.update(fields)
     return RunRecord(**base)
 
@@ -258,7 +272,7 @@ def _norm(v: Any) -> Any:
 
 # %% ../nbs/11_runs.ipynb #a9a4d646
 MODEL_FIELDS = ('model', 'tasks', 'aux_tasks', 'fpm', 'scales', 'loss_weights')
-_NOT_SETUP = MODEL_FIELDS + ('seed', 'data_root', 'device', 'workers')
+_NOT_SETUP = MODEL_FIELDS + ('seed', 'data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic')
 
 
 def single_task_config(cfg: RunConfig, task: str) -> RunConfig:
