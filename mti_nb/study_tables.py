@@ -60,6 +60,7 @@ def beside(ours: pd.DataFrame, paper: pd.DataFrame | None, columns: Mapping[str,
         out[f'{pc} (paper)'] = [float(paper[pc].iloc[i]) if paper is not None and i is not None and pc in paper
                                 and pd.notna(paper[pc].iloc[i]) else np.nan for _, _, i in rows]
     out['seeds'] = [int(ours.at[k, 'n_seeds']) if k is not None and 'n_seeds' in ours else 0 for k in keys]
+    out.attrs['metric_keys'] = dict(columns)      # what each column measures, for plot_compare's labels
     return out
 
 # %% ../nbs/15_study_tables.ipynb #57a94ad1
