@@ -25,8 +25,8 @@ from .viz import DEPTH_CMAP, PROB_CMAP, class_names, model_views, prepare_image,
 
 # %% auto #0
 __all__ = ['DERIVED_METRICS', 'OURS_COLOUR', 'PAPER_COLOUR', 'metric_spec', 'axis_label', 'setup_line', 'plot_paired',
-           'per_class_iou', 'plot_per_class_iou', 'qualitative_figure', 'retrained_dir', 'has_weights', 'trained_model',
-           'study_qualitative', 'save_figure']
+           'per_class_iou', 'plot_per_class_iou', 'study_per_class_iou', 'qualitative_figure', 'retrained_dir',
+           'has_weights', 'trained_model', 'study_qualitative', 'save_figure']
 
 # %% ../nbs/23_figures.ipynb #1313e204
 DERIVED_METRICS: dict[str, Metric] = {
@@ -54,13 +54,13 @@ def axis_label(metric: Metric, unit_note: str = '') -> str:
     return f'{metric.label}{unit}\n' + ('↑ higher is better' if metric.higher_is_better else '↓ lower is better')
 
 
-def setup_line(profile: str | None = None, seeds: Sequence[int] | None = None) -> str:
+def setup_line(profile: str | None = None, seeds: Sequence[int] | None = None, per: str = 'row') -> str:
     "'profile demo · seeds 0,1,2 (3 runs per row)' for figure titles."
     parts = [f'profile {profile}'] if profile else []
     if seeds is not None:
         seeds = tuple(int(s) for s in seeds)
-        parts.append(f'seed {seeds[0]} (one run per row)' if len(seeds) == 1 else
-                     f'seeds {",".join(map(str, seeds))} ({len(seeds)} runs per row)')
+        parts.append(f'seed {seeds[0]} (one run per {per})' if len(seeds) == 1 else
+                     f'seeds {",".join(map(str, seeds))} ({len(seeds)} runs per {per})')
     return ' · '.join(parts)
 
 # %% ../nbs/23_figures.ipynb #6549e9a7
@@ -139,7 +139,7 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
         ax.set_visible(False)
     handles = [Patch(color=OURS_COLOUR, label=ours_label + _seeds_note(table, have_err)),
                Patch(color=PAPER_COLOUR, label=paper_label + ' (as published)')]
-    fig.legend(handles=handles, loc='outside upper center', ncol=2, fontsize=9, frameon=False)
+    fig.legend(handles=handles, loc='outside lower center', ncol=2, fontsize=9, frameon=False)
     head = '\n'.join(s for s in (title, setup_line(profile, seeds)) if s)
     if head:
         fig.suptitle(head, fontsize=11)
@@ -154,8 +154,12 @@ def _default_label(r: RunRecord) -> str:
 def per_class_iou(records: Iterable[RunRecord], task: str = 'semseg',
                   label: Callable[[RunRecord], str] | None = None) -> pd.DataFrame:
     "Classes x methods: IoU (%) of each class of `task` (mean over seeds) from the records' `iou_<k>`; last row mIoU."
-    label = label or _default_label
     recs = [r for r in records if r is not None and task in r.metrics]
+    if label is None:
+        from mti_nb.study_tables import BACKBONE_LABELS
+        several = len({r.config.get('backbone') for r in recs}) > 1
+        label = (lambda r: f"{_default_label(r)} - {BACKBONE_LABELS.get(r.config['backbone'], r.config['backbone'])}"
+                 ) if several else _default_label
     if not recs:
         raise ValueError(f'per_class_iou: no record scores the task {task!r}')
     datasets = sorted({r.config['dataset'] for r in recs})
@@ -200,12 +204,30 @@ def plot_per_class_iou(table: pd.DataFrame, title: str = '', profile: str | None
     ax.set_ylabel(f'class ({get_task(task).label})' if task else 'class')
     fig.colorbar(im, ax=ax, label='IoU (%)\n↑ higher is better', shrink=0.8)
     n = sorted(set(table.attrs.get('n_seeds', {}).values()))
-    note = '' if not n else (f'mean over {n[0]} seed(s) per method' if len(n) == 1 else f'mean over {n[0]}-{n[-1]} seeds')
-    head = '\n'.join(s for s in (title, setup_line(profile, seeds), note + ('; - : class absent from the '
-                                                                          'evaluation split' if np.isnan(v).any() else '')) if s)
+    note = '' if not n or n == [1] else (f'mean over {n[0]} seeds' if len(n) == 1 else f'mean over {n[0]}-{n[-1]} seeds')
+    absent = '- : class absent from the evaluation split' if np.isnan(v).any() else ''
+    head = '\n'.join(s for s in (title, setup_line(profile, seeds, per='method'), '; '.join(x for x in (note, absent) if x))
+                     if s)
     if head:
         ax.set_title(head, fontsize=10)
     return fig
+
+
+def study_per_class_iou(study: Any, records: Sequence[RunRecord], tasks: Sequence[str] = ('semseg', 'human_parts'),
+                        suffix: str = '', title: str = '', label: Callable[[RunRecord], str] | None = None
+                        ) -> dict[str, pd.DataFrame]:
+    "Per-class IoU of each classification task the records score: `<study><suffix>_iou_<task>.csv/.png/.json`."
+    out = {}
+    for t in tasks:
+        recs = [r for r in records if r is not None and t in r.metrics]
+        if not recs:
+            continue
+        tab = per_class_iou(recs, t, label)
+        fig = plot_per_class_iou(tab, title=f'{title or study.name}: per-class IoU of {get_task(t).label}',
+                                 profile=study.profile.name, seeds=study.seeds)
+        study.save(tab, fig, suffix=f'{suffix}_iou_{t}', records=recs, task=t, n_seeds=tab.attrs['n_seeds'])
+        out[t] = tab
+    return out
 
 # %% ../nbs/23_figures.ipynb #91ca94ed
 def _row_key(ax, task: str, dataset: str, maps: Sequence[np.ndarray], vrange, n_classes: int | None, fig):
