@@ -128,6 +128,8 @@ class Study:
                     backbone=self.base.backbone, pretrained=self.base.pretrained, epochs=self.base.epochs,
                     train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
                     run_ids=[r.run_id for r in records if r is not None], **meta)
+        if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
+            info['metric_keys'] = dict(table.attrs['metric_keys'])
         paths['json'] = stem.with_suffix('.json')
         tmp = stem.with_suffix('.json.tmp')
         tmp.write_text(json.dumps(info, indent=1, default=str)); os.replace(tmp, paths['json'])
