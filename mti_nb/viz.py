@@ -371,11 +371,13 @@ def _draw_map(ax, tm: TaskMap, title: str, extent=None):
     ax.set_xticks([]); ax.set_yticks([])
 
 
-def _map_key(fig: Figure, axes, maps: Sequence[TaskMap], class_labels: Sequence[str] | None = None):
+def _map_key(fig: Figure, axes, maps: Sequence[TaskMap], class_labels: Sequence[str] | None = None, key_ax=None):
     "What makes the colours of task maps readable: a class legend, a depth colour bar in metres, a probability bar."
     tm = maps[-1]
     t = get_task(tm.task)
     ax = axes[-1]
+    if key_ax is not None:                          # a free panel for the legend / note
+        key_ax.set_axis_off()
     if t.kind == 'classification':
         present = sorted({int(c) for m in maps for c in np.unique(m.values)})
         n = max(present[-1] + 1 if present else 1, len(class_labels or ()))
@@ -384,8 +386,9 @@ def _map_key(fig: Figure, axes, maps: Sequence[TaskMap], class_labels: Sequence[
         names = list(class_labels) if class_labels else [f'class {k}' for k in range(n)]
         handles = [Patch(facecolor=pal[c], edgecolor='0.5', label=names[c] if c < len(names) else f'class {c}')
                    for c in present]
-        ax.legend(handles=handles, loc='center left', bbox_to_anchor=(1.02, 0.5), fontsize=9, frameon=False,
-                  ncol=1 if len(handles) <= 10 else 2, handlelength=1.0, title='classes', title_fontsize=9)
+        where = dict(loc='center left') if key_ax is not None else dict(loc='center left', bbox_to_anchor=(1.02, 0.5))
+        (key_ax or ax).legend(handles=handles, fontsize=10, frameon=False, ncol=1 if len(handles) <= 12 else 2,
+                              handlelength=1.2, title=f'{t.label} classes', title_fontsize=10, **where)
     elif tm.task == 'depth':
         sm = matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(*tm.vrange), DEPTH_CMAP)
         fig.colorbar(sm, ax=list(axes), label=f'depth ({t.metric("rmse").unit})', shrink=0.85)
@@ -393,7 +396,8 @@ def _map_key(fig: Figure, axes, maps: Sequence[TaskMap], class_labels: Sequence[
         sm = matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(0, 1), PROB_CMAP)
         fig.colorbar(sm, ax=list(axes), label=f'{t.label} probability', shrink=0.85)
     else:
-        ax.text(1.04, 0.5, 'RGB = (n + 1) / 2', transform=ax.transAxes, fontsize=9, va='center')
+        (key_ax or ax).text(0.0 if key_ax is not None else 1.04, 0.5, 'normals as RGB = (n + 1) / 2',
+                            transform=(key_ax or ax).transAxes, fontsize=10, va='center')
 
 
 def figure_png(fig: Figure, dpi: int = 90) -> bytes:
@@ -404,13 +408,14 @@ def figure_png(fig: Figure, dpi: int = 90) -> bytes:
     return buf.getvalue()
 
 
-def explorer_figure(state: ExplorerState, figsize: tuple[float, float] = (17, 3.9),
+def explorer_figure(state: ExplorerState, figsize: tuple[float, float] = (11, 6.2),
                     class_labels: Sequence[str] | None = None) -> Figure:
-    "The explorer's row of five panels for a state: image, attention mask, FPM mask, initial and final prediction."
+    "The explorer's panels for a state: image, attention mask, FPM mask; initial and final prediction, their key."
     h, w = state.image.shape[:2]
     ext = (-0.5, w - 0.5, h - 0.5, -0.5)          # small maps stretched over the image's frame
     fig = Figure(figsize=figsize, layout='constrained')
-    axes = fig.subplots(1, 5)
+    grid = fig.subplots(2, 3)
+    axes, key_ax = [*grid[0], grid[1, 0], grid[1, 1]], grid[1, 2]
     axes[0].imshow(state.image); axes[0].set_title(f'image {state.index}', fontsize=10)
     axes[0].set_xticks([]); axes[0].set_yticks([])
     ch = 'mean over channels' if state.channel == -1 else f'channel {state.channel}'
@@ -427,7 +432,7 @@ def explorer_figure(state: ExplorerState, figsize: tuple[float, float] = (17, 3.
         for ax, m in ((axes[1], im), (axes[2], im2)):
             if m is not None:
                 fig.colorbar(m, ax=ax, shrink=0.85, label='mask value (stretched)')
-    _map_key(fig, axes[3:], [state.initial, state.final], class_labels)
+    _map_key(fig, axes[3:], [state.initial, state.final], class_labels, key_ax)
     return fig
 
 
@@ -446,7 +451,7 @@ class AttentionExplorer:
     "Interactive view of a multi-scale model's attention masks, FPM masks and predictions (ipywidgets + matplotlib)."
     def __init__(self, model: nn.Module, source: Any, index: int = 0, stride: int | None = None,
                  target: str | None = None, source_task: str | None = None, channel: int = -1,
-                 stretch: bool = False, figsize: tuple[float, float] = (17, 3.9), dpi: int = 100, cache: int = 8,
+                 stretch: bool = False, figsize: tuple[float, float] = (11, 6.2), dpi: int = 100, cache: int = 8,
                  dataset: str | None = None):
         import ipywidgets as W
         self.model, self.figsize, self.dpi, self._cache_size = model, figsize, dpi, cache
