@@ -285,7 +285,7 @@ STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<stu
     ('task_affinity', 'Section 2.2, Fig. 2(b): task affinity against dilation', ''),
     ('attention_masks', 'Distillation attention and FPM masks of the main MTI-Net', ''),
 ]
-EXTRA_FIGURES = {'attention_masks': ['attention_explorer.png']}   # the explorer's browser screenshot
+EXTRA_FIGURES = {'attention_masks': ['attention_explorer.png', 'attention_explorer_semseg.png']}   # browser screenshots
 
 
 def _num(v: Any, digits: int = 3) -> str:
