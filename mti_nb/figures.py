@@ -247,7 +247,7 @@ def _row_key(ax, task: str, dataset: str, maps: Sequence[np.ndarray], vrange, n_
         sm = matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(0, 1), PROB_CMAP)
         fig.colorbar(sm, ax=ax, label=f'{t.label} probability', shrink=0.9, pad=0.02)
     else:
-        ax.text(1.04, 0.5, 'RGB = (n + 1) / 2\n(x right, y down,\nz towards camera)', transform=ax.transAxes,
+        ax.text(1.04, 0.5, 'normals as\nRGB = (n + 1) / 2', transform=ax.transAxes,
                 fontsize=7, va='center')
 
 
