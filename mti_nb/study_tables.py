@@ -386,7 +386,7 @@ def results_readme(out_dir: str | os.PathLike | None = None) -> str:
             continue
         info = json.loads(side.read_text()) if side.is_file() else {}
         study = info.get('study', stem)
-        cmd = f'papermill nbs/{study}.ipynb out.ipynb' + (f' {flags}' if flags else '')
+        cmd = info.get('command') or f'papermill nbs/{study}.ipynb out.ipynb' + (f' {flags}' if flags else '')
         lines += [f'## {title}', '', f'`{csv.name}`: {_setup(info) or "no sidecar: provenance unknown"}. Made by `{cmd}`.'
                   + (f' Paper: {", ".join(info["paper"] if isinstance(info.get("paper"), list) else [info["paper"]])}.'
                      if info.get('paper') else ''), '']
