@@ -304,10 +304,18 @@ def retrained_dir() -> Path:
     return cache_dir('retrained')
 
 
-def has_weights(record: RunRecord, out_dir: str | os.PathLike | None = None) -> bool:
-    "Whether the checkpoint of `record` is in the results folder or in the cache of retrained runs."
+def _retrained(record: RunRecord) -> bool:
+    "Whether the cache holds a *finished* retraining of `record` (its record is written last; a lone checkpoint is a partial run)."
     from mti_nb.engine import checkpoint_path
-    return checkpoint_path(record.run_id, out_dir).is_file() or checkpoint_path(record.run_id, retrained_dir()).is_file()
+    from mti_nb.runs import record_path
+    d = retrained_dir()
+    return checkpoint_path(record.run_id, d).is_file() and record_path(record.run_id, d).is_file()
+
+
+def has_weights(record: RunRecord, out_dir: str | os.PathLike | None = None) -> bool:
+    "Whether the trained weights of `record` are in the results folder or in the cache of retrained runs."
+    from mti_nb.engine import checkpoint_path
+    return checkpoint_path(record.run_id, out_dir).is_file() or _retrained(record)
 
 
 def trained_model(record: RunRecord, out_dir: str | os.PathLike | None = None, retrain: bool = True,
@@ -318,12 +326,13 @@ def trained_model(record: RunRecord, out_dir: str | os.PathLike | None = None, r
     if checkpoint_path(record.run_id, out_dir).is_file():
         return load_model(record, out_dir), 'checkpoint'
     scratch = retrained_dir()
-    if not checkpoint_path(record.run_id, scratch).is_file():
+    if not _retrained(record):
         if not retrain:
             raise FileNotFoundError(f'run {record.run_id} has a record but no checkpoint (in {out_dir or "results/"} '
                                     f'or {scratch}); trained_model(..., retrain=True) trains it again')
-        run_experiment(record.run_config, scratch, force=find_record(record.run_config, scratch) is not None,
-                       progress=progress)
+        # an interrupted retraining left a checkpoint without a record: run_experiment resumes it exactly
+        stale = find_record(record.run_config, scratch) is not None and not checkpoint_path(record.run_id, scratch).is_file()
+        run_experiment(record.run_config, scratch, force=stale, progress=progress)
     again = find_record(record.run_config, scratch)
     diffs = [abs(float(again.metrics[t][k]) - float(v)) for t, ms in record.metrics.items() for k, v in ms.items()
              if isinstance(v, (int, float)) and again is not None and k in again.metrics.get(t, {})
