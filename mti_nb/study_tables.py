@@ -311,16 +311,30 @@ def markdown_table(df: pd.DataFrame, index: bool = True) -> str:
     return '\n'.join([head, rule, *body])
 
 
-def ours_beside_paper(t: pd.DataFrame) -> pd.DataFrame:
+def _column_label(m: str, metric_keys: Mapping[str, str]) -> str:
+    "'seg mIoU (%)' for a column whose metric key is known, else the column's own name."
+    from mti_nb.figures import metric_spec
+    try:
+        spec = metric_spec(metric_keys[m])
+    except (KeyError, ValueError):
+        return m
+    return f'{spec.label} ({spec.unit})' if spec.unit else spec.label
+
+
+def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = None) -> pd.DataFrame:
     "A `compare`/`beside` table for reading: '<m> ours' as 'mean ± std' (with several seeds) and '<m> paper'."
     metrics = [c[:-len(' (ours)')] for c in t.columns if c.endswith(' (ours)')]
     out = pd.DataFrame(index=t.index)
+    keys = dict(metric_keys or {})
+    names = {m: _column_label(m, keys) for m in metrics}
+    if len(set(names.values())) < len(names):          # two columns of one metric (ST / MT): keep the column names
+        names = {m: f'{m.rsplit("_", 1)[-1].upper()} {names[m]}' if names[m] != m else m for m in metrics}
     for m in metrics:
         mean, std = t[f'{m} (ours)'], t.get(f'{m} (ours, std)')
-        out[f'{m} ours'] = [_num(a) + (f' ± {_num(s)}' if std is not None and pd.notna(s) else '') if pd.notna(a) else ''
+        out[f'{names[m]} ours'] = [_num(a) + (f' ± {_num(s)}' if std is not None and pd.notna(s) else '') if pd.notna(a) else ''
                             for a, s in zip(mean, std if std is not None else [np.nan] * len(mean))]
         if f'{m} (paper)' in t:
-            out[f'{m} paper'] = [_num(p) for p in t[f'{m} (paper)']]
+            out[f'{names[m]} paper'] = [_num(p) for p in t[f'{m} (paper)']]
     if 'seeds' in t:
         out['seeds'] = t['seeds'].astype(int)
     return out
@@ -329,7 +343,7 @@ def ours_beside_paper(t: pd.DataFrame) -> pd.DataFrame:
 def table_readings(t: pd.DataFrame, metric_keys: Mapping[str, str]) -> list[str]:
     "Per metric: the best row in ours and in the paper (registry direction) and the rank agreement of the rows."
     from scipy.stats import spearmanr
-    from mti_nb.figures import metric_spec
+    from mti_nb.figures import DERIVED_METRICS as DERIVED, metric_spec
     out = []
     for m, key in metric_keys.items():
         if f'{m} (ours)' not in t or f'{m} (paper)' not in t:
@@ -340,6 +354,8 @@ def table_readings(t: pd.DataFrame, metric_keys: Mapping[str, str]) -> list[str]
             continue
         o, p = t[f'{m} (ours)'].astype(float), t[f'{m} (paper)'].astype(float)
         both = o.notna() & p.notna()
+        if key in DERIVED:                              # the reference row of delta_m (0 in both) is no result
+            both &= ~((o == 0) & (p == 0))
         if both.sum() < 2:
             continue
         pick = (lambda s: s.idxmax()) if spec.higher_is_better else (lambda s: s.idxmin())
@@ -393,7 +409,7 @@ def results_readme(out_dir: str | os.PathLike | None = None) -> str:
         t = pd.read_csv(csv, index_col=0)
         if any(c.endswith(' (ours)') for c in t.columns):
             shown = t[t['seeds'] > 0] if 'seeds' in t else t
-            lines += [markdown_table(ours_beside_paper(shown)), '']
+            lines += [markdown_table(ours_beside_paper(shown, info.get('metric_keys'))), '']
             if len(shown) < len(t):
                 lines += [f'{len(t) - len(shown)} row(s) of the paper\'s table not run in this set-up are left out '
                           f'(they are in the CSV).', '']
