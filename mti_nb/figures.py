@@ -365,6 +365,12 @@ def study_qualitative(records: Sequence[RunRecord], tasks: Sequence[str], multi_
     for t, r in singles.items():
         st_models[t], notes[r.run_id] = trained_model(r, out_dir, progress=progress)
     mt_model, notes[multi_task.run_id] = trained_model(multi_task, out_dir, progress=progress)
+    import re
+    diffs = [float(m[1]) for v in notes.values() if (m := re.search(r'within (\S+) of the record', v))]
+    again = sum(v.startswith('retrained') for v in notes.values())
+    if again:
+        title += (f'\n{again} of {len(notes)} models retrained from their recorded configs (checkpoints are not '
+                  f'committed)' + (f'; their metrics within {max(diffs):.2g} of the records' if diffs else ''))
     cfg = multi_task.run_config
     val = build_datasets(cfg.replace(data_root=data_root or cfg.data_root))[1]
     images = [i for i in images if i < len(val)]
