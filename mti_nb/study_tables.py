@@ -280,7 +280,7 @@ STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<stu
     ('sota_pascal', 'Table 5: MTI-Net, PAD-Net and ASTMT on five PASCAL-like tasks', ''),
     ('sota_pascal_r18fpn_3seeds', 'Table 5 on R18-FPN with three seeds (MTI-Net vs ASTMT)',
      "-p backbones '' -p astmt_backbones resnet18_fpn -p seeds 0,1,2 (written to another out_dir, then renamed)"),
-    ('sota_nyud', 'Table 6: every NYUD-v2 metric, single task vs MTI-Net', '-p profile paper: HRNet-48'),
+    ('sota_nyud', 'Table 6: every NYUD-v2 metric, single task vs MTI-Net', ''),
     ('resource_analysis', 'Table 7: parameters and multiply-adds relative to the single-task models', ''),
     ('task_affinity', 'Section 2.2, Fig. 2(b): task affinity against dilation', ''),
     ('attention_masks', 'Distillation attention and FPM masks of the main MTI-Net', ''),
@@ -321,14 +321,19 @@ def _column_label(m: str, metric_keys: Mapping[str, str]) -> str:
     return f'{spec.label} ({spec.unit})' if spec.unit else spec.label
 
 
+def _column_names(metrics: Sequence[str], metric_keys: Mapping[str, str]) -> dict[str, str]:
+    "Readable names of metric columns; two columns of one metric (Table 5's ST / MT) keep their suffix."
+    names = {m: _column_label(m, metric_keys) for m in metrics}
+    if len(set(names.values())) < len(names):
+        names = {m: f'{m.rsplit("_", 1)[-1].upper()} {names[m]}' if names[m] != m else m for m in metrics}
+    return names
+
+
 def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = None) -> pd.DataFrame:
     "A `compare`/`beside` table for reading: '<m> ours' as 'mean ± std' (with several seeds) and '<m> paper'."
     metrics = [c[:-len(' (ours)')] for c in t.columns if c.endswith(' (ours)')]
     out = pd.DataFrame(index=t.index)
-    keys = dict(metric_keys or {})
-    names = {m: _column_label(m, keys) for m in metrics}
-    if len(set(names.values())) < len(names):          # two columns of one metric (ST / MT): keep the column names
-        names = {m: f'{m.rsplit("_", 1)[-1].upper()} {names[m]}' if names[m] != m else m for m in metrics}
+    names = _column_names(metrics, metric_keys or {})
     for m in metrics:
         mean, std = t[f'{m} (ours)'], t.get(f'{m} (ours, std)')
         out[f'{names[m]} ours'] = [_num(a) + (f' ± {_num(s)}' if std is not None and pd.notna(s) else '') if pd.notna(a) else ''
@@ -345,6 +350,7 @@ def table_readings(t: pd.DataFrame, metric_keys: Mapping[str, str]) -> list[str]
     from scipy.stats import spearmanr
     from mti_nb.figures import DERIVED_METRICS as DERIVED, metric_spec
     out = []
+    names = _column_names([m for m in metric_keys if f'{m} (ours)' in t], metric_keys)
     for m, key in metric_keys.items():
         if f'{m} (ours)' not in t or f'{m} (paper)' not in t:
             continue
@@ -360,7 +366,7 @@ def table_readings(t: pd.DataFrame, metric_keys: Mapping[str, str]) -> list[str]
             continue
         pick = (lambda s: s.idxmax()) if spec.higher_is_better else (lambda s: s.idxmin())
         bo, bp = pick(o[both]), pick(p[both])
-        s = (f'{spec.label} ({"higher" if spec.higher_is_better else "lower"} is better): best row ours '
+        s = (f'{names.get(m, spec.label)}, {"higher" if spec.higher_is_better else "lower"} is better: best row ours '
              f'"{bo}" ({_num(o[bo])}), paper "{bp}" ({_num(p[bp])})')
         if both.sum() >= 3 and o[both].nunique() > 1 and p[both].nunique() > 1:
             s += f'; rank agreement with the paper over {int(both.sum())} rows: Spearman {spearmanr(o[both], p[both])[0]:+.2f}'
