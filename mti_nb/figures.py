@@ -84,7 +84,7 @@ def _seeds_note(table: pd.DataFrame, have_err: bool) -> str:
 def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, str] | None = None,
                 labels: Sequence[str] | None = None, titles: Mapping[str, str] | None = None, title: str = '',
                 ours_label: str = 'ours', paper_label: str = 'paper', profile: str | None = None,
-                seeds: Sequence[int] | None = None, ncols: int = 3) -> Figure:
+                seeds: Sequence[int] | None = None, ncols: int = 3, max_width: float = 17.0) -> Figure:
     "Paired bars (ours, paper) per row of a `compare`/`beside` table, one panel per metric, axes from zero."
     keys = {**table.attrs.get('metric_keys', {}), **dict(keys or {})}
     titles = dict(titles or {})
@@ -101,9 +101,9 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
     names = [str(x) for x in (table.index if labels is None else labels)]
     if len(names) != len(table):
         raise ValueError(f'plot_paired: {len(names)} labels for {len(table)} rows')
-    ncols = max(1, min(ncols, len(metrics)))
-    nrows = math.ceil(len(metrics) / ncols)
     w = max(3.4, 0.55 * len(names) + 1.8)
+    ncols = max(1, min(ncols, len(metrics), int(max_width // w)))     # many rows: fewer, wider panels per line
+    nrows = math.ceil(len(metrics) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(w * ncols, 3.5 * nrows + 1.0), squeeze=False, layout='constrained')
     x, bw = np.arange(len(names)), 0.4
     rot = 90 if len(names) > 3 else 0
