@@ -184,6 +184,8 @@ class Study:
                     backbone=self.base.backbone, pretrained=self.base.pretrained, epochs=self.base.epochs,
                     train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
                     run_ids=[r.run_id for r in records if r is not None], **meta)
+        if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
+            info['metric_keys'] = dict(table.attrs['metric_keys'])
         paths['json'] = stem.with_suffix('.json')
         tmp = stem.with_suffix('.json.tmp')
         tmp.write_text(json.dumps(info, indent=1, default=str)); os.replace(tmp, paths['json'])
@@ -297,34 +299,13 @@ def compare(ours: pd.DataFrame, paper: pd.DataFrame | None, columns: dict[str, s
         out[f'{pc} (paper)'] = [paper[pc].iloc[i] if paper is not None and i is not None and pc in paper
                                 else np.nan for _, _, i in rows]
     out['seeds'] = [int(ours['n_seeds'].get(f, 0)) if f is not None and 'n_seeds' in ours else 0 for f in found]
+    out.attrs['metric_keys'] = dict(columns)      # what each column measures, for plot_compare's labels
     return out
 
 def plot_compare(table: pd.DataFrame, metrics: Sequence[str], labels: Sequence[str] | None = None,
-                 title: str = '', ours_label: str = 'ours') -> plt.Figure:
-    "Two rows of bar charts, one column per metric: ours (with std over seeds as error bars) above, the paper below."
-    import seaborn as sns
-    sns.set_theme(style='whitegrid', font_scale=0.85)
-    fig, axes = plt.subplots(2, len(metrics), figsize=(3.8 * len(metrics), 5.6), squeeze=False, sharex='col')
-    names = list(labels or table.index)
-    x = np.arange(len(names))
-    for j, m in enumerate(metrics):
-        err = table[f'{m} (ours, std)'].to_numpy(float) if f'{m} (ours, std)' in table else None
-        for i, (who, col, colour) in enumerate(((ours_label, f'{m} (ours)', 'tab:blue'),
-                                                ('paper', f'{m} (paper)', 'tab:gray'))):
-            ax, v = axes[i, j], table[col].to_numpy(float)
-            ax.bar(x, v, 0.6, yerr=err if i == 0 else None, color=colour, capsize=3)
-            e = err if i == 0 and err is not None else np.zeros_like(v)
-            e = np.where(np.isfinite(e), e, 0.0)
-            ok = np.isfinite(v)
-            if ok.any():      # zoom on the differences (error bars included): they are what the table is about
-                lo, hi = (v - e)[ok].min(), (v + e)[ok].max()
-                pad = 0.25 * (hi - lo) if hi > lo else 0.05 * abs(hi) + 1e-3
-                ax.set_ylim(min(lo - pad, 0) if lo < 0 or lo - pad < 0.3 * hi else lo - pad, hi + pad)
-            ax.axhline(0, color='black', lw=0.6)
-            arrow = ' (lower is better)' if any(k in m for k in ('rmse', 'merr', 'rel', 'err')) else ''
-            ax.set_title(f'{m}{arrow}: {who}', fontsize=9)
-            ax.set_xticks(x); ax.set_xticklabels(names, rotation=35, ha='right')
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+                 title: str = '', ours_label: str = 'ours', **kw) -> plt.Figure:
+    "Ours and the paper as paired bars from zero, one panel per metric (`mti_nb.figures.plot_paired`; `kw`: keys, profile, seeds...)."
+    from mti_nb.figures import plot_paired
+    return plot_paired(table, metrics, labels=labels, title=title, ours_label=ours_label, **kw)
+
+

@@ -18,9 +18,10 @@ from .runs import AUX_LETTERS, RunRecord, _headline, delta_m, find_baselines, li
 from .tasks import get_task
 
 # %% auto #0
-__all__ = ['BACKBONE_LABELS', 'PAPER_PREFIX', 'STUDY_PAPER_TABLES', 'aggregate', 'beside', 'paper_row', 'variant_label',
-           'location_label', 'information_flow_frame', 'st_mt_frame', 'relative_cost', 'studies_overview',
-           'runs_overview']
+__all__ = ['BACKBONE_LABELS', 'PAPER_PREFIX', 'STUDY_PAPER_TABLES', 'STUDY_ORDER', 'EXTRA_FIGURES', 'aggregate', 'beside',
+           'paper_row', 'variant_label', 'location_label', 'information_flow_frame', 'st_mt_frame', 'relative_cost',
+           'studies_overview', 'runs_overview', 'markdown_table', 'ours_beside_paper', 'table_readings',
+           'results_readme', 'write_results_readme']
 
 # %% ../nbs/15_study_tables.ipynb #16656f7e
 BACKBONE_LABELS = {'hrnet_w18_small_v2': 'HRNet-18', 'hrnet_w18': 'HRNet-18 (full)', 'hrnet_w48': 'HRNet48-V2',
@@ -60,6 +61,7 @@ def beside(ours: pd.DataFrame, paper: pd.DataFrame | None, columns: Mapping[str,
         out[f'{pc} (paper)'] = [float(paper[pc].iloc[i]) if paper is not None and i is not None and pc in paper
                                 and pd.notna(paper[pc].iloc[i]) else np.nan for _, _, i in rows]
     out['seeds'] = [int(ours.at[k, 'n_seeds']) if k is not None and 'n_seeds' in ours else 0 for k in keys]
+    out.attrs['metric_keys'] = dict(columns)      # what each column measures, for plot_compare's labels
     return out
 
 # %% ../nbs/15_study_tables.ipynb #57a94ad1
@@ -263,3 +265,182 @@ def runs_overview(records: Iterable[RunRecord]) -> pd.DataFrame:
     first = ['run_id', 'method', 'tasks', 'aux', 'profile', 'dataset', 'backbone', 'seed', 'epochs']
     metric = sorted(c for c in df.columns if '.' in c)
     return df[first + metric + [c for c in df.columns if c not in first and c not in metric]]
+
+# %% ../nbs/15_study_tables.ipynb #144ba857
+STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<study>.ipynb out.ipynb`)
+    ('ablation_scales', 'Table 3: influence of the scales (the main job, `make demo`)', ''),
+    ('information_flow', 'Table 4: information flow (initial predictions per scale vs final output)', ''),
+    ('ablation_components_2a', 'Table 2(a): components, NYUD-like tasks (semseg + depth)', ''),
+    ('ablation_components_2a_depth', 'Table S2: every depth metric of Table 2(a)', ''),
+    ('ablation_components_2a_seg', 'Table S2: every segmentation metric of Table 2(a)', ''),
+    ('ablation_components_2b', 'Table 2(b): components, PASCAL-like task sets', '-p table 2b'),
+    ('ablation_components_2a_resnet18_fpn', 'Table S3: components on ResNet-18 FPN', '-p backbone resnet18_fpn'),
+    ('ablation_components_2b_resnet18_fpn', 'Table S1: PASCAL-like task sets on ResNet-18 FPN',
+     '-p table 2b -p backbone resnet18_fpn'),
+    ('sota_pascal', 'Table 5: MTI-Net, PAD-Net and ASTMT on five PASCAL-like tasks', ''),
+    ('sota_pascal_r18fpn_3seeds', 'Table 5 on R18-FPN with three seeds (MTI-Net vs ASTMT)',
+     "-p backbones '' -p astmt_backbones resnet18_fpn -p seeds 0,1,2 (written to another out_dir, then renamed)"),
+    ('sota_nyud', 'Table 6: every NYUD-v2 metric, single task vs MTI-Net', ''),
+    ('resource_analysis', 'Table 7: parameters and multiply-adds relative to the single-task models', ''),
+    ('task_affinity', 'Section 2.2, Fig. 2(b): task affinity against dilation', ''),
+    ('attention_masks', 'Distillation attention and FPM masks of the main MTI-Net', ''),
+]
+EXTRA_FIGURES = {'attention_masks': ['attention_explorer.png', 'attention_explorer_semseg.png']}   # browser screenshots
+
+
+def _num(v: Any, digits: int = 3) -> str:
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return str(v)
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return '' if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+    if not np.isfinite(x):
+        return ''
+    a = abs(x)
+    return f'{x:.0f}' if a >= 1000 else f'{x:.{max(digits - 1 - int(np.floor(np.log10(a))), 0)}f}' if a >= 1 else \
+        f'{x:.{digits}f}' if a else '0'
+
+
+def markdown_table(df: pd.DataFrame, index: bool = True) -> str:
+    "A pipe table of `df` (numbers to 3 significant digits, at most 3 decimals), no extra package needed."
+    d = df.reset_index() if index else df
+    head = '| ' + ' | '.join(str(c) for c in d.columns) + ' |'
+    rule = '|' + '|'.join('---' for _ in d.columns) + '|'
+    body = ['| ' + ' | '.join(_num(v).replace('|', '/') for v in row) + ' |' for row in d.itertuples(index=False)]
+    return '\n'.join([head, rule, *body])
+
+
+def _column_label(m: str, metric_keys: Mapping[str, str]) -> str:
+    "'seg mIoU (%)' for a column whose metric key is known, else the column's own name."
+    from mti_nb.figures import metric_spec
+    try:
+        spec = metric_spec(metric_keys[m])
+    except (KeyError, ValueError):
+        return m
+    return f'{spec.label} ({spec.unit})' if spec.unit else spec.label
+
+
+def _column_names(metrics: Sequence[str], metric_keys: Mapping[str, str]) -> dict[str, str]:
+    "Readable names of metric columns; two columns of one metric (Table 5's ST / MT) keep their suffix."
+    names = {m: _column_label(m, metric_keys) for m in metrics}
+    if len(set(names.values())) < len(names):
+        names = {m: f'{m.rsplit("_", 1)[-1].upper()} {names[m]}' if names[m] != m else m for m in metrics}
+    return names
+
+
+def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = None) -> pd.DataFrame:
+    "A `compare`/`beside` table for reading: '<m> ours' as 'mean ± std' (with several seeds) and '<m> paper'."
+    metrics = [c[:-len(' (ours)')] for c in t.columns if c.endswith(' (ours)')]
+    out = pd.DataFrame(index=t.index)
+    names = _column_names(metrics, metric_keys or {})
+    for m in metrics:
+        mean, std = t[f'{m} (ours)'], t.get(f'{m} (ours, std)')
+        out[f'{names[m]} ours'] = [_num(a) + (f' ± {_num(s)}' if std is not None and pd.notna(s) else '') if pd.notna(a) else ''
+                            for a, s in zip(mean, std if std is not None else [np.nan] * len(mean))]
+        if f'{m} (paper)' in t:
+            out[f'{names[m]} paper'] = [_num(p) for p in t[f'{m} (paper)']]
+    if 'seeds' in t:
+        out['seeds'] = t['seeds'].astype(int)
+    return out
+
+
+def table_readings(t: pd.DataFrame, metric_keys: Mapping[str, str]) -> list[str]:
+    "Per metric: the best row in ours and in the paper (registry direction) and the rank agreement of the rows."
+    from scipy.stats import spearmanr
+    from mti_nb.figures import DERIVED_METRICS as DERIVED, metric_spec
+    out = []
+    names = _column_names([m for m in metric_keys if f'{m} (ours)' in t], metric_keys)
+    for m, key in metric_keys.items():
+        if f'{m} (ours)' not in t or f'{m} (paper)' not in t:
+            continue
+        try:
+            spec = metric_spec(key)
+        except (KeyError, ValueError):
+            continue
+        o, p = t[f'{m} (ours)'].astype(float), t[f'{m} (paper)'].astype(float)
+        both = o.notna() & p.notna()
+        if key in DERIVED:                              # the reference row of delta_m (0 in both) is no result
+            both &= ~((o == 0) & (p == 0))
+        if both.sum() < 2:
+            continue
+        pick = (lambda s: s.idxmax()) if spec.higher_is_better else (lambda s: s.idxmin())
+        bo, bp = pick(o[both]), pick(p[both])
+        s = (f'{names.get(m, spec.label)}, {"higher" if spec.higher_is_better else "lower"} is better: best row ours '
+             f'"{bo}" ({_num(o[bo])}), paper "{bp}" ({_num(p[bp])})')
+        if both.sum() >= 3 and o[both].nunique() > 1 and p[both].nunique() > 1:
+            s += f'; rank agreement with the paper over {int(both.sum())} rows: Spearman {spearmanr(o[both], p[both])[0]:+.2f}'
+        out.append(s)
+    return out
+
+
+def _setup(info: Mapping) -> str:
+    from mti_nb.study_tables import BACKBONE_LABELS
+    bits = [f'profile `{info["profile"]}`' if info.get('profile') else None,
+            f'data {info["dataset"]}' if info.get('dataset') else None,
+            f'backbone {BACKBONE_LABELS.get(info["backbone"], info["backbone"])}' if info.get('backbone') else None,
+            ('ImageNet-pretrained' if info.get('pretrained') is True else 'from scratch'
+             if info.get('pretrained') is False else None) if 'pretrained' in info else None,
+            f'{info["epochs"]} epochs' if info.get('epochs') else None,
+            f'seeds {",".join(map(str, info["seeds"]))}' if info.get('seeds') else None,
+            f'{len(info["run_ids"])} run records' if info.get('run_ids') else None]
+    return ', '.join(b for b in bits if b)
+
+
+def results_readme(out_dir: str | os.PathLike | None = None) -> str:
+    "The markdown of `results/README.md`, from the tables, sidecars and figures in the results folder."
+    d = results_dir(out_dir)
+    known = {s for s, _, _ in STUDY_ORDER}
+    extra = sorted(p.stem for p in d.glob('*.json') if p.stem not in known and p.with_suffix('.csv').is_file()
+                   and not any(p.stem.startswith(k + '_') for k in known))
+    lines = ['# Results', '',
+             'Written by `nbs/results.ipynb` (`papermill nbs/results.ipynb out.ipynb`) from the tables, sidecars and '
+             'figures in this folder: do not edit it by hand. Each section says how its table was made; the run '
+             'records behind it (config, metrics, learning curve, timings, git commit) are in `runs/`.', '',
+             'Tables made with the `demo` or `smoke` profile come from the embedded synthetic benchmark with small '
+             'models trained from scratch for a few epochs: they can show orderings and trends between models, not '
+             'the paper\'s absolute numbers (the paper\'s columns are NYUD-v2 / PASCAL-Context with ImageNet-'
+             'pretrained backbones). With one seed there are no error bars, and differences of a few points can be '
+             'seed noise.', '']
+    for stem, title, flags in STUDY_ORDER + [(s, s, '') for s in extra]:
+        csv, side = d / f'{stem}.csv', d / f'{stem}.json'
+        if not csv.is_file():
+            continue
+        info = json.loads(side.read_text()) if side.is_file() else {}
+        study = info.get('study', stem)
+        cmd = info.get('command') or f'papermill nbs/{study}.ipynb out.ipynb' + (f' {flags}' if flags else '')
+        lines += [f'## {title}', '', f'`{csv.name}`: {_setup(info) or "no sidecar: provenance unknown"}. Made by `{cmd}`.'
+                  + (f' Paper: {", ".join(info["paper"] if isinstance(info.get("paper"), list) else [info["paper"]])}.'
+                     if info.get('paper') else ''), '']
+        t = pd.read_csv(csv, index_col=0)
+        if any(c.endswith(' (ours)') for c in t.columns):
+            shown = t[t['seeds'] > 0] if 'seeds' in t else t
+            lines += [markdown_table(ours_beside_paper(shown, info.get('metric_keys'))), '']
+            if len(shown) < len(t):
+                lines += [f'{len(t) - len(shown)} row(s) of the paper\'s table not run in this set-up are left out '
+                          f'(they are in the CSV).', '']
+            reads = table_readings(shown, info.get('metric_keys', {}))
+            if reads:
+                lines += ['Read from the table:', '', *[f'- {r}' for r in reads], '']
+        elif len(t) <= 12 and len(t.columns) <= 12:
+            lines += [markdown_table(t), '']
+        else:
+            lines += [f'{len(t)} rows x {len(t.columns)} columns: see the CSV.', '']
+        figs = [p.name for p in [csv.with_suffix('.png'), *sorted(d.glob(f'{stem}_*.png'))] if p.is_file()
+                and not any(k.startswith(stem) and p.name.startswith(k) for k in known if k != stem)]
+        figs += [f for f in [*info.get('figures', []), *EXTRA_FIGURES.get(stem, [])] if f not in figs and (d / f).is_file()]
+        lines += [f'![{f}]({f})' for f in figs] + ([''] if figs else [])
+        for sub in sorted(d.glob(f'{stem}_iou_*.csv')):
+            s_info = json.loads(sub.with_suffix('.json').read_text()) if sub.with_suffix('.json').is_file() else {}
+            lines += [f'Per-class IoU ({s_info.get("task", sub.stem.rsplit("_iou_", 1)[-1])}, `{sub.name}`):', '',
+                      markdown_table(pd.read_csv(sub, index_col=0)), '']
+    return '\n'.join(lines).rstrip() + '\n'
+
+
+def write_results_readme(out_dir: str | os.PathLike | None = None) -> Path:
+    "Write `results_readme` to `<results>/README.md` (atomically)."
+    path = results_dir(out_dir) / 'README.md'
+    tmp = path.with_suffix('.md.tmp')
+    tmp.write_text(results_readme(out_dir))
+    os.replace(tmp, path)
+    return path

@@ -25,10 +25,10 @@ from .models import ModelOutput, ScaleOutput
 from .tasks import IGNORE_INDEX, get_task
 
 # %% auto #0
-__all__ = ['DEPTH_CMAP', 'MASK_CMAP', 'PROB_CMAP', 'MIN_IMAGE_SIDE', 'class_palette', 'task_palette', 'decode_prediction',
-           'depth_range', 'render_task', 'TaskMap', 'task_map', 'denormalise', 'prepare_image', 'mask_map',
-           'ModelViews', 'model_views', 'ExplorerState', 'figure_png', 'explorer_figure', 'AttentionExplorer',
-           'attention_grid']
+__all__ = ['DEPTH_CMAP', 'MASK_CMAP', 'PROB_CMAP', 'MIN_IMAGE_SIDE', 'class_palette', 'task_palette', 'class_names',
+           'decode_prediction', 'depth_range', 'render_task', 'TaskMap', 'task_map', 'denormalise', 'prepare_image',
+           'mask_map', 'ModelViews', 'model_views', 'ExplorerState', 'figure_png', 'explorer_figure',
+           'AttentionExplorer', 'attention_grid']
 
 # %% ../nbs/16_viz.ipynb #12c6636f
 DEPTH_CMAP = 'plasma_r'     # near: bright yellow, far: dark blue
@@ -51,6 +51,28 @@ def class_palette(n: int, background_black: bool = False) -> np.ndarray:
 def task_palette(task: str, n: int) -> np.ndarray:
     "The palette of a classification task (human parts: black background)."
     return class_palette(n, background_black=(task == 'human_parts'))
+
+
+def class_names(task: str, dataset: str) -> tuple[str, ...]:
+    "Names of the classes of a classification task on a dataset, in label order (synthetic chapter, shipped tables)."
+    from mti_nb.datasets import meta_dir, read_tsv
+    from mti_nb.synthetic import HUMAN_PARTS, SYNTH_CLASSES
+    t = get_task(task)
+    if t.kind != 'classification':
+        raise ValueError(f'task {task!r} has no classes (it is a {t.kind} task)')
+    n = t.out_channels(dataset)
+    if task == 'human_parts':                        # PASCAL: the six part groups of person_part_to_human_parts6
+        names = HUMAN_PARTS
+    elif dataset == 'synthetic':
+        names = SYNTH_CLASSES
+    elif dataset == 'nyud':                          # label k is class k + 1 of the 40-class list
+        names = tuple(ln.split('\t')[1] for ln in (meta_dir() / 'nyuv2_meta' / 'class40_names.txt').read_text().splitlines()
+                      if ln.strip())
+    else:
+        names = tuple(r[1] for r in read_tsv(meta_dir() / 'pascal_meta' / 'voc21_classes.tsv'))
+    if len(names) != n:
+        raise ValueError(f'{len(names)} class names for {task} on {dataset}, but the task has {n} classes')
+    return tuple(names)
 
 # %% ../nbs/16_viz.ipynb #a2cd7953
 def _one(x: Tensor | np.ndarray, what: str) -> Tensor:
@@ -329,7 +351,7 @@ def _image_list(source: Any) -> list:
 
 def _draw_mask(ax, m: np.ndarray | None, title: str, note: str | None = None, extent=None, stretch: bool = False):
     "A mask on the fixed [0, 1] colour scale (or stretched to its own range), its range written in a corner."
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=10)
     ax.set_xticks([]); ax.set_yticks([])
     if m is None:
         ax.text(0.5, 0.5, note or 'none', ha='center', va='center', wrap=True, fontsize=8, transform=ax.transAxes)
@@ -339,14 +361,43 @@ def _draw_mask(ax, m: np.ndarray | None, title: str, note: str | None = None, ex
     vmin, vmax = (lo, max(hi, lo + 1e-6)) if stretch else (0, 1)
     im = ax.imshow(m, cmap=MASK_CMAP, vmin=vmin, vmax=vmax, interpolation='nearest', extent=extent)
     ax.text(0.02, 0.03, f'{lo:.2f}..{hi:.2f}' + (' (stretched)' if stretch else ''), transform=ax.transAxes,
-            fontsize=7, bbox=dict(facecolor='white', alpha=0.7, pad=1, lw=0))
+            fontsize=8, bbox=dict(facecolor='white', alpha=0.7, pad=1, lw=0))
     return im
 
 
 def _draw_map(ax, tm: TaskMap, title: str, extent=None):
     ax.imshow(tm.rgb, interpolation='nearest', extent=extent)
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=10)
     ax.set_xticks([]); ax.set_yticks([])
+
+
+def _map_key(fig: Figure, axes, maps: Sequence[TaskMap], class_labels: Sequence[str] | None = None, key_ax=None):
+    "What makes the colours of task maps readable: a class legend, a depth colour bar in metres, a probability bar."
+    tm = maps[-1]
+    t = get_task(tm.task)
+    ax = axes[-1]
+    if key_ax is not None:                          # a free panel for the legend / note
+        key_ax.set_axis_off()
+    if t.kind == 'classification':
+        present = sorted({int(c) for m in maps for c in np.unique(m.values)})
+        n = max(present[-1] + 1 if present else 1, len(class_labels or ()))
+        pal = task_palette(tm.task, n)
+        from matplotlib.patches import Patch
+        names = list(class_labels) if class_labels else [f'class {k}' for k in range(n)]
+        handles = [Patch(facecolor=pal[c], edgecolor='0.5', label=names[c] if c < len(names) else f'class {c}')
+                   for c in present]
+        where = dict(loc='center left') if key_ax is not None else dict(loc='center left', bbox_to_anchor=(1.02, 0.5))
+        (key_ax or ax).legend(handles=handles, fontsize=10, frameon=False, ncol=1 if len(handles) <= 12 else 2,
+                              handlelength=1.2, title=f'{t.label} classes', title_fontsize=10, **where)
+    elif tm.task == 'depth':
+        sm = matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(*tm.vrange), DEPTH_CMAP)
+        fig.colorbar(sm, ax=list(axes), label=f'depth ({t.metric("rmse").unit})', shrink=0.85)
+    elif t.kind == 'binary':
+        sm = matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(0, 1), PROB_CMAP)
+        fig.colorbar(sm, ax=list(axes), label=f'{t.label} probability', shrink=0.85)
+    else:
+        (key_ax or ax).text(0.0 if key_ax is not None else 1.04, 0.5, 'normals as RGB = (n + 1) / 2',
+                            transform=(key_ax or ax).transAxes, fontsize=10, va='center')
 
 
 def figure_png(fig: Figure, dpi: int = 90) -> bytes:
@@ -357,34 +408,54 @@ def figure_png(fig: Figure, dpi: int = 90) -> bytes:
     return buf.getvalue()
 
 
-def explorer_figure(state: ExplorerState, figsize: tuple[float, float] = (15, 3.3)) -> Figure:
-    "The explorer's row of five panels for a state: image, attention mask, FPM mask, initial and final prediction."
+def explorer_figure(state: ExplorerState, figsize: tuple[float, float] = (11, 6.2),
+                    class_labels: Sequence[str] | None = None) -> Figure:
+    "The explorer's panels for a state: image, attention mask, FPM mask; initial and final prediction, their key."
     h, w = state.image.shape[:2]
     ext = (-0.5, w - 0.5, h - 0.5, -0.5)          # small maps stretched over the image's frame
     fig = Figure(figsize=figsize, layout='constrained')
-    axes = fig.subplots(1, 5)
-    axes[0].imshow(state.image); axes[0].set_title(f'image {state.index}', fontsize=9)
+    grid = fig.subplots(2, 3)
+    axes, key_ax = [*grid[0], grid[1, 0], grid[1, 1]], grid[1, 2]
+    axes[0].imshow(state.image); axes[0].set_title(f'image {state.index}', fontsize=10)
     axes[0].set_xticks([]); axes[0].set_yticks([])
     ch = 'mean over channels' if state.channel == -1 else f'channel {state.channel}'
     s = f'1/{state.stride}'
     im = _draw_mask(axes[1], state.attention, f'{state.source} -> {state.target} at {s}\n({ch})', extent=ext,
                     stretch=state.stretch)
-    _draw_mask(axes[2], state.fpm, f'FPM mask of {state.target} at {s}\n({ch})', state.fpm_note, extent=ext,
-               stretch=state.stretch)
+    im2 = _draw_mask(axes[2], state.fpm, f'FPM mask of {state.target} at {s}\n({ch})', state.fpm_note, extent=ext,
+                     stretch=state.stretch)
     _draw_map(axes[3], state.initial, f'initial {state.target} at {s}', extent=ext)
     _draw_map(axes[4], state.final, f'final {state.target}')
-    if not state.stretch:
-        fig.colorbar(im, ax=axes[1:3], shrink=0.8, label='mask value')
+    if not state.stretch:                          # one [0, 1] scale for both masks
+        fig.colorbar(im, ax=axes[1:3], shrink=0.85, label='mask value')
+    else:                                          # each mask on its own range: one bar each
+        for ax, m in ((axes[1], im), (axes[2], im2)):
+            if m is not None:
+                fig.colorbar(m, ax=ax, shrink=0.85, label='mask value (stretched)')
+    _map_key(fig, axes[3:], [state.initial, state.final], class_labels, key_ax)
     return fig
 
+
 # %% ../nbs/16_viz.ipynb #eb9addab
+def _dataset_of(source: Any) -> str | None:
+    "The dataset name of a split built by `build_dataset` (synthetic benchmarks carry a spec.json), else None."
+    kind, root = type(source).__name__, getattr(source, 'root', None)
+    if kind == 'PascalContextDataset':
+        return 'pascal'
+    if kind == 'NYUDDataset' and root is not None:
+        return 'synthetic' if (Path(root) / 'spec.json').is_file() else 'nyud'
+    return None
+
+
 class AttentionExplorer:
     "Interactive view of a multi-scale model's attention masks, FPM masks and predictions (ipywidgets + matplotlib)."
     def __init__(self, model: nn.Module, source: Any, index: int = 0, stride: int | None = None,
                  target: str | None = None, source_task: str | None = None, channel: int = -1,
-                 stretch: bool = False, figsize: tuple[float, float] = (15, 3.3), dpi: int = 90, cache: int = 8):
+                 stretch: bool = False, figsize: tuple[float, float] = (11, 6.2), dpi: int = 100, cache: int = 8,
+                 dataset: str | None = None):
         import ipywidgets as W
         self.model, self.figsize, self.dpi, self._cache_size = model, figsize, dpi, cache
+        self.dataset = dataset or _dataset_of(source)
         self.images, self._added = _image_list(source), []
         if self.n_images == 0:
             raise ValueError('no images to explore: the source is empty')
@@ -497,13 +568,22 @@ class AttentionExplorer:
         "Draw the current selection into the output area; returns (and keeps in `.state`) what was drawn."
         from IPython.display import Image
         state = self.current()
-        state.figure = explorer_figure(state, self.figsize)
+        state.figure = explorer_figure(state, self.figsize, self._class_labels(state.target))
         self.state = state
         # a PNG rather than the Figure: shown whatever matplotlib backend is active; set as the output widget's
         # state (not through `with output:`), which works from callbacks and without a kernel
         self.output.outputs = ()
         self.output.append_display_data(Image(data=figure_png(state.figure, self.dpi), format='png'))
         return state
+
+    def _class_labels(self, task: str) -> tuple[str, ...] | None:
+        "Class names of a classification target on the explorer's dataset (None: numbered classes)."
+        if self.dataset is None or get_task(task).kind != 'classification':
+            return None
+        try:
+            return class_names(task, self.dataset)
+        except ValueError:
+            return None
 
     def set(self, **values) -> ExplorerState:
         "Set controls by name (index, scale, target, source, channel, stretch) as a user would; returns the state."

@@ -5,7 +5,8 @@
 # Playwright drives /usr/bin/chromium), starts JupyterLab on localhost with a token, opens a copy of
 # nbs/attention_masks.ipynb, runs all cells, changes the explorer's scale, target and stretch controls as a user
 # would (each change must redraw the figure),
-# and saves a screenshot of the live explorer to results/attention_explorer.png.
+# and saves a screenshot of the live explorer to results/attention_explorer.png, then one with the first
+# target task (segmentation: the class legend) to results/attention_explorer_semseg.png.
 #
 # Environment: MTI_NB_PROFILE (default smoke: seconds; demo: uses the demo MTI-Net recorded in results/),
 # MTI_NB_RESULTS (default: a temporary folder for smoke, results/ otherwise), SHOT (screenshot path),
@@ -133,6 +134,20 @@ def main(p):
     explorer.screenshot(path=shot)
     print(f'scale set to {pick}, target to {tasks[1] if len(tasks) > 1 else tasks[0]}, masks stretched; the figure '
           f'was redrawn each time; screenshot: {shot}')
+    if len(tasks) > 1:                                                     # and the first target (segmentation:
+        mid = output_image(page)                                           # the class legend), masks unstretched
+        target.select_option(label=tasks[0])
+        page.wait_for_function('b => { const i = document.querySelector(".widget-vbox .widget-output img");'
+                               ' return i && i.getAttribute("src") !== b; }', arg=mid)
+        mid = output_image(page)
+        stretch.uncheck()
+        page.wait_for_function('b => { const i = document.querySelector(".widget-vbox .widget-output img");'
+                               ' return i && i.getAttribute("src") !== b; }', arg=mid)
+        time.sleep(1)
+        second = shot[:-4] + f'_{tasks[0]}.png' if shot.endswith('.png') else shot + f'_{tasks[0]}'
+        explorer.scroll_into_view_if_needed()
+        explorer.screenshot(path=second)
+        print(f'target set back to {tasks[0]}, masks on [0, 1]; screenshot: {second}')
     ctx.close()
 
 
