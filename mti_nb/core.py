@@ -131,7 +131,7 @@ def get_profile(name: str | None = None) -> Profile:
 # %% ../nbs/00_core.ipynb #dc508328
 MODELS = ('single_task', 'mtl', 'pad_net', 'mti_net', 'astmt')
 _NOT_HASHED = ('data_root', 'device', 'workers')
-_HASHED_WHEN_SET = ('model_options',)   # added later: hashed only when not None, so older run ids stay valid
+_HASHED_WHEN_SET = ('model_options', 'channels_last', 'compile')   # added later: hashed only when not None, so older run ids stay valid
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,8 @@ class RunConfig:
     data_hw: tuple[int, int] | None = None   # synthetic: render size
     loss_weights: tuple[tuple[str, float], ...] | None = None   # None: the dataset's defaults
     model_options: tuple[tuple[str, Any], ...] | None = None   # extra model arguments, e.g. (('adv_weight', 0.0),)
+    channels_last: bool | None = None   # fast path (mti_nb.bench): None = the engine's default (on CUDA only)
+    compile: bool | None = None         # fast path: torch.compile the training forward (None = off)
     data_root: str | None = None
     device: str = 'auto'
     workers: int = 0
