@@ -29,7 +29,7 @@ from .resources import machine_info, machine_line, machine_load, random_targets
 # %% auto #0
 __all__ = ['ADAM_IMPLS', 'REFERENCE', 'PARITY_TOL', 'ExecPath', 'fast_path', 'reference_heads', 'prepare', 'TrainStep',
            'InferStep', 'Timed', 'alternate', 'loader_throughput', 'bench', 'format_table', 'main', 'output_deviation',
-           'grad_cosine', 'lever_paths', 'measure_levers']
+           'grad_cosine', 'lever_paths', 'measure_levers', 'write_bench_row']
 
 # %% ../nbs/18_bench.ipynb #ade11f59
 ADAM_IMPLS = {'loop': dict(foreach=False), 'foreach': dict(foreach=True), 'fused': dict(fused=True)}
@@ -42,7 +42,7 @@ class ExecPath:
     reference_heads: bool = False   # upsample-concat-conv heads, separate attention convs (the public code)
     bf16: bool = False              # bf16 autocast (the loss stays fp32)
     channels_last: bool = False
-    compile: bool = False           # torch.compile of the model (and of the loss, for training)
+    compile: bool = False           # torch.compile of the model
     fold_bn: bool = False           # inference only: BatchNorm folded into the convolutions
     adam: str = 'loop'              # 'loop' (the public code's), 'foreach' or 'fused'
     threads: int | None = None      # torch threads while this path runs (None: leave as set)
@@ -61,8 +61,8 @@ class ExecPath:
 REFERENCE = ExecPath('reference', reference_heads=True)
 
 
-def fast_path(device: str | torch.device = 'cpu', compile: bool = True, bf16: bool | None = None) -> ExecPath:
-    "Every lever the device supports: channels_last, bf16 (if the hardware has it), compile, folded BN, fused Adam."
+def fast_path(device: str | torch.device = 'cpu', compile: bool = False, bf16: bool | None = None) -> ExecPath:
+    "channels_last, bf16 (where the hardware has it), folded BN, fused Adam, and `torch.compile` if `compile`."
     bf16 = bf16_supported(torch.device(device)) if bf16 is None else bf16
     return ExecPath('fast', bf16=bf16, channels_last=True, compile=compile, fold_bn=True, adam='fused')
 
@@ -109,7 +109,7 @@ class TrainStep:
                  targets: dict[str, Tensor], lr: float = 1e-4):
         self.path, self.targets = path, targets
         self.model = prepare(model, path, train=True)
-        self.criterion = torch.compile(criterion) if path.compile else criterion
+        self.criterion = criterion
         self.opt = torch.optim.Adam([p for p in self.model.parameters() if p.requires_grad], lr, **ADAM_IMPLS[path.adam])
         self.x = x.contiguous(memory_format=torch.channels_last) if path.channels_last else x.contiguous()
 
@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument('--warmup', type=int, default=1)
     ap.add_argument('--threads', type=int, default=None, help='torch threads (default: torch\'s choice)')
     ap.add_argument('--device', default='cpu')
-    ap.add_argument('--no-compile', action='store_true', help='fast path without torch.compile')
+    ap.add_argument('--compile', action='store_true', help='fast path with torch.compile (compile time reported apart)')
     ap.add_argument('--no-bf16', action='store_true', help='fast path in fp32 even where bf16 is supported')
     ap.add_argument('--skip', nargs='*', default=[], choices=['train', 'infer', 'loader'])
     ap.add_argument('--loader-workers', type=int, default=0)
@@ -287,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if device.type == 'cuda' and not torch.cuda.is_available():
             raise ValueError('--device cuda: no CUDA device is available here')
         cfg = ModelConfig(model=a.model, backbone=a.backbone, tasks=tuple(a.tasks), dataset=a.dataset)
-        fast = fast_path(device, compile=not a.no_compile, bf16=False if a.no_bf16 else None)
+        fast = fast_path(device, compile=a.compile, bf16=False if a.no_bf16 else None)
     except (ValueError, KeyError) as e:
         print(f'mti_nb_bench: {e}', file=sys.stderr)
         return 2
@@ -319,7 +319,7 @@ def grad_cosine(a: nn.Module, b: nn.Module) -> float:
     return float(torch.nn.functional.cosine_similarity(ga, gb, dim=0))
 
 # %% ../nbs/18_bench.ipynb #d88cee29
-def lever_paths(device: str | torch.device = 'cpu', compile: bool = True) -> list[ExecPath]:
+def lever_paths(device: str | torch.device = 'cpu', compile: bool = False) -> list[ExecPath]:
     "Reference, our heads, each lever alone on top of them, and the combinations."
     ours = ExecPath('our heads')
     bf16 = bf16_supported(torch.device(device))
@@ -327,8 +327,8 @@ def lever_paths(device: str | torch.device = 'cpu', compile: bool = True) -> lis
              replace(ours, name='foreach adam', adam='foreach'), replace(ours, name='fused adam', adam='fused'),
              replace(ours, name='fold_bn', fold_bn=True), replace(ours, name='1 thread', threads=1)]
     if bf16: paths += [replace(ours, name='bf16', bf16=True)]
-    paths += [replace(fast_path(device, compile=False), name='all but compile')]
-    if compile: paths += [replace(fast_path(device), name='all (fast path)')]
+    paths += [replace(fast_path(device), name='fast path')]
+    if compile: paths += [replace(fast_path(device, compile=True), name='fast path + compile')]
     return paths
 
 
@@ -355,3 +355,32 @@ def measure_levers(paths: Sequence[ExecPath], cfg: ModelConfig | None = None, tr
     if infer: df['infer_x'] = df.infer_ms.iloc[0] / df.infer_ms
     df.attrs['machine'] = machine_info()
     return df
+
+# %% ../nbs/18_bench.ipynb #c09dc643
+def write_bench_row(res: dict, path: str | os.PathLike | None = None) -> Path:
+    "Put `bench`'s figures and machine into the matching row of the resources table (default results/resources.csv)."
+    import pandas as pd
+    from mti_nb.resources import ROW_KEY, _write_csv
+    path = Path(path) if path is not None else results_dir() / 'resources.csv'
+    if not path.is_file():
+        raise FileNotFoundError(f'{path}: no resources table to update (write it with mti_nb.resources.write_resources_csv)')
+    df = pd.read_csv(path, keep_default_na=False, na_values=[''])
+    if missing := [c for c in ROW_KEY if c not in df.columns]:
+        raise ValueError(f'{path} is not a resources table: it has no column(s) {missing}')
+    hit = ((df.dataset == res['dataset']) & (df.model == res['model']) & (df.backbone == res['backbone']) &
+           (df.tasks == res['tasks']) & (df.aux_tasks.fillna('') == '') & (df.scales == '4+8+16+32') &
+           (df.fpm.astype(str) == 'True') & (df.input_hw == res['infer_hw']))
+    if hit.sum() != 1:
+        raise ValueError(f"{path}: expected one row for {res['model']} {res['backbone']} {res['tasks']} at "
+                         f"{res['infer_hw']}, found {int(hit.sum())}")
+    m = res['machine']
+    new = dict(train_img_s=res['train_img_s'], infer_ms=res['infer_ms'], ref_train_img_s=res['ref_train_img_s'],
+               ref_infer_ms=res['ref_infer_ms'], train_speedup=res['train_speedup'],
+               infer_speedup=res['infer_speedup'], train_hw=res['train_hw'], train_batch=res['batch'],
+               fast_path=res['fast_path'], threads=m['threads'], load_avg=m['load_avg'], cpu=m['cpu'],
+               cores=m['cores'], isa=m['isa'], torch=m['torch'], measured_by='mti_nb_bench')
+    for k, v in new.items():
+        if k not in df.columns: df[k] = None
+        df[k] = df[k].astype(object)
+        df.loc[hit, k] = round(v, 3) if isinstance(v, float) else v
+    return _write_csv(df, path)

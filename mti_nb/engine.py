@@ -842,11 +842,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument('--sync-bn', action='store_true')
     ap.add_argument('--eval-every', type=int, default=0)
     ap.add_argument('--initial-scales', action='store_true')
+    ap.add_argument('--channels-last', action='store_true', help='fast path: channels_last memory format')
+    ap.add_argument('--compile', action='store_true', help='fast path: torch.compile the training forward')
     ap.add_argument('--model-option', action='append', default=[], metavar='KEY=VALUE',
                     help='extra model argument, repeatable (ASTMT: adv_weight=0.1, adv_lambda=1.0, decoder_ch=128)')
     a = ap.parse_args(argv)
     over = {k: getattr(a, k) for k in ('epochs', 'batch_size', 'lr', 'seed', 'device', 'precision', 'backbone',
                                        'data_root', 'workers') if getattr(a, k) is not None}
+    over.update({k: True for k in ('channels_last', 'compile') if getattr(a, k)})
     opts = parse_model_options(a.model_option)
     if opts: over['model_options'] = opts
     cfg = run_config(a.profile, a.dataset, model=a.model, tasks=tuple(a.tasks), aux_tasks=tuple(a.aux_tasks), **over)
