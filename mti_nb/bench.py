@@ -314,8 +314,8 @@ def output_deviation(ref, out) -> dict[str, float]:
 
 def grad_cosine(a: nn.Module, b: nn.Module) -> float:
     "Cosine similarity of the concatenated gradients of two copies of a model (same parameter order)."
-    ga = torch.cat([p.grad.float().flatten() for p in a.parameters() if p.grad is not None])
-    gb = torch.cat([p.grad.float().flatten() for p in b.parameters() if p.grad is not None])
+    ga = torch.cat([p.grad.double().flatten() for p in a.parameters() if p.grad is not None])
+    gb = torch.cat([p.grad.double().flatten() for p in b.parameters() if p.grad is not None])
     return float(torch.nn.functional.cosine_similarity(ga, gb, dim=0))
 
 # %% ../nbs/18_bench.ipynb #d88cee29
