@@ -43,6 +43,7 @@ class ExecPath:
     bf16: bool = False              # bf16 autocast (the loss stays fp32)
     channels_last: bool = False
     compile: bool = False           # torch.compile of the model
+    train_channels_last: bool | None = None   # channels_last in training (None: as `channels_last`)
     fold_bn: bool = False           # inference only: BatchNorm folded into the convolutions
     adam: str = 'loop'              # 'loop' (the public code's), 'foreach' or 'fused'
     threads: int | None = None      # torch threads while this path runs (None: leave as set)
@@ -50,10 +51,16 @@ class ExecPath:
     def __post_init__(self):
         check_choice('adam', self.adam, ADAM_IMPLS)
 
+    @property
+    def train_cl(self) -> bool:
+        "Whether training runs in channels_last."
+        return self.channels_last if self.train_channels_last is None else self.train_channels_last
+
     def levers(self) -> str:
         "The levers that are on, e.g. 'our heads + channels_last + bf16 + compile + fold_bn + fused adam'."
         on = ['reference heads' if self.reference_heads else 'our heads']
         on += [k for k in ('channels_last', 'bf16', 'compile', 'fold_bn') if getattr(self, k)]
+        if self.channels_last != self.train_cl: on += [f'{"" if self.train_cl else "NCHW "}training']
         on += [f'{self.adam} adam'] + ([f'{self.threads} threads'] if self.threads else [])
         return ' + '.join(on)
 
@@ -63,8 +70,11 @@ REFERENCE = ExecPath('reference', reference_heads=True)
 
 def fast_path(device: str | torch.device = 'cpu', compile: bool = False, bf16: bool | None = None) -> ExecPath:
     "channels_last, bf16 (where the hardware has it), folded BN, fused Adam, and `torch.compile` if `compile`."
-    bf16 = bf16_supported(torch.device(device)) if bf16 is None else bf16
-    return ExecPath('fast', bf16=bf16, channels_last=True, compile=compile, fold_bn=True, adam='fused')
+    device = torch.device(device)
+    bf16 = bf16_supported(device) if bf16 is None else bf16
+    # bf16 training on CPUs keeps NCHW: its BatchNorm is slow in channels_last (see the lever table)
+    return ExecPath('fast', bf16=bf16, channels_last=True, compile=compile, fold_bn=True, adam='fused',
+                    train_channels_last=False if bf16 and device.type == 'cpu' else None)
 
 
 def reference_heads(model: nn.Module, on: bool = True) -> nn.Module:
@@ -79,7 +89,7 @@ def prepare(model: nn.Module, path: ExecPath, train: bool) -> nn.Module:
     "A copy of `model` (same weights) in train or eval mode, executed the way `path` says."
     m = reference_heads(copy.deepcopy(model), path.reference_heads).train(train)
     if not train and path.fold_bn: fold_batchnorm(m)
-    if path.channels_last: m = m.to(memory_format=torch.channels_last)
+    if (path.train_cl if train else path.channels_last): m = m.to(memory_format=torch.channels_last)
     if path.compile:
         enable_compile_cache()
         m = torch.compile(m)
@@ -111,7 +121,7 @@ class TrainStep:
         self.model = prepare(model, path, train=True)
         self.criterion = criterion
         self.opt = torch.optim.Adam([p for p in self.model.parameters() if p.requires_grad], lr, **ADAM_IMPLS[path.adam])
-        self.x = x.contiguous(memory_format=torch.channels_last) if path.channels_last else x.contiguous()
+        self.x = x.contiguous(memory_format=torch.channels_last) if path.train_cl else x.contiguous()
 
     def __call__(self) -> float:
         with _threads(self.path.threads):
@@ -326,7 +336,7 @@ def lever_paths(device: str | torch.device = 'cpu', compile: bool = False) -> li
     paths = [REFERENCE, ours, replace(ours, name='channels_last', channels_last=True),
              replace(ours, name='foreach adam', adam='foreach'), replace(ours, name='fused adam', adam='fused'),
              replace(ours, name='fold_bn', fold_bn=True), replace(ours, name='1 thread', threads=1)]
-    if bf16: paths += [replace(ours, name='bf16', bf16=True)]
+    if bf16: paths += [replace(ours, name='bf16', bf16=True), replace(ours, name='bf16 + channels_last', bf16=True, channels_last=True)]
     paths += [replace(fast_path(device), name='fast path')]
     if compile: paths += [replace(fast_path(device, compile=True), name='fast path + compile')]
     return paths
