@@ -167,7 +167,7 @@ def field_option(f: dataclasses.Field, hint, choices: Sequence[Any] | None = Non
         if len(choices) > 5 or kw.get('nargs'):   # keep the usage line readable: list them in the help
             kw['metavar'] = kw.get('metavar') or f.name.upper().rstrip('S')
             extra += f'; one of: {", ".join(map(str, choices))}'
-    if can_be_none:
+    if can_be_none and base is not bool:   # a bool that may be None: --x / --no-x, None when not given
         if kw.get('nargs'):
             kw.update(nargs='*', none_if_empty=True)
             extra += '; give the option with no value for none'

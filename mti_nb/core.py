@@ -132,7 +132,7 @@ def get_profile(name: str | None = None) -> Profile:
 MODELS = ('single_task', 'mtl', 'pad_net', 'mti_net', 'astmt')
 PRECISIONS = ('fp32', 'bf16', 'fp16')
 _NOT_HASHED = ('data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic')
-_HASHED_WHEN_SET = ('model_options',)   # added later: hashed only when not None, so older run ids stay valid
+_HASHED_WHEN_SET = ('model_options', 'channels_last', 'compile')   # added later: hashed only when not None, so older run ids stay valid
 
 
 def _f(default: Any, help: str, **meta) -> Any:
@@ -170,6 +170,9 @@ class RunConfig:
     loss_weights: tuple[tuple[str, float], ...] | None = _f(None, "per-task loss weights, e.g. (('depth', 1.0),) "
                                                             "(None: the dataset's defaults)")
     model_options: tuple[tuple[str, Any], ...] | None = _f(None, "extra model arguments, e.g. (('adv_weight', 0.0),)")
+    channels_last: bool | None = _f(None, 'fast path (mti_nb.bench): channels_last memory format '
+                                    '(None: the engine default, on CUDA only)')
+    compile: bool | None = _f(None, 'fast path: torch.compile the training forward (None: off)')
     data_root: str | None = _f(None, 'folder of the real dataset (else $MTI_NB_NYUD / $MTI_NB_PASCAL)')
     device: str = _f('auto', "'auto' (CUDA when available, and says which), 'cpu', 'cuda' or 'cuda:N'")
     workers: int = _f(0, 'data-loader worker processes')

@@ -45,9 +45,9 @@ __all__ = ['OPTIMIZERS', 'POLY_POWER', 'FINAL_MODEL', 'resolve_device', 'Refused
            'seed_everything', 'seed_worker', 'epoch_seed', 'get_rng_state', 'set_rng_state', 'checkpoint_path',
            'save_checkpoint', 'load_checkpoint', 'EpochSampler', 'SeededDataset', 'Loaders', 'build_datasets',
            'build_loaders', 'eval_loader', 'build_optimizer', 'build_training_criterion', 'build_scheduler', 'DistInfo',
-           'init_distributed', 'GlooSyncBatchNorm', 'convert_sync_batchnorm', 'evaluate', 'NonFiniteLossError',
-           'TrainingInterrupted', 'train', 'free_port', 'train_spawn', 'run_experiment', 'run_all', 'load_model',
-           'parse_model_options', 'main']
+           'init_distributed', 'GlooSyncBatchNorm', 'convert_sync_batchnorm', 'bf16_supported', 'enable_compile_cache',
+           'evaluate', 'NonFiniteLossError', 'TrainingInterrupted', 'train', 'free_port', 'train_spawn',
+           'run_experiment', 'run_all', 'load_model', 'parse_model_options', 'main']
 
 # %% ../nbs/12_engine.ipynb #c7ba439b
 def resolve_device(device: str | torch.device = 'auto') -> torch.device:
@@ -379,10 +379,31 @@ def convert_sync_batchnorm(model: nn.Module, device: torch.device) -> nn.Module:
 
 # %% ../nbs/12_engine.ipynb #cef6595c
 def _autocast(device: torch.device, precision: str):
-    "Autocast context for AMP on CUDA ('bf16', 'fp16'); a no-op otherwise."
-    if device.type != 'cuda' or precision == 'fp32':
+    "Autocast context: AMP on CUDA ('bf16', 'fp16'), bf16 on CPUs with bf16 arithmetic; else a no-op (fp32)."
+    if precision == 'fp32' or (device.type != 'cuda' and not (precision == 'bf16' and bf16_supported(device))):
         return contextlib.nullcontext()
+    if device.type != 'cuda':
+        return torch.autocast(device.type, dtype=torch.bfloat16)
     return torch.autocast('cuda', dtype=torch.bfloat16 if precision == 'bf16' else torch.float16)
+
+
+def bf16_supported(device: torch.device) -> bool:
+    "Whether `device` has bf16 arithmetic: a CUDA GPU that supports it, or a CPU with AVX512-BF16 or AMX."
+    if device.type == 'cuda':
+        return torch.cuda.is_bf16_supported()
+    return bool(resources.cpu_flags() & {'avx512_bf16', 'amx_bf16'})
+
+
+def enable_compile_cache(path: str | os.PathLike | None = None) -> Path:
+    "Persistent `torch.compile` caches (Inductor's FX graph cache, AOTAutograd's) in `$TORCHINDUCTOR_CACHE_DIR` or the project cache."
+    from mti_nb.core import cache_dir
+    os.environ.setdefault('TORCHINDUCTOR_CACHE_DIR', str(path or cache_dir('inductor')))
+    import torch._inductor.config as inductor_config
+    inductor_config.fx_graph_cache = True
+    with contextlib.suppress(ImportError, AttributeError):
+        import torch._functorch.config as functorch_config
+        functorch_config.enable_autograd_cache = True
+    return Path(os.environ['TORCHINDUCTOR_CACHE_DIR'])
 
 
 def _to_size(pred: Tensor, size: Sequence[int]) -> Tensor:
@@ -555,12 +576,14 @@ def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool 
     if sync_bn and di.world_size > 1:
         model = convert_sync_batchnorm(model, device)
     model.to(device)
-    channels_last = device.type == 'cuda'
+    channels_last = device.type == 'cuda' if cfg.channels_last is None else cfg.channels_last
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
-    precision = cfg.precision if device.type == 'cuda' else 'fp32'
+    cpu_bf16 = cfg.precision == 'bf16' and bf16_supported(device)
+    precision = cfg.precision if device.type == 'cuda' or cpu_bf16 else 'fp32'
     if precision != cfg.precision and di.is_main:
-        warnings.warn(f'precision={cfg.precision!r} needs CUDA; training on {device} in fp32')
+        warnings.warn(f'precision={cfg.precision!r} needs CUDA (bf16: or a CPU with AVX512-BF16/AMX); '
+                      f'training on {device} in fp32')
     criterion = build_training_criterion(cfg, model).to(device)
     loaders = build_loaders(cfg, di.rank, di.world_size, device)
     steps_per_epoch = len(loaders.train)
@@ -593,6 +616,9 @@ def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool 
     net = model
     if di.world_size > 1:
         net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None)
+    if cfg.compile:
+        enable_compile_cache()
+        net = torch.compile(net)
 
     def snapshot(rng=None) -> dict:
         return {'run_id': cfg.run_id, 'config': cfg.to_dict(), 'model': model.state_dict(),
@@ -697,7 +723,7 @@ def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool 
            'train_images_per_s': state['images'] / max(state['train_time_s'], 1e-9),
            'resumed_at': state['resumed'], 'checkpoint': str(ckpt_path), 'device': str(device),
            'world_size': di.world_size, 'sync_bn': bool(sync_bn and di.world_size > 1), 'precision': precision,
-           'channels_last': channels_last, 'deterministic': deterministic, 'train_started': state['started'], **_peak_memory_mb(device)}
+           'channels_last': channels_last, 'compile': bool(cfg.compile), 'deterministic': deterministic, 'train_started': state['started'], **_peak_memory_mb(device)}
     return (rec, model, loaders) if return_model else rec
 
 # %% ../nbs/12_engine.ipynb #e1de5553

@@ -118,28 +118,35 @@ class SqueezeExcitation(nn.Module):
 
 class SpatialAttention(nn.Module):
     "Spatial attention: sigmoid(3x3 conv) as mask times a second 3x3 conv's features (no bias); returns (out, mask)."
-    def __init__(self, in_ch: int, out_ch: int):
+    def __init__(self, in_ch: int, out_ch: int, separate: bool = False):
         super().__init__()
         self.out_ch = out_ch
         # the two 3x3 convs of the block, stacked in one conv (mask channels first): same function, one kernel call
         self.conv = nn.Conv2d(in_ch, 2 * out_ch, 3, padding=1, bias=False)
+        self.separate = separate      # True: two conv calls, as the public code runs them (the reference path)
 
     def forward(self, x: Tensor) -> tuple[Tensor, Tensor]:
-        m, f = self.conv(x).split(self.out_ch, dim=1)
+        if self.separate:
+            wm, wf = self.conv.weight.split(self.out_ch, dim=0)
+            m, f = F.conv2d(x, wm, padding=1), F.conv2d(x, wf, padding=1)
+        else:
+            m, f = self.conv(x).split(self.out_ch, dim=1)
         mask = torch.sigmoid(m)
         return mask * f, mask
 
 # %% ../nbs/06_models.ipynb #4515a157
 class ScaleFusion(nn.Module):
     "Resize all inputs to the first one's size, concatenate, 1x1 conv + BN + ReLU (computed per scale, then summed)."
-    def __init__(self, in_channels: Sequence[int], out_ch: int):
+    def __init__(self, in_channels: Sequence[int], out_ch: int, upsample_first: bool = False):
         super().__init__()
         self.in_channels = tuple(in_channels)
         self.conv = nn.Conv2d(sum(self.in_channels), out_ch, 1, bias=False)
         self.bn = nn.BatchNorm2d(out_ch)
         self.act = nn.ReLU(inplace=True)
+        self.upsample_first = upsample_first   # True: `forward_concat`, the public code's order (the reference path)
 
     def forward(self, xs: Sequence[Tensor]) -> Tensor:
+        if self.upsample_first: return self.forward_concat(xs)
         size = xs[0].shape[-2:]
         ws = self.conv.weight.split(self.in_channels, dim=1)
         y = F.conv2d(xs[0], ws[0], self.conv.bias)          # a bias appears only once BN is folded in
@@ -155,9 +162,9 @@ class ScaleFusion(nn.Module):
 
 class HRNetHead(nn.Module):
     "HRNet aggregation head: all scales to the finest (bilinear), concat, 1x1 conv+BN+ReLU, 1x1 conv to outputs."
-    def __init__(self, in_channels: Sequence[int], out_ch: int):
+    def __init__(self, in_channels: Sequence[int], out_ch: int, upsample_first: bool = False):
         super().__init__()
-        self.fuse = ScaleFusion(in_channels, sum(in_channels))
+        self.fuse = ScaleFusion(in_channels, sum(in_channels), upsample_first)
         self.classifier = nn.Conv2d(sum(in_channels), out_ch, 1)
 
     def forward(self, xs: Sequence[Tensor]) -> Tensor:

@@ -26,10 +26,11 @@ from .models import ModelConfig, ModelOutput, build_model, prepare_for_inference
 from .tasks import get_task
 
 # %% auto #0
-__all__ = ['MAC_EXTRA_OPS', 'NYUD_HW', 'PASCAL_HW', 'PASCAL_TASKS', 'STUDY_CONFIGS', 'HEADLINE', 'COLUMNS', 'ROW_KEY',
-           'count_params', 'MacCount', 'count_macs', 'machine_load', 'Timing', 'latency', 'random_targets',
-           'proxy_loss', 'train_throughput', 'images_per_s', 'peak_memory_mb', 'input_hw_of', 'resources_row',
-           'resources_table', 'write_resources_csv', 'update_resources_csv']
+__all__ = ['MAC_EXTRA_OPS', 'ISA_FLAGS', 'NYUD_HW', 'PASCAL_HW', 'PASCAL_TASKS', 'STUDY_CONFIGS', 'HEADLINE', 'COLUMNS',
+           'ROW_KEY', 'count_params', 'MacCount', 'count_macs', 'machine_load', 'Timing', 'latency', 'cpu_flags',
+           'machine_info', 'machine_line', 'random_targets', 'proxy_loss', 'train_throughput', 'images_per_s',
+           'peak_memory_mb', 'input_hw_of', 'resources_row', 'resources_table', 'write_resources_csv',
+           'update_resources_csv']
 
 # %% ../nbs/07_resources.ipynb #5efcb9a2
 def count_params(model: nn.Module, trainable_only: bool = True) -> int:
@@ -118,6 +119,45 @@ def latency(model: nn.Module, input_hw: Sequence[int], batch: int = 1, repeats: 
         for _ in range(repeats):
             _sync(dev); t = time.perf_counter(); fn(x); _sync(dev); times.append(time.perf_counter() - t)
     return Timing(times, compile_s=compile_s)
+
+# %% ../nbs/07_resources.ipynb #c12dae2a
+ISA_FLAGS = ('avx2', 'avx512f', 'avx512_bf16', 'amx_tile', 'amx_bf16')
+
+
+def cpu_flags() -> set[str]:
+    "The CPU's feature flags (from /proc/cpuinfo; empty where it cannot be read)."
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.startswith('flags'):
+                return set(line.partition(':')[2].split())
+    except OSError:
+        pass
+    return set()
+
+
+def machine_info() -> dict:
+    "CPU model, cores, ISA flags of interest, torch threads and version, load average (and the GPU, if any)."
+    import platform
+    cpu = ''
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.startswith('model name'):
+                cpu = line.partition(':')[2].strip(); break
+    except OSError:
+        pass
+    flags = cpu_flags()
+    d = dict(cpu=cpu or platform.processor() or platform.machine(), cores=os.cpu_count(),
+             isa=' '.join(f for f in ISA_FLAGS if f in flags), threads=torch.get_num_threads(),
+             torch=torch.__version__, load_avg=round(machine_load(), 2))
+    if torch.cuda.is_available(): d['gpu'] = torch.cuda.get_device_name()
+    return d
+
+
+def machine_line(m: dict) -> str:
+    "`machine_info` as one line, for a table's caption."
+    gpu = f", GPU {m['gpu']}" if m.get('gpu') else ''
+    return (f"{m['cpu']}, {m['cores']} cores, ISA {m['isa'] or '-'}, {m['threads']} torch threads, "
+            f"torch {m['torch']}, load average {m['load_avg']}{gpu}")
 
 # %% ../nbs/07_resources.ipynb #5a8ab57c
 def random_targets(tasks: Sequence[str], dataset: str, batch: int, hw: Sequence[int],
@@ -243,6 +283,8 @@ def resources_row(cfg: ModelConfig, input_hw: Sequence[int] | None = None, speed
         row.update(train_img_s=round(images_per_s(tt, train_batch), 3), infer_ms=round(1000 * lt.median, 1),
                    train_hw=f'{train_hw[0]}x{train_hw[1]}', train_batch=train_batch, threads=lt.threads,
                    load_avg=round(max(tt.load, lt.load), 2))
+        mi = machine_info()
+        row.update(cpu=mi['cpu'], cores=mi['cores'], isa=mi['isa'], torch=mi['torch'])   # a speed needs its machine
     return row
 
 
