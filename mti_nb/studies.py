@@ -21,7 +21,7 @@ from .tasks import DATASET_TASKS, check_tasks
 
 # %% auto #0
 __all__ = ['SCALE_SETS', 'NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'parse_hw', 'parse_seeds', 'parse_pretrained',
-           'check_device', 'Study', 'study_setup', 'reuse_folder', 'import_records', 'single_task_variants',
+           'check_device', 'reuse_folder', 'import_records', 'Study', 'study_setup', 'single_task_variants',
            'scale_variants', 'component_variants', 'sota_variants', 'find_row', 'compare', 'plot_compare']
 
 # %% ../nbs/14_studies.ipynb #ae1593cf
@@ -77,6 +77,32 @@ def check_device(device: str) -> str:
     if device.startswith('cuda') and not torch.cuda.is_available():
         raise RuntimeError(f'device={device!r} but torch sees no CUDA device here; use device="auto" or "cpu"')
     return device
+
+# %% ../nbs/14_studies.ipynb #9dd47959
+def reuse_folder(reuse: Any, out_dir: str | os.PathLike) -> Path | None:
+    "The results folder whose records a study reuses: None/False -> none, True -> the checkout's results/, or a folder."
+    from mti_nb.core import project_root
+    if reuse is None or reuse is False or (isinstance(reuse, str) and reuse.strip().lower() in ('', 'false', 'no', '0')):
+        return None
+    src = project_root() / 'results' if reuse is True or str(reuse).strip().lower() in ('true', 'yes', '1') \
+        else Path(str(reuse)).expanduser()
+    if not (src / 'runs').is_dir():
+        raise FileNotFoundError(f'reuse={reuse!r}: {src / "runs"} is not a folder of run records')
+    return None if src.resolve() == Path(out_dir).resolve() else src
+
+
+def import_records(cfgs: Sequence[RunConfig], src: str | os.PathLike, out_dir: str | os.PathLike) -> list[str]:
+    "Copy the run records of `cfgs` from `src`/runs into `out_dir`/runs where `out_dir` has none; the ids copied."
+    from mti_nb.runs import record_path
+    done = []
+    for c in cfgs:
+        dst, s = record_path(c.run_id, out_dir), Path(src) / 'runs' / f'{c.run_id}.json'
+        if dst.exists() or not s.is_file() or c.run_id in done:
+            continue
+        tmp = dst.with_suffix('.json.tmp')
+        tmp.write_bytes(s.read_bytes()); os.replace(tmp, dst)
+        done.append(c.run_id)
+    return done
 
 # %% ../nbs/14_studies.ipynb #2afc77f6
 @dataclass
@@ -170,32 +196,6 @@ def study_setup(name: str, profile: str | None = None, dataset: str = 'synthetic
     base = run_config(prof, dataset, data_root=data_root, device=check_device(device), seed=seeds[0], **over)
     out = results_dir(out_dir)
     return Study(name, prof, dataset, base, seeds, out, progress, reuse_folder(reuse, out))
-
-# %% ../nbs/14_studies.ipynb #9dd47959
-def reuse_folder(reuse: Any, out_dir: str | os.PathLike) -> Path | None:
-    "The results folder whose records a study reuses: None/False -> none, True -> the checkout's results/, or a folder."
-    from mti_nb.core import project_root
-    if reuse is None or reuse is False or (isinstance(reuse, str) and reuse.strip().lower() in ('', 'false', 'no', '0')):
-        return None
-    src = project_root() / 'results' if reuse is True or str(reuse).strip().lower() in ('true', 'yes', '1') \
-        else Path(str(reuse)).expanduser()
-    if not (src / 'runs').is_dir():
-        raise FileNotFoundError(f'reuse={reuse!r}: {src / "runs"} is not a folder of run records')
-    return None if src.resolve() == Path(out_dir).resolve() else src
-
-
-def import_records(cfgs: Sequence[RunConfig], src: str | os.PathLike, out_dir: str | os.PathLike) -> list[str]:
-    "Copy the run records of `cfgs` from `src`/runs into `out_dir`/runs where `out_dir` has none; the ids copied."
-    from mti_nb.runs import record_path
-    done = []
-    for c in cfgs:
-        dst, s = record_path(c.run_id, out_dir), Path(src) / 'runs' / f'{c.run_id}.json'
-        if dst.exists() or not s.is_file() or c.run_id in done:
-            continue
-        tmp = dst.with_suffix('.json.tmp')
-        tmp.write_bytes(s.read_bytes()); os.replace(tmp, dst)
-        done.append(c.run_id)
-    return done
 
 # %% ../nbs/14_studies.ipynb #1c881925
 SCALE_SETS: tuple[tuple[int, ...], ...] = ((4,), (4, 8), (4, 8, 16), (4, 8, 16, 32))
