@@ -123,7 +123,8 @@ class Profile:
 _SMOKE_SCHED = Schedule(train_hw=(48, 64), epochs=1, batch_size=4)
 PROFILES: dict[str, Profile] = {
     'smoke': Profile(
-        name='smoke', description='test-suite size: 16 synthetic images at 56x72, one epoch, seconds per notebook',
+        name='smoke',
+        description='test-suite size: 16 synthetic images at 56x72, one epoch; a minute or two per study (2-core CPU)',
         backbone='hrnet_w18_small_v2', pretrained=False, seeds=(0,), workers=0,
         schedules={'synthetic': _SMOKE_SCHED, 'nyud': _SMOKE_SCHED, 'pascal': _SMOKE_SCHED},
         synth_train=16, synth_val=8, synth_hw=(56, 72), max_train=8, max_val=4),
