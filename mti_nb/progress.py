@@ -100,6 +100,8 @@ def fmt_duration(seconds: float | None) -> str:
     if seconds is None or not math.isfinite(seconds):
         return '?'
     s = max(float(seconds), 0.0)
+    if s == 0:
+        return '0 s'
     if s < 1:
         return f'{s * 1000:.0f} ms'
     if s < 60:
