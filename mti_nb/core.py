@@ -14,15 +14,16 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 # %% auto #0
-__all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'DATASETS', 'PROFILES', 'MODELS', 'PRECISIONS', 'check_choice',
-           'project_root', 'results_dir', 'cache_dir', 'Schedule', 'Profile', 'default_profile', 'get_profile',
-           'RunConfig', 'run_config']
+__all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'PROFILES', 'MODELS', 'PRECISIONS',
+           'check_choice', 'project_root', 'in_test', 'test_results_dir', 'results_dir', 'cache_dir', 'Schedule',
+           'Profile', 'default_profile', 'get_profile', 'RunConfig', 'run_config']
 
 # %% ../nbs/00_core.ipynb #71aaae99
 ENV_PROFILE = 'MTI_NB_PROFILE'
 ENV_RESULTS = 'MTI_NB_RESULTS'
 ENV_CACHE = 'MTI_NB_CACHE'
 ENV_DATA = {'nyud': 'MTI_NB_NYUD', 'pascal': 'MTI_NB_PASCAL'}
+ENV_IN_TEST = 'IN_TEST'     # set by nbdev's test runner (nbdev.test.test_nb) in the process running a notebook
 
 
 def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
@@ -43,9 +44,31 @@ def project_root() -> Path:
     return Path.cwd().resolve()
 
 
+def in_test() -> bool:
+    "True under a test runner: nbdev's `test_nb` (nbdev_test, tools/test_notebooks.py) sets $IN_TEST."
+    return os.environ.get(ENV_IN_TEST, '').strip().lower() not in ('', '0', 'false', 'no')
+
+
+_TEST_RESULTS: Path | None = None
+
+
+def test_results_dir() -> Path:
+    "This process's temporary results folder under a test runner: made once, removed when the process exits."
+    global _TEST_RESULTS
+    if _TEST_RESULTS is None or not _TEST_RESULTS.is_dir():
+        import multiprocessing.util, shutil, tempfile
+        _TEST_RESULTS = Path(tempfile.mkdtemp(prefix='mti_nb_test_results_'))
+        # multiprocessing's exit hook runs in the main process (atexit) and in pool workers (which skip atexit);
+        # it runs only in the process that registered it, never in forked data-loader workers
+        multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(_TEST_RESULTS),),
+                                      kwargs={'ignore_errors': True}, exitpriority=0)
+    return _TEST_RESULTS
+
+
 def results_dir(out_dir: str | os.PathLike | None = None) -> Path:
-    "Folder for tables, figures and run records: `out_dir`, else $MTI_NB_RESULTS, else `<root>/results`; created."
-    p = Path(out_dir) if out_dir else Path(os.environ.get(ENV_RESULTS) or project_root() / 'results')
+    "Results folder: `out_dir`, else $MTI_NB_RESULTS, else a temporary one under a test runner, else `<root>/results`."
+    env = os.environ.get(ENV_RESULTS)
+    p = Path(out_dir) if out_dir else Path(env) if env else test_results_dir() if in_test() else project_root() / 'results'
     if not p.is_absolute():
         p = project_root() / p
     p.mkdir(parents=True, exist_ok=True)
@@ -100,7 +123,8 @@ class Profile:
 _SMOKE_SCHED = Schedule(train_hw=(48, 64), epochs=1, batch_size=4)
 PROFILES: dict[str, Profile] = {
     'smoke': Profile(
-        name='smoke', description='test-suite size: 16 synthetic images at 56x72, one epoch, seconds per notebook',
+        name='smoke',
+        description='test-suite size: 16 synthetic images at 56x72, one epoch; a minute or two per study (2-core CPU)',
         backbone='hrnet_w18_small_v2', pretrained=False, seeds=(0,), workers=0,
         schedules={'synthetic': _SMOKE_SCHED, 'nyud': _SMOKE_SCHED, 'pascal': _SMOKE_SCHED},
         synth_train=16, synth_val=8, synth_hw=(56, 72), max_train=8, max_val=4),
@@ -120,8 +144,8 @@ PROFILES: dict[str, Profile] = {
 
 
 def default_profile() -> str:
-    "The profile a study runs when its parameters do not say: $MTI_NB_PROFILE, else 'demo'."
-    return os.environ.get(ENV_PROFILE) or 'demo'
+    "The profile a study runs when its parameters do not say: $MTI_NB_PROFILE, else 'smoke' under a test runner, else 'demo'."
+    return os.environ.get(ENV_PROFILE) or ('smoke' if in_test() else 'demo')
 
 
 def get_profile(name: str | None = None) -> Profile:

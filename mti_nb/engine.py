@@ -30,7 +30,6 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, Sampler
-from tqdm.auto import tqdm
 
 from . import datasets as mti_datasets
 from . import resources
@@ -39,6 +38,7 @@ from .core import RunConfig, check_choice, results_dir
 from .losses import build_criterion
 from .metrics import build_metrics, compute_metrics
 from .models import ModelConfig, build_model
+from .progress import EpochReporter, tqdm   # text bars + epoch log lines outside notebook front-ends
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'POLY_POWER', 'FINAL_MODEL', 'resolve_device', 'RefusedRun', 'describe_device', 'check_paper_run',
@@ -557,7 +557,8 @@ FINAL_MODEL = 'last epoch (no model selection on the evaluation split)'
 
 def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool = False, progress: bool = True,
           eval_every: int = 0, stop_after: int | None = None, sync_bn: bool = False,
-          on_step: Callable | None = None, return_model: bool = False, deterministic: bool | None = None):
+          on_step: Callable | None = None, return_model: bool = False, deterministic: bool | None = None,
+          tensorboard: bool | str | None = None):
     "Train the run of `cfg` (resuming its checkpoint unless `force`); returns the training record (and the model)."
     device = resolve_device(cfg.device)
     di = init_distributed(device)
@@ -632,6 +633,9 @@ def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool 
     done_steps = first * steps_per_epoch + state['step']
     bar = tqdm(total=cfg.epochs * steps_per_epoch, initial=done_steps, disable=not (progress and di.is_main),
                desc=cfg.run_id, unit='step', leave=False)
+    # one log line per epoch (text progress) and TensorBoard scalars (tensorboard / $MTI_NB_TENSORBOARD), rank 0
+    report = EpochReporter(cfg.run_id, cfg.epochs, first, log=None if progress and di.is_main else False,
+                           tensorboard=tensorboard if di.is_main else False, out_dir=out_dir)
     net.train()
     with _CtrlC() as ctrl_c:
         try:
@@ -700,6 +704,7 @@ def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool 
                         entry['val'] = {'metrics': res.get('final', {}), 'loss': res.get('loss', {})}
                     _barrier(di)
                 state['history'].append(entry)
+                report.epoch(entry)
                 state['epoch'], state['step'] = epoch + 1, 0
                 if di.is_main:
                     save_checkpoint(ckpt_path, snapshot())
@@ -716,6 +721,7 @@ def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool 
             raise
         finally:
             bar.close()
+            report.close()
     rec = {'run_id': cfg.run_id, 'status': 'complete' if state['epoch'] >= cfg.epochs else 'partial',
            'epochs_done': state['epoch'], 'epochs': cfg.epochs, 'steps_per_epoch': steps_per_epoch,
            'final_model': FINAL_MODEL, 'lr_schedule': f'poly (power {POLY_POWER}) per iteration',
@@ -774,7 +780,8 @@ def _has_scales(cfg: RunConfig | Mapping) -> bool:
 
 
 def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool = False,
-                   progress: bool = True, initial_scales: bool = False, eval_every: int = 0, sync_bn: bool = False):
+                   progress: bool = True, initial_scales: bool = False, eval_every: int = 0, sync_bn: bool = False,
+                   tensorboard: bool | str | None = None):
     "The record of `cfg`'s run: read if it exists, else trained, evaluated and written (only by rank 0 under DDP)."
     rec = None if force else runs.find_record(cfg, out_dir)
     if rec is not None:
@@ -789,7 +796,7 @@ def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, for
     t_start = time.perf_counter()
     started = runs.now_iso()
     tr, model, loaders = train(cfg, out_dir, force=force, progress=progress, eval_every=eval_every,
-                               sync_bn=sync_bn, return_model=True)
+                               sync_bn=sync_bn, return_model=True, tensorboard=tensorboard)
     di = init_distributed(resolve_device(cfg.device))
     if not di.is_main:
         _barrier(di)

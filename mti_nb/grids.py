@@ -107,17 +107,18 @@ def notebook_params(name: str, namespace: dict) -> dict[str, Any]:
 
 # %% ../nbs/25_grids.ipynb #ae2c66ab
 def _setup(name: str, datasets: Sequence[str], profile, dataset, data_root, backbone, pretrained, epochs, batch_size,
-           image_size, seeds, device, workers, out_dir, precision, allow_cpu, allow_synthetic, progress=True) -> Study:
+           image_size, seeds, device, workers, out_dir, precision, allow_cpu, allow_synthetic, reuse=False, progress=True) -> Study:
     over = {} if precision in (None, '') else {'precision': str(precision)}
     for k, v in (('allow_cpu', allow_cpu), ('allow_synthetic', allow_synthetic)):
         over[k] = parse_bool(v) if isinstance(v, str) else bool(v)
     return study_setup(name, profile, dataset, data_root, backbone, pretrained, epochs, batch_size, image_size, seeds,
-                       device or 'auto', workers, out_dir, datasets=datasets, progress=progress, **over)
+                       device or 'auto', workers, out_dir, datasets=datasets, progress=progress,
+                       reuse=reuse, **over)
 
 
 _COMMON = dict(profile=None, dataset='synthetic', data_root=None, backbone=None, pretrained=None, epochs=None,
                batch_size=None, image_size=None, seeds=None, device='auto', workers=None, out_dir=None,
-               precision=None, allow_cpu=False, allow_synthetic=False)
+               precision=None, allow_cpu=False, allow_synthetic=False, reuse=False)
 
 
 def _common(fn):

@@ -268,11 +268,12 @@ def input_hw_of(dataset: str) -> tuple[int, int]:
 
 
 def resources_row(cfg: ModelConfig, input_hw: Sequence[int] | None = None, speed: bool = False,
-                  train_hw: Sequence[int] = (256, 320), train_batch: int = 4, repeats: int = 5) -> dict:
-    "Parameters, GMACs and (if `speed`) training throughput and latency of the model of `cfg`."
+                  train_hw: Sequence[int] = (256, 320), train_batch: int = 4, repeats: int = 5,
+                  device: str | torch.device = 'cpu') -> dict:
+    "Parameters, GMACs and (if `speed`) training throughput and latency of the model of `cfg`, on `device`."
     hw = tuple(input_hw or input_hw_of(cfg.dataset))
     torch.manual_seed(0)
-    model = build_model(cfg)
+    model = build_model(cfg).to(device)
     row = dict(dataset=cfg.dataset, model=cfg.model, backbone=cfg.backbone, tasks='+'.join(cfg.tasks),
                aux_tasks='+'.join(cfg.aux_tasks), scales='+'.join(map(str, cfg.scales)), fpm=cfg.fpm,
                input_hw=f'{hw[0]}x{hw[1]}', params_m=round(count_params(model) / 1e6, 3),

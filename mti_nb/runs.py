@@ -69,8 +69,9 @@ PAPER_TASK_COLUMNS = {
 
 
 def paper_table(name: str, raw: bool = False) -> pd.DataFrame:
-    "A table of the paper from `results/paper/<name>.csv` (numbers as printed; `raw=True` keeps them as strings)."
-    folder = project_root() / 'results' / 'paper'
+    "A table of the paper from `mti_nb/meta/paper/<name>.csv`, shipped in the package (numbers as printed; `raw=True` keeps them as strings)."
+    import mti_nb
+    folder = Path(mti_nb.__file__).resolve().parent / 'meta' / 'paper'
     path = folder / (name if name.endswith('.csv') else f'{name}.csv')
     if not path.is_file():
         have = sorted(p.stem for p in folder.glob('*.csv'))

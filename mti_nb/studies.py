@@ -23,9 +23,9 @@ from .tasks import DATASET_TASKS, check_tasks
 
 # %% auto #0
 __all__ = ['SCALE_SETS', 'NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'parse_seeds', 'parse_pretrained', 'check_device',
-           'unknown_parameters', 'check_parameters', 'check_model_options', 'Study', 'study_setup',
-           'single_task_variants', 'scale_variants', 'component_variants', 'sota_variants', 'find_row', 'compare',
-           'plot_compare']
+           'unknown_parameters', 'check_parameters', 'check_model_options', 'reuse_folder', 'import_records', 'Study',
+           'study_setup', 'single_task_variants', 'scale_variants', 'component_variants', 'sota_variants', 'find_row',
+           'compare', 'plot_compare']
 
 # %% ../nbs/14_studies.ipynb #ae1593cf
 def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
@@ -131,6 +131,32 @@ def check_model_options(model: str, options: Any) -> tuple[tuple[str, Any], ...]
     ctor = getattr(importlib.import_module(mod), cls)
     return tuple(check_kwargs(ctor, options, f'model_options ({model})', skip=('backbone', 'tasks')).items())
 
+# %% ../nbs/14_studies.ipynb #9dd47959
+def reuse_folder(reuse: Any, out_dir: str | os.PathLike) -> Path | None:
+    "The results folder whose records a study reuses: None/False -> none, True -> the checkout's results/, or a folder."
+    from mti_nb.core import project_root
+    if reuse is None or reuse is False or (isinstance(reuse, str) and reuse.strip().lower() in ('', 'false', 'no', '0')):
+        return None
+    src = project_root() / 'results' if reuse is True or str(reuse).strip().lower() in ('true', 'yes', '1') \
+        else Path(str(reuse)).expanduser()
+    if not (src / 'runs').is_dir():
+        raise FileNotFoundError(f'reuse={reuse!r}: {src / "runs"} is not a folder of run records')
+    return None if src.resolve() == Path(out_dir).resolve() else src
+
+
+def import_records(cfgs: Sequence[RunConfig], src: str | os.PathLike, out_dir: str | os.PathLike) -> list[str]:
+    "Copy the run records of `cfgs` from `src`/runs into `out_dir`/runs where `out_dir` has none; the ids copied."
+    from mti_nb.runs import record_path
+    done = []
+    for c in cfgs:
+        dst, s = record_path(c.run_id, out_dir), Path(src) / 'runs' / f'{c.run_id}.json'
+        if dst.exists() or not s.is_file() or c.run_id in done:
+            continue
+        tmp = dst.with_suffix('.json.tmp')
+        tmp.write_bytes(s.read_bytes()); os.replace(tmp, dst)
+        done.append(c.run_id)
+    return done
+
 # %% ../nbs/14_studies.ipynb #2afc77f6
 @dataclass
 class Study:
@@ -142,6 +168,7 @@ class Study:
     seeds: tuple[int, ...]
     out_dir: Path
     progress: bool = True
+    reuse_from: Path | None = None   # another results folder whose run records are reused (see `import_records`)
 
     def configs(self, variants: Sequence[dict]) -> list[RunConfig]:
         "One run config per (variant, seed); a variant is a dict of `RunConfig` fields (model, tasks, ...)."
@@ -153,7 +180,10 @@ class Study:
     def run(self, variants: Sequence[dict], **kw) -> list:
         "Train (or reuse) every run of `variants` x seeds; returns their records."
         from mti_nb.engine import run_all
-        return run_all(self.configs(variants), self.out_dir, progress=self.progress, **kw)
+        cfgs = self.configs(variants)
+        if self.reuse_from is not None:
+            import_records(cfgs, self.reuse_from, self.out_dir)
+        return run_all(cfgs, self.out_dir, progress=self.progress, **kw)
 
     def about(self) -> str:
         "Markdown saying what this study's profile and data are, and what they can show."
@@ -196,7 +226,7 @@ def study_setup(name: str, profile: str | None = None, dataset: str = 'synthetic
                 backbone: str | None = None, pretrained: Any = None, epochs: int | None = None,
                 batch_size: int | None = None, image_size: Any = None, seeds: Any = None, device: str = 'auto',
                 workers: int | None = None, out_dir: str | None = None, datasets: Sequence[str] = DATASETS,
-                progress: bool = True, **overrides) -> Study:
+                progress: bool = True, reuse: Any = None, **overrides) -> Study:
     "Validate a study notebook's parameters and build its `Study` (unset values come from the profile)."
     from mti_nb.backbones import BACKBONES
     prof = get_profile(profile)
@@ -227,7 +257,8 @@ def study_setup(name: str, profile: str | None = None, dataset: str = 'synthetic
         over['model_options'] = check_model_options(over.get('model', 'astmt'), over['model_options'])
     seeds = parse_seeds(seeds, prof.seeds)
     base = run_config(prof, dataset, data_root=data_root, device=check_device(device), seed=seeds[0], **over)
-    return Study(name, prof, dataset, base, seeds, results_dir(out_dir), progress)
+    out = results_dir(out_dir)
+    return Study(name, prof, dataset, base, seeds, out, progress, reuse_folder(reuse, out))
 
 # %% ../nbs/14_studies.ipynb #1c881925
 SCALE_SETS: tuple[tuple[int, ...], ...] = ((4,), (4, 8), (4, 8, 16), (4, 8, 16, 32))

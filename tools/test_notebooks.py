@@ -2,9 +2,10 @@
 
 Ends with the line `notebooks: N passed, M failed`; exits 1 if any failed. Study notebooks run their
 `smoke` profile (MTI_NB_PROFILE, set by `make test`) and write into a temporary results folder
-(MTI_NB_RESULTS), so the committed results/ are never touched by tests. Everything the notebooks write into
-temporary folders (run records, checkpoints: gigabytes over the suite) lands in one scratch folder (TMPDIR per
-notebook), removed at the end unless --keep.
+(MTI_NB_RESULTS), so the committed results/ are never touched by tests. Plain `nbdev_test` behaves the same:
+nbdev's test_nb sets IN_TEST, under which mti_nb.core defaults to `smoke` and a temporary results folder.
+Everything the notebooks write into temporary folders (run records, checkpoints: gigabytes over the suite) lands
+in one scratch folder (TMPDIR per notebook), removed at the end unless --keep.
 """
 import argparse
 import multiprocessing
