@@ -8,13 +8,16 @@ when both of these hold; otherwise it is left as it is and the reason is printed
   (mti_nb/synthetic.py without its CLI) at the record's git commit equals today's. Records on real datasets or
   a user's folder cannot be verified after the fact and are not stamped.
 - code: either the code that decides the run (`mti_nb.fingerprint.code_stamp`, torch major.minor included) at the
-  record's git commit equals today's, or, with --reproduce, the first epoch(s) of the run, trained again now in a
-  temporary folder, give bitwise the same losses and learning rate as the record's history, and the code that
-  evaluates (evaluate, loaders, metrics, datasets, transforms, tasks) is unchanged since the record's commit.
+  record's git commit equals today's; or the code that evaluates (evaluate, loaders, metrics, datasets,
+  transforms, tasks) is unchanged since that commit and the training code is shown to compute the same thing:
+  with --side-by-side STEPS, the library at the record's commit (git archive) and today's library each run STEPS
+  training steps of the record's config on this machine and every step's predictions are bitwise equal; with
+  --reproduce, the first epoch(s) trained again now give bitwise the record's own losses and learning rate (this
+  also needs the record's machine and thread count).
   A commit marked '+dirty' had uncommitted changes, which cannot be checked; the record's stamp says so.
 
-Usage: python tools/restamp_records.py [--results DIR] [--only RUN_ID ...] [--study NAME ...] [--reproduce]
-                                       [--epochs N] [--dry-run]
+Usage: python tools/restamp_records.py [--results DIR] [--only RUN_ID ...] [--study NAME ...]
+                                       [--side-by-side STEPS | --reproduce [--epochs N]] [--threads N] [--dry-run]
 Exit status: 0 when every selected record is (now) stamped, 1 when some are not, 2 on a usage error.
 """
 from __future__ import annotations
@@ -77,6 +80,52 @@ def reproduce(cfg, rec, epochs: int) -> str | None:
     return None
 
 
+STEPS_SCRIPT = """
+import hashlib, json, sys
+import torch
+from mti_nb.core import RunConfig
+from mti_nb.engine import train
+cfg, steps, out_dir = RunConfig.from_dict(json.loads(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
+torch.set_num_threads(int(sys.argv[4]))
+seen = []
+class Stop(Exception):
+    pass
+def hook(epoch, step, out):
+    seen.append({t: hashlib.sha256(v.detach().float().contiguous().numpy().tobytes()).hexdigest()
+                 for t, v in sorted(out.final.items())})
+    if len(seen) >= steps:
+        raise Stop
+try:
+    train(cfg, out_dir, progress=False, on_step=hook, force=True)
+except Stop:
+    pass
+print(json.dumps(seen))
+"""
+
+
+def side_by_side(commit: str, config: dict, steps: int, threads: int) -> str | None:
+    "Run `steps` training steps of `config` with the library at `commit` and with today's; None if bitwise equal."
+    outs = []
+    with tempfile.TemporaryDirectory(prefix='restamp_') as d:
+        old = Path(d) / 'old'
+        old.mkdir()
+        arch = subprocess.run(['git', 'archive', '--format=tar', commit, 'mti_nb', 'settings.ini'], cwd=ROOT,
+                              capture_output=True, check=True).stdout
+        subprocess.run(['tar', '-x', '-C', str(old)], input=arch, check=True)
+        (old / 'nbs').mkdir()
+        for i, lib in enumerate((old, ROOT)):
+            env = {**__import__('os').environ, 'PYTHONPATH': str(lib), 'MTI_NB_RESULTS': str(Path(d) / f'r{i}')}
+            r = subprocess.run([sys.executable, '-c', STEPS_SCRIPT, json.dumps(config), str(steps), str(Path(d) / f'r{i}'),
+                                str(threads)], cwd=lib, env=env, capture_output=True, text=True)
+            if r.returncode != 0:
+                return f'training {"at " + commit[:8] if i == 0 else "today"} failed: {r.stderr.strip().splitlines()[-1:]}'
+            outs.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    if len(outs[0]) != steps or outs[0] != outs[1]:
+        k = next((i for i, (a, b) in enumerate(zip(*outs)) if a != b), min(map(len, outs)))
+        return f'the code at {commit[:8]} and today\'s differ at training step {k + 1} (predictions not bitwise equal)'
+    return None
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog='restamp_records.py', description=__doc__.split('\n')[0])
     ap.add_argument('--results', default=str(ROOT / 'results'), help='results folder (records in its runs/)')
@@ -85,6 +134,9 @@ def main(argv=None) -> int:
                     help="the records listed in results/<NAME>.json ('run_ids')")
     ap.add_argument('--reproduce', action='store_true', help='verify changed code by training the first epoch(s) again')
     ap.add_argument('--epochs', type=int, default=1, help='epochs to train again with --reproduce (default 1)')
+    ap.add_argument('--side-by-side', type=int, default=0, metavar='STEPS',
+                    help="verify changed code by running STEPS training steps with the record's commit and with "
+                         "today's code, comparing every step's predictions bitwise")
     ap.add_argument('--threads', type=int, default=None,
                     help="torch threads for --reproduce (default torch's: results on a CPU depend on it)")
     ap.add_argument('--dry-run', action='store_true', help='say what would be stamped, write nothing')
@@ -141,10 +193,17 @@ def main(argv=None) -> int:
             differ = fingerprint.stamp_differences(then, code)
             if not differ:
                 basis = f'code that decides the run identical at commit {commit[:8]}'
-            elif a.reproduce and not any(d.startswith('torch') for d in differ):
+            elif (a.reproduce or a.side_by_side) and not any(d.startswith('torch') for d in differ):
                 ev = eval_path_same(commit)
                 if ev:
                     why = f'evaluation code changed since {commit[:8]}: {", ".join(ev)}'
+                elif a.side_by_side:
+                    print(f'...      {rec.run_id}: {a.side_by_side} steps at {commit[:8]} and today '
+                          f'({", ".join(differ)} changed)', flush=True)
+                    why = side_by_side(commit, rec.config, a.side_by_side, a.threads or torch.get_num_threads())
+                    basis = (f'{", ".join(differ)} changed since commit {commit[:8]}; run side by side, that commit '
+                             f'and today\'s code give bitwise the same predictions over {a.side_by_side} training '
+                             f'steps of this config, and the evaluation code is unchanged')
                 else:
                     print(f'...      {rec.run_id}: training {a.epochs} epoch(s) again ({", ".join(differ)} changed)',
                           flush=True)
@@ -158,7 +217,7 @@ def main(argv=None) -> int:
                                  f'code is unchanged')
             else:
                 why = (f'code changed since {commit[:8]}: {", ".join(differ)}'
-                       + ('' if a.reproduce else ' (--reproduce verifies it by training again)'))
+                       + ('' if a.reproduce or a.side_by_side else ' (--side-by-side STEPS or --reproduce verifies it)'))
         if why is not None:
             print(f'NOT      {rec.run_id}: {why}')
             continue
