@@ -257,16 +257,24 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({'run_id': cfg.run_id, 'config': cfg.to_dict()}))
         return 0
     import torch.distributed as dist
-    from mti_nb import runs
-    from mti_nb.engine import RefusedRun, TrainingInterrupted, run_experiment
+    from mti_nb import runs, safeio
+    from mti_nb.engine import (DivergedError, NonFiniteLossError, RefusedRun, TrainingInterrupted, resolve_device,
+                               run_experiment)
+    from mti_nb.models import ModelConfig
+    try:   # tasks, auxiliary tasks and model options valid for the dataset and model; the device exists
+        ModelConfig.from_run(cfg)
+        resolve_device(cfg.device)
+    except (ValueError, KeyError, TypeError, RuntimeError) as e:
+        return fail(prog, e)
     try:
         rec = run_experiment(cfg, ns.out_dir, force=ns.force, initial_scales=ns.initial_scales,
                              eval_every=ns.eval_every, sync_bn=ns.sync_bn)
     except TrainingInterrupted as e:
         print(e, file=sys.stderr)
         return 130
-    except (RefusedRun, FileNotFoundError) as e:
-        return fail(prog, e)
+    except (RefusedRun, FileNotFoundError, runs.RecordMismatchError, safeio.LockedError, NonFiniteLossError,
+            DivergedError) as e:   # user-facing: one line, exit 1
+        return fail(prog, e, 1)
     finally:
         if dist.is_available() and dist.is_initialized():
             dist.destroy_process_group()

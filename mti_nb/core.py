@@ -152,6 +152,35 @@ def get_profile(name: str | None = None) -> Profile:
     "Look up a profile by name (default: `default_profile()`), with a clear error listing the valid ones."
     return PROFILES[check_choice('profile', name or default_profile(), PROFILES)]
 
+# %% ../nbs/00_core.ipynb #5f05bb68
+_FLOAT32_MAX = 3.4028234663852886e38
+
+
+def _check_numbers(cfg) -> None:
+    "Numbers of a run config that cannot describe a run: a ValueError naming the field, the value and what is expected."
+    import math, numbers
+    def integer(name: str, lo: int, none_ok: bool = False):
+        v = getattr(cfg, name)
+        if v is None and none_ok:
+            return
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
+            what = 'a positive integer' if lo == 1 else f'an integer >= {lo}'
+            raise ValueError(f'RunConfig.{name}={v!r} is not valid; expected {what}{" or None" if none_ok else ""}')
+    integer('epochs', 1); integer('batch_size', 1); integer('seed', 0); integer('workers', 0)
+    integer('n_train', 1, True); integer('n_val', 1, True)
+    for name, lo in (('lr', '> 0'), ('weight_decay', '>= 0')):
+        v = getattr(cfg, name)
+        if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0
+                or (lo == '> 0' and v == 0)):
+            raise ValueError(f'RunConfig.{name}={v!r} is not valid; expected a finite number {lo}')
+    for t, w in cfg.loss_weights or ():
+        if t not in tuple(cfg.tasks) + tuple(cfg.aux_tasks):
+            raise ValueError(f'RunConfig.loss_weights names {t!r}, which is not a task of this run '
+                             f'({", ".join(tuple(cfg.tasks) + tuple(cfg.aux_tasks))})')
+        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not math.isfinite(w) or not 0 <= w <= _FLOAT32_MAX:
+            raise ValueError(f'RunConfig.loss_weights: the weight of task {t!r} is {w!r}; expected a finite number '
+                             f'>= 0 that fits in float32 (at most 3.4e38)')
+
 # %% ../nbs/00_core.ipynb #dc508328
 MODELS = ('single_task', 'mtl', 'pad_net', 'mti_net', 'astmt')
 PRECISIONS = ('fp32', 'bf16', 'fp16')
@@ -216,6 +245,7 @@ class RunConfig:
         if self.model == 'single_task' and (len(self.tasks) != 1 or self.aux_tasks):
             raise ValueError(f'a single_task run has exactly one task and no auxiliary tasks, got tasks={self.tasks}, '
                              f'aux_tasks={self.aux_tasks}')
+        _check_numbers(self)
 
     def to_dict(self) -> dict:
         "Plain-JSON form of the config."

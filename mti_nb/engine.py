@@ -33,7 +33,9 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler, Sampler
 
 from . import datasets as mti_datasets
 from . import resources
+from . import fingerprint
 from . import runs
+from . import safeio
 from .core import RunConfig, check_choice, results_dir
 from .losses import build_criterion
 from .metrics import build_metrics, compute_metrics
@@ -46,8 +48,8 @@ __all__ = ['OPTIMIZERS', 'POLY_POWER', 'FINAL_MODEL', 'resolve_device', 'Refused
            'save_checkpoint', 'load_checkpoint', 'EpochSampler', 'SeededDataset', 'Loaders', 'build_datasets',
            'build_loaders', 'eval_loader', 'build_optimizer', 'build_training_criterion', 'build_scheduler', 'DistInfo',
            'init_distributed', 'GlooSyncBatchNorm', 'convert_sync_batchnorm', 'bf16_supported', 'enable_compile_cache',
-           'evaluate', 'NonFiniteLossError', 'TrainingInterrupted', 'train', 'free_port', 'train_spawn',
-           'run_experiment', 'run_all', 'load_model', 'parse_model_options', 'main']
+           'evaluate', 'NonFiniteLossError', 'DivergedError', 'TrainingInterrupted', 'train', 'free_port',
+           'train_spawn', 'run_lock_path', 'run_experiment', 'run_all', 'load_model', 'parse_model_options', 'main']
 
 # %% ../nbs/12_engine.ipynb #c7ba439b
 def resolve_device(device: str | torch.device = 'auto') -> torch.device:
@@ -166,16 +168,9 @@ def _plain(x: Any) -> Any:
 
 
 def save_checkpoint(path: str | os.PathLike, state: Mapping) -> Path:
-    "Save `state` with `torch.save` atomically (temporary file + `os.replace`); NumPy values become plain."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    try:
-        torch.save(_plain(state), tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    "Save `state` with `torch.save` atomically (`mti_nb.safeio.atomic_write`); NumPy values become plain."
+    state = _plain(state)
+    return safeio.atomic_write(path, lambda f: torch.save(state, f))
 
 
 def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 'cpu') -> dict:
@@ -467,6 +462,10 @@ class NonFiniteLossError(FloatingPointError):
     "The training loss became NaN or infinite; the message names the task(s) and the last good checkpoint."
 
 
+class DivergedError(FloatingPointError):
+    "Training ended with non-finite weights or metrics (e.g. a loss that blew up on the last step); not complete."
+
+
 class TrainingInterrupted(KeyboardInterrupt):
     "Ctrl-C during training: a checkpoint was saved; running the same config again resumes from it."
     def __init__(self, message: str, checkpoint: Path | None):
@@ -474,11 +473,18 @@ class TrainingInterrupted(KeyboardInterrupt):
         self.checkpoint = checkpoint
 
 
-def _bad_terms(loss) -> list[str]:
+def _bad_terms(loss, weights: Mapping[str, float] | None = None) -> list[str]:
+    "The non-finite terms of a loss, by task; with every term finite, the task whose loss weight overflows."
     bad = [f'{t} (final prediction) = {float(v)}' for t, v in loss.per_task.items() if not torch.isfinite(v)]
     bad += [f'{t} (initial predictions) = {float(v)}' for t, v in loss.initial.items() if not torch.isfinite(v)]
     bad += [f'{k} = {float(v)}' for k, v in loss.extra.items() if not torch.isfinite(v)]
-    return bad or [f'the weighted total = {float(loss.total)}']
+    if not bad and weights:
+        for t, v in [*loss.per_task.items(), *loss.initial.items()]:
+            w = weights.get(t)
+            if w is not None and not torch.isfinite(v.detach().float() * torch.tensor(float(w), dtype=torch.float32)):
+                bad.append(f'{t}: loss {float(v):.4g} x loss weight {float(w):g} overflows float32 (lower the '
+                           f'loss weight of {t!r})')
+    return bad or [f'the weighted total = {float(loss.total)}' + (f' (loss weights {dict(weights)})' if weights else '')]
 
 
 @dataclass
@@ -497,22 +503,28 @@ class _Meter:
 
 
 class _CtrlC:
-    "While training: the first Ctrl-C (SIGINT) asks to stop after the current step; a second one stops at once."
+    "While training: the first Ctrl-C (SIGINT) or SIGTERM asks to stop after the current step; a second stops at once."
+    SIGNALS = ('SIGINT', 'SIGTERM')
+
     def __init__(self):
-        self.requested, self._old = False, None
+        self.requested, self._old = False, {}
 
     def __enter__(self) -> '_CtrlC':
         if threading.current_thread() is threading.main_thread():
-            self._old = signal.getsignal(signal.SIGINT)
-            signal.signal(signal.SIGINT, self._handle)
+            for name in self.SIGNALS:
+                sig = getattr(signal, name, None)
+                if sig is not None:
+                    self._old[sig] = signal.getsignal(sig)
+                    signal.signal(sig, self._handle)
         return self
 
     def _handle(self, signum, frame) -> None:
         if self.requested:
             raise KeyboardInterrupt
         self.requested = True
-        print('Ctrl-C: saving a checkpoint after this step (press again to stop at once, without saving)',
-              file=sys.stderr)
+        who = 'Ctrl-C' if signum == signal.SIGINT else signal.Signals(signum).name
+        print(f'{who}: saving a checkpoint after this step (send it again to stop at once, losing the partial '
+              'epoch since the last checkpoint)', file=sys.stderr)
 
     def stop_requested(self, di: DistInfo) -> bool:
         "Whether any process was asked to stop (all processes agree, so they stop at the same step)."
@@ -525,8 +537,8 @@ class _CtrlC:
         return bool(flag.item())
 
     def __exit__(self, *exc) -> None:
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
 
 
 def _average_grads(params: Sequence[Tensor], world_size: int) -> None:
@@ -667,7 +679,7 @@ def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool 
                                 if ckpt_path.is_file() else 'no checkpoint had been written yet')
                         raise NonFiniteLossError(
                             f'non-finite training loss in run {cfg.run_id} at epoch {epoch + 1}, step {step + 1}: '
-                            f'{"; ".join(_bad_terms(loss))}; {keep}')
+                            f'{"; ".join(_bad_terms(loss, getattr(criterion, "weights", None)))}; {keep}')
                     optimizer.zero_grad(set_to_none=True)
                     scaler.scale(loss.total).backward()
                     if di.world_size > 1 and crit_params:   # DDP averages the model's gradients, not the criterion's
@@ -779,20 +791,60 @@ def _has_scales(cfg: RunConfig | Mapping) -> bool:
     return model in ('pad_net', 'mti_net')
 
 
+def _non_finite(metrics: Mapping[str, Mapping[str, float]]) -> dict[str, list[str]]:
+    "Task -> its metrics that are NaN or infinite."
+    bad = {t: [k for k, v in ms.items() if v is None or not math.isfinite(float(v))] for t, ms in metrics.items()}
+    return {t: ks for t, ks in bad.items() if ks}
+
+
+def _divergence(model: nn.Module, metrics: Mapping[str, Mapping[str, float]]) -> str | None:
+    "Why a trained model cannot be a complete run (non-finite weights or metrics), naming the tasks; None if fine."
+    why = []
+    if bad := _non_finite(metrics):
+        why.append('non-finite metrics for task(s) ' + ', '.join(f'{t} ({", ".join(ks[:3])})' for t, ks in bad.items()))
+    if params := [n for n, p in model.named_parameters() if not torch.isfinite(p).all()]:
+        why.append(f'non-finite weights in {len(params)} tensor(s), e.g. {", ".join(params[:3])}')
+    return '; '.join(why) or None
+
+
+def _reused(rec: runs.RunRecord, cfg: RunConfig, out_dir, initial_scales: bool, val_ds: Dataset) -> runs.RunRecord:
+    if initial_scales and _has_scales(cfg) and 'initial_metrics' not in rec.extra:
+        model = load_model(rec, out_dir, device=cfg.device)
+        ev = evaluate(model, eval_loader(cfg, val_ds), cfg.tasks, cfg.dataset, resolve_device(cfg.device),
+                      initial_scales=True, precision=cfg.precision)
+        rec.extra['initial_metrics'] = ev['initial']
+        runs.save_record(rec, out_dir)
+    rec.reused = True
+    return rec
+
+
+def run_lock_path(run_id: str, out_dir: str | os.PathLike | None = None) -> Path:
+    "The lock file a process holds while it trains run `run_id` (beside its checkpoint)."
+    return checkpoint_path(run_id, out_dir).parent / 'run.lock'
+
+
 def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool = False,
                    progress: bool = True, initial_scales: bool = False, eval_every: int = 0, sync_bn: bool = False,
-                   tensorboard: bool | str | None = None):
-    "The record of `cfg`'s run: read if it exists, else trained, evaluated and written (only by rank 0 under DDP)."
-    rec = None if force else runs.find_record(cfg, out_dir)
+                   lock_timeout: float | None = None, tensorboard: bool | str | None = None):
+    "The record of `cfg`'s run: reused if one answers it (same config, data, code), else trained under a lock, evaluated and written."
+    datasets = build_datasets(cfg)
+    data = fingerprint.data_fingerprint({'train': datasets[0], 'val': datasets[1]})
+    code = fingerprint.code_stamp(cfg.model)
+    rec = None if force else runs.find_record(cfg, out_dir, data=data, code=code)
     if rec is not None:
-        if initial_scales and _has_scales(cfg) and 'initial_metrics' not in rec.extra:
-            model = load_model(rec, out_dir, device=cfg.device)
-            loader = eval_loader(cfg, build_datasets(cfg)[1])
-            ev = evaluate(model, loader, cfg.tasks, cfg.dataset, resolve_device(cfg.device), initial_scales=True,
-                          precision=cfg.precision)
-            rec.extra['initial_metrics'] = ev['initial']
-            runs.save_record(rec, out_dir)
-        return rec
+        return _reused(rec, cfg, out_dir, initial_scales, datasets[1])
+    is_main = int(os.environ.get('RANK', '0')) == 0
+    lock = (safeio.file_lock(run_lock_path(cfg.run_id, out_dir), f'run {cfg.run_id}', timeout=lock_timeout)
+            if is_main else contextlib.nullcontext())
+    with lock:
+        if is_main and not force and (rec := runs.find_record(cfg, out_dir, data=data, code=code)) is not None:
+            return _reused(rec, cfg, out_dir, initial_scales, datasets[1])   # trained by another process meanwhile
+        return _train_and_record(cfg, out_dir, force, progress, initial_scales, eval_every, sync_bn, data, code,
+                                 tensorboard)
+
+
+def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, initial_scales: bool, eval_every: int,
+                      sync_bn: bool, data: dict, code: dict, tensorboard: bool | str | None = None):
     t_start = time.perf_counter()
     started = runs.now_iso()
     tr, model, loaders = train(cfg, out_dir, force=force, progress=progress, eval_every=eval_every,
@@ -801,39 +853,51 @@ def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, for
     if not di.is_main:
         _barrier(di)
         return None
-    device = next(model.parameters()).device
-    t_eval = time.perf_counter()
-    ev = evaluate(model, loaders.val, cfg.tasks, cfg.dataset, device, initial_scales=initial_scales and
-                  _has_scales(cfg), precision=tr['precision'], progress=progress)
-    eval_time = time.perf_counter() - t_eval
-    cost = _cost(model, cfg)
-    extra = {'final_model': FINAL_MODEL, 'eval_split': 'val', 'eval_images': ev['n_images'],
-             'eval_time_s': eval_time, 'train': {k: v for k, v in tr.items() if k != 'history'},
-             'memory_kind': tr['memory_kind']}
-    if 'initial' in ev:
-        extra['initial_metrics'] = ev['initial']
-    extra.update({k: cost[k] for k in ('macs_error', 'macs_input_hw') if k in cost})
-    resumed = bool(tr['resumed_at'])
-    rec = runs.new_record(
-        cfg, metrics=ev['final'], params=cost['params'], macs=cost.get('macs'),
-        wall_time_s=tr['train_time_s'] + eval_time if resumed else time.perf_counter() - t_start,
-        images_per_s=tr['train_images_per_s'], peak_memory_mb=tr['peak_memory_mb'], device=tr['device'],
-        started_at=tr['train_started'] if resumed else started, ended_at=runs.now_iso(), status='complete',
-        notes=[f'final model: {FINAL_MODEL}'] + (['resumed from a checkpoint at (epoch, step) '
-                                                  f'{tr["resumed_at"]}'] if resumed else []),
-        history=tr['history'], extra=extra)
-    runs.record_delta_m(rec, out_dir=out_dir)
-    runs.save_record(rec, out_dir)
-    _barrier(di)
+    try:
+        device = next(model.parameters()).device
+        t_eval = time.perf_counter()
+        ev = evaluate(model, loaders.val, cfg.tasks, cfg.dataset, device, initial_scales=initial_scales and
+                      _has_scales(cfg), precision=tr['precision'], progress=progress)
+        eval_time = time.perf_counter() - t_eval
+        cost = _cost(model, cfg)
+        extra = {'final_model': FINAL_MODEL, 'eval_split': 'val', 'eval_images': ev['n_images'],
+                 'eval_time_s': eval_time, 'train': {k: v for k, v in tr.items() if k != 'history'},
+                 'memory_kind': tr['memory_kind']}
+        if 'initial' in ev:
+            extra['initial_metrics'] = ev['initial']
+        extra.update({k: cost[k] for k in ('macs_error', 'macs_input_hw') if k in cost})
+        resumed = bool(tr['resumed_at'])
+        diverged = _divergence(model, ev['final'])
+        rec = runs.new_record(
+            cfg, metrics=ev['final'], params=cost['params'], macs=cost.get('macs'),
+            wall_time_s=tr['train_time_s'] + eval_time if resumed else time.perf_counter() - t_start,
+            images_per_s=tr['train_images_per_s'], peak_memory_mb=tr['peak_memory_mb'], device=tr['device'],
+            started_at=tr['train_started'] if resumed else started, ended_at=runs.now_iso(),
+            status='diverged' if diverged else 'complete',
+            notes=[f'final model: {FINAL_MODEL}'] + (['resumed from a checkpoint at (epoch, step) '
+                                                      f'{tr["resumed_at"]}'] if resumed else [])
+                  + ([f'diverged: {diverged}'] if diverged else []),
+            history=tr['history'], extra=extra, data=data, code=code)
+        if diverged:
+            p = runs.save_record(rec, out_dir)
+            raise DivergedError(f'run {cfg.run_id} diverged by the end of training: {diverged}; its record {p} says '
+                                f'"diverged", not complete, and its checkpoint holds the diverged model: lower the '
+                                f'learning rate or the loss weights, or train again from scratch with force=True')
+        runs.record_delta_m(rec, out_dir=out_dir)
+        runs.save_record(rec, out_dir)
+    finally:
+        _barrier(di)
     return rec
 
 
 def run_all(cfgs: Sequence[RunConfig], out_dir: str | os.PathLike | None = None, force: bool = False,
             progress: bool = True, **kwargs) -> list:
-    "`run_experiment` for each config (existing records are reused), with an outer progress bar."
+    "`run_experiment` for each config (records that answer it are reused), with an outer progress bar; prints `reuse_report`."
     out = []
     for cfg in tqdm(list(cfgs), desc='runs', disable=not progress):
         out.append(run_experiment(cfg, out_dir, force=force, progress=progress, **kwargs))
+    if int(os.environ.get('RANK', '0')) == 0:
+        print(runs.reuse_report(out))
     return out
 
 # %% ../nbs/12_engine.ipynb #5bb3d0a0

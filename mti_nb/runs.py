@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import datetime as _dt
 import hashlib
 import json
@@ -16,22 +17,27 @@ import socket
 import subprocess
 import sys
 import tempfile
+import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .core import RunConfig, project_root, results_dir
+from .fingerprint import fingerprint_differences, stamp_differences
+from .safeio import atomic_write_text
 from .tasks import TASKS, get_task
 
 # %% auto #0
 __all__ = ['PAPER_TASK_COLUMNS', 'MANIFEST_NAME', 'SCHEMA_VERSION', 'MODEL_FIELDS', 'AUX_LETTERS', 'MODEL_LABELS',
            'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'delta_m', 'paper_table', 'git_commit', 'provenance',
-           'data_manifest', 'now_iso', 'RunRecord', 'new_record', 'runs_dir', 'record_path', 'atomic_write_text',
-           'save_record', 'load_record', 'find_record', 'list_records', 'single_task_config', 'find_baselines',
-           'record_delta_m', 'method_label', 'records_frame', 'results_table', 'format_table', 'beside_paper']
+           'data_manifest', 'now_iso', 'RunRecord', 'new_record', 'runs_dir', 'record_path', 'RecordError',
+           'RecordWarning', 'RecordMismatchError', 'record_checksum', 'save_record', 'load_record', 'reuse_problems',
+           'find_record', 'list_records', 'reuse_report', 'single_task_config', 'find_baselines', 'record_delta_m',
+           'method_label', 'records_frame', 'results_table', 'format_table', 'beside_paper']
 
 # %% ../nbs/11_runs.ipynb #45888da7
 def _headline(task: str, value: float | Mapping[str, float]) -> float:
@@ -127,7 +133,7 @@ def now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds')
 
 # %% ../nbs/11_runs.ipynb #36b12d31
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2     # 2: data fingerprint, code stamp and checksum
 
 
 @dataclass
@@ -154,8 +160,12 @@ class RunRecord:
     notes: list[str] = field(default_factory=list)
     history: list[dict] = field(default_factory=list)       # e.g. per-epoch losses / evaluations
     extra: dict = field(default_factory=dict)
+    data: dict | None = None        # data fingerprint (mti_nb.fingerprint.data_fingerprint)
+    code: dict | None = None        # code stamp (mti_nb.fingerprint.code_stamp)
+    checksum: str | None = None     # of the record's own contents, set by save_record
     schema: int = SCHEMA_VERSION
     data_manifest: dict | None = None   # {'path', 'sha256'} of the data root's manifest (`mti_nb_check_data`)
+    reused: ClassVar[bool] = False  # set on a record returned instead of training (not saved)
 
     @property
     def run_config(self) -> RunConfig:
@@ -173,10 +183,16 @@ class RunRecord:
     @classmethod
     def from_dict(cls, d: Mapping) -> 'RunRecord':
         "Inverse of `to_dict` (unknown keys are an error naming them)."
+        if not isinstance(d, Mapping):
+            raise ValueError(f'a run record is a JSON object, got {type(d).__name__}')
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(d) - names
         if unknown:
-            raise ValueError(f'unknown RunRecord fields: {sorted(unknown)}')
+            raise ValueError(f'unknown RunRecord fields: {sorted(unknown)} (written by a newer mti_nb?)')
+        missing = {f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING
+                   and f.default_factory is dataclasses.MISSING} - set(d)
+        if missing:
+            raise ValueError(f'RunRecord fields missing: {sorted(missing)}')
         return cls(**d)
 
 
@@ -217,55 +233,136 @@ def record_path(run_id: str, out_dir: str | os.PathLike | None = None) -> Path:
     return runs_dir(out_dir) / f'{run_id}.json'
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    "Write `text` to `path` atomically: a temporary file in the same folder, flushed, then `os.replace`."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-    try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(text); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+class RecordError(ValueError):
+    "A record file that cannot be trusted (unreadable, from newer code, or changed after it was written)."
+
+
+class RecordWarning(UserWarning):
+    "A record was skipped or set aside."
+
+
+class RecordMismatchError(RuntimeError):
+    "A record exists for the run id but was made on other data or by other code."
+
+
+def record_checksum(d: Mapping) -> str:
+    "SHA-256 (16 hex) of a record's plain-JSON form without its checksum."
+    body = {k: v for k, v in d.items() if k != 'checksum'}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, allow_nan=False).encode()).hexdigest()[:16]
+
+
+def _set_aside(p: Path) -> Path:
+    "Rename an untrustworthy record out of the way (never deleted); returns the new path."
+    new = p.with_name(f'{p.name}.unreadable-{_dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")}')
+    os.replace(p, new)
+    warnings.warn(f'run record {p} could not be trusted and was moved to {new.name}', RecordWarning, stacklevel=3)
+    return new
 
 
 def save_record(rec: RunRecord, out_dir: str | os.PathLike | None = None) -> Path:
-    "Write `rec` to `runs/<run_id>.json` atomically; returns the path."
-    text = json.dumps(_clean_json(rec.to_dict()), indent=1, allow_nan=False)
-    return atomic_write_text(record_path(rec.run_id, out_dir), text)
+    "Write `rec` (with its checksum) to `runs/<run_id>.json` atomically; an unreadable file there is set aside first."
+    d = _clean_json(rec.to_dict())
+    rec.checksum = d['checksum'] = record_checksum(d)
+    p = record_path(rec.run_id, out_dir)
+    if p.exists():
+        try:
+            load_record(p)
+        except RecordError:
+            _set_aside(p)
+    return atomic_write_text(p, json.dumps(d, indent=1, allow_nan=False))
 
 
 def load_record(run_id_or_path: str | os.PathLike, out_dir: str | os.PathLike | None = None) -> RunRecord:
-    "Read a record by run id (in `runs_dir(out_dir)`) or by path, with clear errors for missing or broken files."
+    "Read a record by run id (in `runs_dir(out_dir)`) or by path; `RecordError` naming the file if it can't be trusted."
     p = Path(run_id_or_path)
     if not (p.suffix == '.json' and p.exists()):
         p = record_path(str(run_id_or_path), out_dir)
     if not p.is_file():
         raise FileNotFoundError(f'no run record {p}')
     try:
-        return RunRecord.from_dict(json.loads(p.read_text()))
-    except (json.JSONDecodeError, TypeError, ValueError) as e:
-        raise ValueError(f'run record {p} is not a valid record: {e}') from e
+        text = p.read_text()
+        if '<<<<<<<' in text or '>>>>>>>' in text:
+            raise ValueError('it holds merge-conflict markers (<<<<<<< ... >>>>>>>); resolve the conflict')
+        d = json.loads(text)
+        rec = RunRecord.from_dict(d)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError, ValueError) as e:
+        raise RecordError(f'run record {p} is not a valid record: {e}') from e
+    if rec.checksum is not None and record_checksum(d) != rec.checksum:
+        raise RecordError(f'run record {p} was changed after it was written (its checksum does not match); '
+                          'a record is evidence, not a file to edit: retrain the run')
+    return rec
 
 
-def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None) -> RunRecord | None:
-    "The record of `cfg`'s run if it exists (a complete run is not repeated), else None."
+def reuse_problems(rec: RunRecord, data: Mapping | None = None, code: Mapping | None = None) -> list[str]:
+    "Why `rec` does not answer a run on `data` (fingerprint) with `code` (stamp): empty when it does."
+    why = []
+    if data is not None:
+        if not rec.data:
+            why.append('it has no data fingerprint (made before records had one)')
+        elif d := fingerprint_differences(rec.data, data):
+            why.append('it was made on other data (' + '; '.join(d) + ')')
+    if code is not None:
+        if not rec.code:
+            why.append('it has no code stamp (made before records had one)')
+        elif d := stamp_differences(rec.code, code):
+            why.append(f'it was made by other code (stamp {rec.code.get("stamp")}, now {code.get("stamp")}; '
+                       f'differing: {", ".join(d)})')
+    return why
+
+
+def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None, data: Mapping | None = None,
+                code: Mapping | None = None) -> RunRecord | None:
+    "The complete record of `cfg`'s run made on `data` by `code` (None if there is none; an error if it differs)."
     p = record_path(cfg.run_id, out_dir)
     if not p.is_file():
         return None
-    rec = load_record(p)
-    return rec if rec.status == 'complete' else None
+    try:
+        rec = load_record(p)
+    except RecordError as e:
+        warnings.warn(f'{e}; the run will be trained again (the file is kept, renamed)', RecordWarning, stacklevel=2)
+        return None
+    if rec.status != 'complete':
+        return None
+    why = reuse_problems(rec, data, code)
+    if why:
+        raise RecordMismatchError(
+            f'run record {p} does not answer this run: {"; ".join(why)}. To train it again and replace the record, '
+            f'pass force=True (mti_nb_train --force); to keep both, use another results folder (out_dir or '
+            f'$MTI_NB_RESULTS); if the data and the code that decide it are verifiably unchanged, '
+            f'stamp it with tools/restamp_records.py')
+    return rec
 
 
 def list_records(out_dir: str | os.PathLike | None = None, **where) -> list[RunRecord]:
-    "All records in `runs_dir(out_dir)`, optionally those whose config matches `where` (e.g. dataset='nyud')."
-    recs = [load_record(p) for p in sorted(runs_dir(out_dir).glob('*.json'))]
+    "All readable records in `runs_dir(out_dir)` (others skipped with a warning), optionally matching `where`."
+    recs = []
+    for p in sorted(runs_dir(out_dir).glob('*.json')):
+        try:
+            recs.append(load_record(p))
+        except (RecordError, FileNotFoundError) as e:
+            warnings.warn(f'skipped: {e}', RecordWarning, stacklevel=2)
     def ok(r):
-        return all(_norm(r.config.get(k)) == _norm(v) for k, v in where.items())
+        try:
+            return all(_norm(r.config.get(k)) == _norm(v) for k, v in where.items())
+        except AttributeError:      # a config that is not a JSON object
+            return False
     return [r for r in recs if ok(r)]
+
+
+def _short_commit(c: str | None) -> str:
+    return 'unknown' if not c else c[:8] + ('+dirty' if c.endswith('+dirty') else '')
+
+
+def reuse_report(records: Iterable[RunRecord | None]) -> str:
+    "One line: how many of `records` were reused (not trained), with their code stamps and commits."
+    recs = [r for r in records if r is not None]
+    reused = [r for r in recs if r.reused]
+    line = f'run records: {len(reused)} reused, {len(recs) - len(reused)} trained'
+    if reused:
+        fmt = lambda c: ', '.join(f'{k} ({n})' for k, n in sorted(c.items()))
+        line += (f'; reused from code stamp(s) {fmt(Counter((r.code or {}).get("stamp", "none") for r in reused))}, '
+                 f'commit(s) {fmt(Counter(_short_commit(r.git_commit) for r in reused))}')
+    return line
 
 
 def _norm(v: Any) -> Any:
