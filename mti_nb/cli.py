@@ -272,8 +272,9 @@ def train_main(argv: Sequence[str] | None = None) -> int:
     except TrainingInterrupted as e:
         print(e, file=sys.stderr)
         return 130
-    except (RefusedRun, FileNotFoundError, runs.RecordMismatchError, safeio.LockedError, NonFiniteLossError,
-            DivergedError) as e:   # user-facing: one line, exit 1
+    except (RefusedRun, FileNotFoundError) as e:   # a run that must not start: one line, exit 2
+        return fail(prog, e)
+    except (runs.RecordMismatchError, safeio.LockedError, NonFiniteLossError, DivergedError) as e:   # exit 1
         return fail(prog, e, 1)
     finally:
         if dist.is_available() and dist.is_initialized():
