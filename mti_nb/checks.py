@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 # %% auto #0
-__all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'check_image_file', 'check_out_dir', 'is_empty_dir',
-           'atomic_folder', 'check_kwargs', 'cli_parser', 'run_cli']
+__all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'check_image_file', 'check_out_dir',
+           'is_empty_dir', 'atomic_folder', 'check_kwargs', 'cli_parser', 'run_cli']
 
 # %% ../nbs/21_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -101,6 +101,19 @@ def arg_type(parse: Callable[..., Any], **kw) -> Callable[[str], Any]:
             raise argparse.ArgumentTypeError(str(e)) from None
     convert.__name__ = parse.__name__
     return convert
+
+
+def parse_pretrained(value: Any) -> bool | str:
+    "True/False (also as strings) or the path of a local weights file, which must exist."
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ('true', 'false', 'yes', 'no', '1', '0'):
+        return value.lower() in ('true', 'yes', '1')
+    p = Path(str(value)).expanduser()
+    if not p.is_file():
+        raise FileNotFoundError(f'pretrained={value!r}: expected True, False or the path of a weights file; '
+                                f'{p} does not exist')
+    return str(p.resolve())
 
 # %% ../nbs/21_checks.ipynb #43c06be7
 _END_MARKERS = {b'\xff\xd8\xff': ('JPEG', b'\xff\xd9'), b'\x89PNG\r\n\x1a\n': ('PNG', b'IEND\xaeB`\x82')}

@@ -56,7 +56,7 @@ def parse_json_or_str(s: str) -> Any:
 
 def parse_hw_option(s: str) -> tuple[int, int]:
     "'HxW' (or 'H,W') -> (H, W) of positive integers."
-    from mti_nb.studies import parse_hw
+    from mti_nb.checks import parse_hw
     try:
         hw = parse_hw(s)
     except ValueError:
@@ -140,7 +140,7 @@ def field_option(f: dataclasses.Field, hint, choices: Sequence[Any] | None = Non
         kw['action'] = argparse.BooleanOptionalAction
     elif typing.get_origin(base) in (typing.Union, types.UnionType) and set(typing.get_args(base)) == {bool, str}:
         def bool_or_path(s: str):
-            from mti_nb.studies import parse_pretrained
+            from mti_nb.checks import parse_pretrained
             try:
                 return parse_pretrained(s)
             except FileNotFoundError as e:

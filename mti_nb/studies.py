@@ -17,15 +17,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .checks import as_int, check_kwargs, parse_hw
+from .checks import as_int, check_kwargs, parse_hw, parse_pretrained
 from .core import (DATASETS, ENV_DATA, Profile, RunConfig, check_choice, get_profile, results_dir, run_config)
 from .tasks import DATASET_TASKS, check_tasks
 
 # %% auto #0
-__all__ = ['SCALE_SETS', 'NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'parse_seeds', 'parse_pretrained', 'check_device',
-           'unknown_parameters', 'check_parameters', 'check_model_options', 'reuse_folder', 'import_records', 'Study',
-           'study_setup', 'single_task_variants', 'scale_variants', 'component_variants', 'sota_variants', 'find_row',
-           'compare', 'plot_compare']
+__all__ = ['SCALE_SETS', 'NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'parse_seeds', 'check_device', 'unknown_parameters',
+           'check_parameters', 'check_model_options', 'reuse_folder', 'import_records', 'Study', 'study_setup',
+           'single_task_variants', 'scale_variants', 'component_variants', 'sota_variants', 'find_row', 'compare',
+           'plot_compare']
 
 # %% ../nbs/14_studies.ipynb #ae1593cf
 def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
@@ -42,19 +42,6 @@ def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
     if len(set(seeds)) != len(seeds):
         raise ValueError(f'seeds={value!r}: a seed is repeated (each seed is one run)')
     return seeds
-
-
-def parse_pretrained(value: Any) -> bool | str:
-    "True/False (also as strings) or the path of a local weights file, which must exist."
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ('true', 'false', 'yes', 'no', '1', '0'):
-        return value.lower() in ('true', 'yes', '1')
-    p = Path(str(value)).expanduser()
-    if not p.is_file():
-        raise FileNotFoundError(f'pretrained={value!r}: expected True, False or the path of a weights file; '
-                                f'{p} does not exist')
-    return str(p.resolve())
 
 
 def check_device(device: str) -> str:
