@@ -280,7 +280,7 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         if dist.is_available() and dist.is_initialized():
             dist.destroy_process_group()
     if rec is not None:
-        print(json.dumps({'run_id': rec.run_id, 'metrics': {t: runs._headline(t, m) for t, m in rec.metrics.items()},
+        print(json.dumps({'run_id': rec.run_id, 'metrics': rec.headline(),
                           'delta_m': rec.delta_m}, indent=1))
     return 0
 
