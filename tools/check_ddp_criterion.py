@@ -11,8 +11,8 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from mti_nb import engine
-from mti_nb.core import RunConfig, run_config
+from mti_nb.engine import engine
+from mti_nb.config import RunConfig, run_config
 
 
 def _entry(rank: int, world: int, port: int, cfg: dict, out: str) -> None:

@@ -14,9 +14,9 @@ import statistics
 import sys
 import time
 
-from mti_nb.core import run_config
-from mti_nb.engine import run_experiment
-from mti_nb.runs import _headline, find_record
+from mti_nb.config import run_config
+from mti_nb.engine.engine import run_experiment
+from mti_nb.records.runs import _headline, find_record
 
 DIRECTION = {'semseg': 'miou', 'depth': 'rmse'}
 

@@ -5,9 +5,9 @@ when both of these hold; otherwise it is left as it is and the reason is printed
 
 - data: the record trained on the synthetic benchmark in mti_nb's cache (dataset 'synthetic', no data_root), whose
   images are a pure function of the config (counts, size, seed) and of the generator; the generator's source
-  (mti_nb/synthetic.py without its CLI) at the record's git commit equals today's. Records on real datasets or
+  (mti_nb/data/synthetic.py without its CLI) at the record's git commit equals today's. Records on real datasets or
   a user's folder cannot be verified after the fact and are not stamped.
-- code: either the code that decides the run (`mti_nb.fingerprint.code_stamp`, torch major.minor included) at the
+- code: either the code that decides the run (`mti_nb.records.fingerprint.code_stamp`, torch major.minor included) at the
   record's git commit equals today's; or the code that evaluates (evaluate, loaders, metrics, datasets,
   transforms, tasks) is unchanged since that commit and the training code is shown to compute the same thing:
   with --side-by-side STEPS, the library at the record's commit (git archive) and today's library each run STEPS
@@ -45,13 +45,13 @@ def commit_exists(commit: str) -> bool:
 
 
 def generator_stamp(source: str | None) -> str:
-    from mti_nb.fingerprint import module_stamp
+    from mti_nb.records.fingerprint import module_stamp
     return module_stamp(source, None, GENERATOR_NOT_DECIDING)
 
 
 def eval_path_same(commit: str) -> list[str]:
     "Definitions on the evaluation path that differ between `commit` and today (empty: unchanged)."
-    from mti_nb.fingerprint import DECIDING, normalized_definitions
+    from mti_nb.records.fingerprint import DECIDING, normalized_definitions
     out = []
     for m, names in EVAL_PATH.items():
         keep, drop = DECIDING[m]
@@ -65,7 +65,7 @@ def eval_path_same(commit: str) -> list[str]:
 
 def reproduce(cfg, rec, epochs: int) -> str | None:
     "Train the first `epochs` epochs of `cfg` now; None if losses and lr equal the record's history bitwise, else why."
-    from mti_nb.engine import train
+    from mti_nb.engine.engine import train
     n = min(epochs, cfg.epochs, len(rec.history))
     if n < 1 or any('loss' not in h for h in rec.history[:n]):
         return 'the record has no per-epoch training history to compare with'
@@ -83,8 +83,8 @@ def reproduce(cfg, rec, epochs: int) -> str | None:
 STEPS_SCRIPT = """
 import hashlib, json, sys
 import torch
-from mti_nb.core import RunConfig
-from mti_nb.engine import train
+from mti_nb.config import RunConfig
+from mti_nb.engine.engine import train
 cfg, steps, out_dir = RunConfig.from_dict(json.loads(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
 torch.set_num_threads(int(sys.argv[4]))
 seen = []
@@ -106,8 +106,8 @@ print(json.dumps(seen))
 EVAL_SCRIPT = """
 import json, sys
 import torch
-from mti_nb.core import RunConfig
-from mti_nb import engine
+from mti_nb.config import RunConfig
+from mti_nb.engine import engine
 cfg = RunConfig.from_dict(json.loads(sys.argv[1]))
 torch.set_num_threads(int(sys.argv[2]))
 engine.seed_everything(cfg.seed)
@@ -164,8 +164,9 @@ def main(argv=None) -> int:
     ap.add_argument('--dry-run', action='store_true', help='say what would be stamped, write nothing')
     a = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from mti_nb import fingerprint, runs
-    from mti_nb.engine import build_datasets
+    from mti_nb.records import fingerprint
+    from mti_nb.records import runs
+    from mti_nb.engine.engine import build_datasets
     import torch
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -210,7 +211,7 @@ def main(argv=None) -> int:
             why = f'its git commit {rec.git_commit!r} is not in this history'
         elif rec.data and not fingerprint.fingerprint_differences(rec.data, data):
             pass   # stamped before: the benchmark's files hash to the record's data fingerprint, so the data are the same
-        elif generator_stamp(git_show(commit, 'mti_nb/synthetic.py')) != gen_now:
+        elif generator_stamp(git_show(commit, 'mti_nb/data/synthetic.py')) != gen_now:
             why = f'the synthetic generator changed since {commit[:8]}'
         if why is None:
             then = fingerprint.code_stamp_at(commit, cfg.model, ROOT, torch_version=rec.versions.get('torch'))
