@@ -13,17 +13,15 @@ import math
 import numbers
 import os
 import re
-import shutil
 import sys
 import tempfile
 import typing
-import uuid
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 # %% auto #0
 __all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'check_image_file', 'check_out_dir',
-           'is_empty_dir', 'atomic_folder', 'check_kwargs', 'cli_parser', 'run_cli']
+           'check_kwargs', 'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -71,11 +69,13 @@ def as_float(value: Any, name: str = '', lo: float | None = None, hi: float | No
 _HW = re.compile(r'\s*(\d+)\s*[xX,]\s*(\d+)\s*')
 
 
-def parse_hw(value: Any, name: str = '', lo: int = 1, hi: int = 8192) -> tuple[int, int] | None:
-    "An image size (H, W) from 'HxW', (H, W), [H, W] or one int (a square); None or '' give None; sides in [lo, hi]."
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
+def parse_hw(value: Any, name: str = '', lo: int = 1, hi: int = 8192, required: bool = False) -> tuple[int, int] | None:
+    "An image size (H, W) from 'HxW', (H, W), [H, W] or one int (a square); None or '' give None (an error if `required`); sides in [lo, hi]."
     want = f'expected "HxW" such as "120x160", each side between {lo} and {hi}'
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValueError(_named(name, f'{want}, got {value!r}'))
+        return None
     hw = None
     if isinstance(value, str):
         m = _HW.fullmatch(value)
@@ -161,41 +161,6 @@ def check_out_dir(path: str | os.PathLike, what: str = '--out') -> Path:
     except OSError as e:
         raise PermissionError(f'{what} {p}: cannot write into {anc} ({e.strerror or e})') from None
     return p
-
-
-def is_empty_dir(path: Path) -> bool:
-    "True if `path` is a folder with nothing in it."
-    return path.is_dir() and next(path.iterdir(), None) is None
-
-
-@contextlib.contextmanager
-def atomic_folder(final: str | os.PathLike, replace: bool = False) -> Iterator[Path]:
-    "Yield a temporary sibling of `final` to fill; renamed to `final` when the block succeeds, removed when it fails."
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f'.{final.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}'
-    tmp.mkdir()
-    try:
-        yield tmp
-        if is_empty_dir(final):
-            final.rmdir()
-        if final.exists():
-            if not replace:
-                raise FileExistsError(f'{final} is not empty (it was filled while this ran); the new files were '
-                                      f'not moved into it')
-            old = final.parent / f'.{final.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}'
-            os.replace(final, old)
-            try:
-                os.replace(tmp, final)
-            except OSError:
-                os.replace(old, final)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, final)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 # %% ../nbs/03_checks.ipynb #43db0bd0
 def _check_option(name: str, value: Any, kind: Any, default: Any) -> Any:

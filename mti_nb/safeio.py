@@ -9,6 +9,7 @@ import contextlib
 import errno
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -17,7 +18,7 @@ from typing import IO, Callable, Iterator
 
 # %% auto #0
 __all__ = ['pid_alive', 'remove_stale_temps', 'default_mode', 'fsync_dir', 'temp_name', 'atomic_write', 'atomic_write_text',
-           'LockedError', 'file_lock']
+           'is_empty_dir', 'atomic_folder', 'LockedError', 'file_lock']
 
 # %% ../nbs/02_safeio.ipynb #d8ae1aef
 def pid_alive(pid: int) -> bool:
@@ -34,7 +35,7 @@ def pid_alive(pid: int) -> bool:
 
 
 def remove_stale_temps(path: str | os.PathLike) -> list[Path]:
-    "Remove temporary files of `path` ('.<name>.<pid>.*tmp') left by processes that no longer exist; returns them."
+    "Remove temporary files and folders of `path` ('.<name>.<pid>.*tmp') left by processes that no longer exist; returns them."
     path = Path(path)
     if not path.parent.is_dir():
         return []
@@ -44,15 +45,15 @@ def remove_stale_temps(path: str | os.PathLike) -> list[Path]:
         m = pat.match(p.name)
         if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
             with contextlib.suppress(FileNotFoundError):
-                p.unlink()
+                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
                 removed.append(p)
     return removed
 
 # %% ../nbs/02_safeio.ipynb #c9c41049
-def default_mode() -> int:
-    "The permissions a new file gets under the current umask (0644 under the usual 022)."
+def default_mode(folder: bool = False) -> int:
+    "The permissions a new file (`folder`: folder) gets under the current umask (0644, 0755 under the usual 022)."
     mask = os.umask(0); os.umask(mask)          # reading the umask needs setting it; restored at once
-    return 0o666 & ~mask
+    return (0o777 if folder else 0o666) & ~mask
 
 
 def fsync_dir(path: str | os.PathLike) -> None:
@@ -102,6 +103,56 @@ def atomic_write(path: str | os.PathLike, data: bytes | str | Callable[[IO[bytes
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     "Write `text` (UTF-8) to `path` atomically."
     return atomic_write(path, text.encode('utf-8'))
+
+# %% ../nbs/02_safeio.ipynb #59e8fdf0
+def is_empty_dir(path: Path) -> bool:
+    "True if `path` is a folder with nothing in it."
+    return path.is_dir() and next(path.iterdir(), None) is None
+
+
+def _fsync_tree(root: Path) -> None:
+    "Flush every file below `root`, then the folders, to disk."
+    for folder, _, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(folder)
+
+
+@contextlib.contextmanager
+def atomic_folder(final: str | os.PathLike, replace: bool = False) -> Iterator[Path]:
+    "Yield a temporary sibling of `final` to fill; flushed and renamed to `final` when the block succeeds, removed when it fails."
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(final)
+    tmp = Path(tempfile.mkdtemp(prefix=temp_name(final), suffix='.tmp', dir=final.parent))
+    os.chmod(tmp, default_mode(folder=True))    # mkdtemp makes 0700 folders
+    try:
+        yield tmp
+        _fsync_tree(tmp)
+        if is_empty_dir(final):
+            final.rmdir()
+        if final.exists():
+            if not replace:
+                raise FileExistsError(f'{final} is not empty (it was filled while this ran); the new files were '
+                                      f'not moved into it')
+            old = Path(tempfile.mkdtemp(prefix=temp_name(final), suffix='.old.tmp', dir=final.parent))
+            os.replace(final, old)              # (a rename over an empty folder)
+            try:
+                os.replace(tmp, final)
+            except OSError:
+                os.replace(old, final)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, final)
+        fsync_dir(final.parent)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 # %% ../nbs/02_safeio.ipynb #d56bdae2
 class LockedError(RuntimeError):

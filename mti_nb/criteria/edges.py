@@ -5,24 +5,15 @@
 # %% ../../nbs/32_edges.ipynb #8898414a
 from __future__ import annotations
 
-import argparse
-import json
-import multiprocessing as mp
-import sys
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 from numba import njit
 from scipy import ndimage as ndi
-from tqdm.auto import tqdm
-
-from ..checks import arg_type, as_float, as_int, check_image_file, cli_parser, run_cli
 
 # %% auto #0
-__all__ = ['DEFAULT_MAX_DIST', 'THRESHOLDS', 'CLI_MAX_DIST', 'thin_luts', 'thin', 'disk_offsets', 'image_pr_counts', 'EdgeScores',
-           'edge_scores', 'edge_counts', 'evaluate_edges', 'plot_pr_curve', 'eval_edges_cli']
+__all__ = ['DEFAULT_MAX_DIST', 'THRESHOLDS', 'thin_luts', 'thin', 'disk_offsets', 'image_pr_counts', 'EdgeScores', 'edge_scores']
 
 # %% ../../nbs/32_edges.ipynb #4fbc5d1c
 DEFAULT_MAX_DIST = {'pascal': 0.0075, 'nyud': 0.011, 'synthetic': 0.011}
@@ -333,137 +324,3 @@ def edge_scores(counts: Sequence[np.ndarray], thresholds: Sequence[float] = THRE
     ap = np.mean([prec[rec >= lv - 1e-12].max(initial=0.0) for lv in levels])
     return EdgeScores(float(best[0]), float(_fscore(ois_p, ois_r)), float(ap), float(best[1]), float(best[2]),
                       float(best[3]), float(ois_p), float(ois_r), thresholds, prec, rec, f, len(counts))
-
-# %% ../../nbs/32_edges.ipynb #902317df
-def _counts_job(args):
-    pred, gt, thresholds, max_dist, full_pass = args
-    return image_pr_counts(pred, gt, thresholds, max_dist, full_pass)
-
-
-def _run_jobs(fn, jobs, workers, progress, total):
-    bar = dict(total=total, disable=not progress, desc='edge eval', unit='img')
-    if workers <= 1:
-        return [fn(j) for j in tqdm(jobs, **bar)]
-    gt = np.zeros((4, 4), bool); gt[1] = True                 # compile (or load) the numba code once, before forking
-    image_pr_counts(gt.astype(float), gt, [0.5], 0.2)
-    with mp.get_context('fork' if sys.platform.startswith('linux') else 'spawn').Pool(workers) as pool:
-        return list(tqdm(pool.imap(fn, jobs, chunksize=2), **bar))
-
-
-def edge_counts(preds: Iterable[np.ndarray], gts: Iterable[np.ndarray], max_dist: float = 0.0075,
-                thresholds: Sequence[float] = THRESHOLDS, workers: int = 1, progress: bool = True,
-                total: int | None = None, full_pass: bool = True) -> list[np.ndarray]:
-    "Per-image `[T, 4]` counts over paired iterables of predictions and ground truths (`workers` processes)."
-    thresholds = np.asarray(thresholds, np.float64)
-    if total is None and hasattr(preds, '__len__'):
-        total = len(preds)
-    jobs = ((p, g, thresholds, max_dist, full_pass) for p, g in zip(preds, gts, strict=True))
-    return _run_jobs(_counts_job, jobs, workers, progress, total)
-
-
-def evaluate_edges(preds: Iterable[np.ndarray], gts: Iterable[np.ndarray], max_dist: float = 0.0075,
-                   workers: int = 1, progress: bool = True, thresholds: Sequence[float] = THRESHOLDS,
-                   total: int | None = None, full_pass: bool = True) -> EdgeScores:
-    "BSDS scores of a dataset of edge maps (HxW in [0,1]) against boolean ground truths."
-    return edge_scores(edge_counts(preds, gts, max_dist, thresholds, workers, progress, total, full_pass),
-                       thresholds)
-
-# %% ../../nbs/32_edges.ipynb #1afc19cb
-def plot_pr_curve(scores: EdgeScores | dict, ax=None, iso_f: bool = True):
-    "Precision-recall curve(s) with the ODS point marked; `scores` may be a dict label -> EdgeScores."
-    import matplotlib.pyplot as plt
-    items = scores.items() if isinstance(scores, dict) else [('', scores)]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 4.5))
-    if iso_f:
-        r = np.linspace(0.01, 1, 200)
-        for fv in np.arange(0.1, 1.0, 0.1):
-            p = fv * r / (2 * r - fv)
-            ok = (p > 0) & (p <= 1)
-            ax.plot(r[ok], p[ok], color='0.85', lw=0.7, zorder=0)
-    for label, s in items:
-        keep = s.recall + s.precision > 0
-        line, = ax.plot(s.recall[keep], s.precision[keep], lw=1.5,
-                        label=f'{label + " " if label else ""}ODS={s.ods_f:.3f} OIS={s.ois_f:.3f} AP={s.ap:.3f}')
-        ax.plot([s.ods_recall], [s.ods_precision], 'o', color=line.get_color())
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel='recall', ylabel='precision', aspect='equal')
-    ax.legend(loc='lower left', fontsize=7)
-    return ax
-
-# %% ../../nbs/32_edges.ipynb #b4456fe0
-def _read_png(path: Path, kind: str) -> np.ndarray:
-    from PIL import Image
-    check_image_file(path, kind)
-    try:
-        with Image.open(path) as im:
-            a = np.asarray(im)
-    except (OSError, SyntaxError, ValueError) as e:       # Pillow's errors do not name the file
-        raise OSError(f'unreadable {kind} PNG {path}: {e}') from None
-    if a.ndim != 2:
-        raise ValueError(f'{kind} {path} must be a single-channel (grey) PNG, got shape {a.shape}')
-    if kind == 'prediction':
-        if a.dtype != np.uint8:
-            raise ValueError(f'prediction {path} must be 8-bit (values 0-255), got dtype {a.dtype}')
-        return a.astype(np.float64) / 255.0
-    return a != 0
-
-
-def _png_pairs(pred_dir: Path, gt_dir: Path) -> list[tuple[Path, Path]]:
-    for d, what in ((pred_dir, '--pred'), (gt_dir, '--gt')):
-        if not d.is_dir():
-            raise FileNotFoundError(f'{what} folder {d} does not exist')
-    preds = {p.name: p for p in sorted(pred_dir.glob('*.png'))}
-    gts = {p.name: p for p in sorted(gt_dir.glob('*.png'))}
-    if not preds:
-        raise FileNotFoundError(f'no .png files in the prediction folder {pred_dir}')
-    no_gt, no_pred = sorted(set(preds) - set(gts)), sorted(set(gts) - set(preds))
-    if no_gt or no_pred:
-        raise FileNotFoundError(
-            'prediction and ground-truth folders must hold the same PNG names; '
-            + (f'{len(no_gt)} prediction(s) without ground truth in {gt_dir}: {", ".join(no_gt[:5])}; ' if no_gt else '')
-            + (f'{len(no_pred)} ground truth(s) without prediction in {pred_dir}: {", ".join(no_pred[:5])}' if no_pred else ''))
-    return [(preds[n], gts[n]) for n in sorted(preds)]
-
-
-def _load_pair(pair):
-    pp, gp = pair
-    p, g = _read_png(pp, 'prediction'), _read_png(gp, 'ground truth')
-    if p.shape != g.shape:
-        raise ValueError(f'prediction {pp} is {p.shape[0]}x{p.shape[1]} but ground truth {gp} is '
-                         f'{g.shape[0]}x{g.shape[1]}')
-    return p, g
-
-
-def _file_counts_job(args):
-    pred_path, gt_path, thresholds, max_dist, full_pass = args
-    return image_pr_counts(*_load_pair((pred_path, gt_path)), thresholds, max_dist, full_pass)
-
-
-CLI_MAX_DIST = 0.1     # the largest --max-dist: a tenth of the diagonal (BSDS uses 0.0075 to 0.011)
-
-
-def _eval_edges_main(argv: list[str]) -> None:
-    ap = cli_parser('mti_nb_eval_edges', eval_edges_cli.__doc__)
-    ap.add_argument('--pred', required=True, type=Path, help='folder of predicted edge maps (8-bit PNG, 0-255)')
-    ap.add_argument('--gt', required=True, type=Path, help='folder of ground-truth edge maps (PNG, non-zero = edge)')
-    ap.add_argument('--max-dist', type=arg_type(as_float, lo=0, hi=CLI_MAX_DIST, lo_open=True),
-                    default=DEFAULT_MAX_DIST['pascal'], help='match tolerance as a fraction of the image diagonal, '
-                    f'in (0, {CLI_MAX_DIST}] (PASCAL 0.0075, NYUD 0.011)')
-    ap.add_argument('--workers', type=arg_type(as_int, lo=1), default=1, help='processes')
-    ap.add_argument('--json', action='store_true', help='end with one line of JSON (ods_f, ois_f, ap, ...)')
-    args = ap.parse_args(argv)
-    pairs = _png_pairs(args.pred, args.gt)
-    for pp, gp in pairs:                       # fail early: files cut short (cheap: reads their ends), ...
-        check_image_file(pp, 'prediction'); check_image_file(gp, 'ground truth')
-    _load_pair(pairs[0])                       # ... and a bad first file
-    jobs = ((pp, gp, THRESHOLDS, args.max_dist, True) for pp, gp in pairs)
-    scores = edge_scores(_run_jobs(_file_counts_job, jobs, args.workers, True, len(pairs)), THRESHOLDS)
-    print(f'{len(pairs)} images, maxDist {args.max_dist}: odsF {scores.ods_f:.4f} (t={scores.ods_threshold:.3f}) '
-          f'oisF {scores.ois_f:.4f} AP {scores.ap:.4f}')
-    if args.json:
-        print(json.dumps({**scores.summary(), 'max_dist': args.max_dist}))
-
-
-def eval_edges_cli(argv: Sequence[str] | None = None) -> None:
-    "Console script `mti_nb_eval_edges`: BSDS odsF/oisF/AP of a folder of PNG edge maps."
-    run_cli('mti_nb_eval_edges', _eval_edges_main, argv)

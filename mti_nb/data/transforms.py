@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from ..core import check_choice
-from .datasets import IMAGENET_MEAN, resize_target, to_tensors
+from .samples import IMAGENET_MEAN, resize_target, to_tensors
 from ..tasks import IGNORE_INDEX, get_task
 
 # %% auto #0

@@ -301,10 +301,8 @@ def resources_table(configs: Sequence[ModelConfig] | None = None, speed: bool | 
 def _write_csv(df: pd.DataFrame, path: str | os.PathLike | None) -> Path:
     "Write `df` atomically to `path` (default results/resources.csv)."
     path = Path(path) if path is not None else results_dir() / 'resources.csv'
-    tmp = path.with_suffix('.csv.tmp')
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(tmp, index=False); os.replace(tmp, path)
-    return path
+    from mti_nb.safeio import atomic_write_text
+    return atomic_write_text(path, df.to_csv(index=False))
 
 
 def write_resources_csv(path: str | os.PathLike | None = None, **kwargs) -> Path:

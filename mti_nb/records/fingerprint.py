@@ -46,7 +46,7 @@ DECIDING: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {
 # names of the flat layout the first records were stamped with: a library at an older commit is read from there.
 UNITS: dict[str, tuple[str, ...]] = {
     'tasks': ('tasks',),
-    'datasets': ('data.datasets',),
+    'datasets': ('data.samples', 'data.datasets', 'data.nyud_convert'),
     'transforms': ('data.transforms',),
     'backbones': ('models.backbones',),
     'models': ('models.nets',),
