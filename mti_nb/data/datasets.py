@@ -19,7 +19,7 @@ from ..checks import check_image_file
 from ..core import ENV_DATA, check_choice, get_profile
 from ..tasks import IGNORE_INDEX, check_tasks, get_task
 from .samples import Sample, SampleMeta, resize_target, to_tensors
-from .samples import IMAGENET_MEAN, IMAGENET_STD, Batch, collate_samples   # importable here as before
+from .samples import collate_samples   # importable here as before (the engine reads it from here)
 from .synthetic import synthetic_root
 from .transforms import eval_transform, train_transform
 
