@@ -17,7 +17,7 @@ from torch.utils.data import Dataset
 
 from ..checks import check_image_file
 from ..core import ENV_DATA, check_choice, get_profile
-from ..tasks import IGNORE_INDEX, check_tasks, get_task
+from ..tasks import IGNORE_INDEX, check_tasks
 from .samples import Sample, SampleMeta, resize_target, to_tensors
 from .samples import collate_samples   # importable here as before (the engine reads it from here)
 from .synthetic import synthetic_root
