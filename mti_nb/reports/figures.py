@@ -19,9 +19,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ..core import cache_dir, check_choice
+from ..core import cache_dir
 from ..records.runs import RunRecord
-from .paper import DERIVED_METRICS, metric_spec
+from .paper import metric_spec
 from .tables import BACKBONE_LABELS, record_label
 from ..safeio import atomic_write
 from ..tasks import Metric, get_task
@@ -73,7 +73,7 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
                 labels: Sequence[str] | None = None, titles: Mapping[str, str] | None = None, title: str = '',
                 ours_label: str = 'ours', paper_label: str = 'paper', profile: str | None = None,
                 seeds: Sequence[int] | None = None, ncols: int = 3, max_width: float = 17.0) -> Figure:
-    "Paired bars (ours, paper) per row of a `compare`/`beside` table, one panel per metric, axes from zero."
+    "Paired bars (ours, paper) per row of a `mti_nb.reports.paper.beside` table, one panel per metric, axes from zero."
     keys = {**table.attrs.get('metric_keys', {}), **dict(keys or {})}
     titles = dict(titles or {})
     if not len(metrics):

@@ -268,7 +268,7 @@ def _column_names(metrics: Sequence[str], metric_keys: Mapping[str, str]) -> dic
 
 
 def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = None) -> pd.DataFrame:
-    "A `compare`/`beside` table for reading: '<m> ours' as 'mean ± std' (with several seeds) and '<m> paper'."
+    "A `mti_nb.reports.paper.beside` table for reading: '<m> ours' as 'mean ± std' (with several seeds) and '<m> paper'."
     metrics = [c[:-len(' (ours)')] for c in t.columns if c.endswith(' (ours)')]
     out = pd.DataFrame(index=t.index)
     names = _column_names(metrics, metric_keys or {})

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
