@@ -29,8 +29,8 @@ from ..viz.explorer import DEPTH_CMAP, PROB_CMAP, class_names, model_views, prep
 
 # %% auto #0
 __all__ = ['OURS_COLOUR', 'PAPER_COLOUR', 'axis_label', 'setup_line', 'plot_paired', 'per_class_iou', 'plot_per_class_iou',
-           'study_per_class_iou', 'qualitative_figure', 'retrained_dir', 'has_weights', 'trained_model',
-           'study_qualitative', 'save_figure']
+           'study_per_class_iou', 'save_figure', 'qualitative_figure', 'retrained_dir', 'has_weights', 'trained_model',
+           'study_qualitative']
 
 # %% ../../nbs/61_figures.ipynb #1313e204
 OURS_COLOUR, PAPER_COLOUR = '#1f77b4', '#9a9a9a'
@@ -211,6 +211,14 @@ def study_per_class_iou(study: Any, records: Sequence[RunRecord], tasks: Sequenc
         out[t] = tab
     return out
 
+# %% ../../nbs/61_figures.ipynb #57c32a5e
+def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> Path:
+    "Save a figure atomically: drawn in memory (format from the suffix), then written by `mti_nb.safeio.atomic_write`."
+    path = Path(path)
+    buf = io.BytesIO()
+    fig.savefig(buf, format=path.suffix.lstrip('.') or None, dpi=dpi, bbox_inches='tight')
+    return atomic_write(path, buf.getvalue())
+
 # %% ../../nbs/61_figures.ipynb #91ca94ed
 def _row_key(ax, task: str, dataset: str, maps: Sequence[np.ndarray], vrange, n_classes: int | None, fig):
     "The legend or colour bar that makes a row of `task` readable, at the right of its last panel."
@@ -361,10 +369,3 @@ def study_qualitative(records: Sequence[RunRecord], tasks: Sequence[str], multi_
                              cfg.dataset, title=title, image_ids=images)
     return fig, '; '.join(f'{k}: {v}' for k, v in notes.items())
 
-
-def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> Path:
-    "Save a figure atomically: drawn in memory (format from the suffix), then written by `mti_nb.safeio.atomic_write`."
-    path = Path(path)
-    buf = io.BytesIO()
-    fig.savefig(buf, format=path.suffix.lstrip('.') or None, dpi=dpi, bbox_inches='tight')
-    return atomic_write(path, buf.getvalue())
