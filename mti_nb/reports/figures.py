@@ -5,6 +5,7 @@
 # %% ../../nbs/61_figures.ipynb #bf56fcf6
 from __future__ import annotations
 
+import io
 import math
 import os
 import warnings
@@ -18,34 +19,21 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ..core import cache_dir, check_choice
-from ..records.runs import RunRecord, method_label
+from ..core import cache_dir
+from ..records.runs import RunRecord
+from .paper import metric_spec
+from .tables import BACKBONE_LABELS, record_label
+from ..safeio import atomic_write
 from ..tasks import Metric, get_task
 from ..viz.explorer import DEPTH_CMAP, PROB_CMAP, class_names, model_views, prepare_image, render_task, depth_range, task_map, task_palette
 
 # %% auto #0
-__all__ = ['DERIVED_METRICS', 'OURS_COLOUR', 'PAPER_COLOUR', 'metric_spec', 'axis_label', 'setup_line', 'plot_paired',
-           'per_class_iou', 'plot_per_class_iou', 'study_per_class_iou', 'qualitative_figure', 'retrained_dir',
-           'has_weights', 'trained_model', 'study_qualitative', 'save_figure']
+__all__ = ['OURS_COLOUR', 'PAPER_COLOUR', 'axis_label', 'setup_line', 'plot_paired', 'per_class_iou', 'plot_per_class_iou',
+           'study_per_class_iou', 'save_figure', 'qualitative_figure', 'retrained_dir', 'has_weights', 'trained_model',
+           'study_qualitative']
 
 # %% ../../nbs/61_figures.ipynb #1313e204
-DERIVED_METRICS: dict[str, Metric] = {
-    'delta_m': Metric('delta_m', True, '%', 'Δm vs single task'),
-    'delta_m_vs_st': Metric('delta_m_vs_st', True, '%', 'Δm vs single task (same backbone)'),
-    'delta_m_vs_ref': Metric('delta_m_vs_ref', True, '%', 'Δm vs R50-FPN single task'),
-}
 OURS_COLOUR, PAPER_COLOUR = '#1f77b4', '#9a9a9a'
-
-
-def metric_spec(key: str) -> Metric:
-    "The `Metric` (label, unit, direction) of `'<task>.<metric>'` from the task registry, or of a derived score."
-    if key in DERIVED_METRICS:
-        return DERIVED_METRICS[key]
-    task, sep, m = str(key).partition('.')
-    if not sep:
-        raise KeyError(f"metric {key!r}: expected '<task>.<metric>' (e.g. 'semseg.miou') or one of "
-                       f"{', '.join(DERIVED_METRICS)}")
-    return get_task(task).metric(m)
 
 
 def axis_label(metric: Metric, unit_note: str = '') -> str:
@@ -85,7 +73,7 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
                 labels: Sequence[str] | None = None, titles: Mapping[str, str] | None = None, title: str = '',
                 ours_label: str = 'ours', paper_label: str = 'paper', profile: str | None = None,
                 seeds: Sequence[int] | None = None, ncols: int = 3, max_width: float = 17.0) -> Figure:
-    "Paired bars (ours, paper) per row of a `compare`/`beside` table, one panel per metric, axes from zero."
+    "Paired bars (ours, paper) per row of a `mti_nb.reports.paper.beside` table, one panel per metric, axes from zero."
     keys = {**table.attrs.get('metric_keys', {}), **dict(keys or {})}
     titles = dict(titles or {})
     if not len(metrics):
@@ -146,20 +134,14 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
     return fig
 
 # %% ../../nbs/61_figures.ipynb #4f1df6d4
-def _default_label(r: RunRecord) -> str:
-    c = r.config
-    return method_label(c['model'], c.get('aux_tasks', ()), c.get('fpm', True), c.get('scales', (4, 8, 16, 32)))
-
-
 def per_class_iou(records: Iterable[RunRecord], task: str = 'semseg',
                   label: Callable[[RunRecord], str] | None = None) -> pd.DataFrame:
     "Classes x methods: IoU (%) of each class of `task` (mean over seeds) from the records' `iou_<k>`; last row mIoU."
     recs = [r for r in records if r is not None and task in r.metrics]
     if label is None:
-        from mti_nb.reports.study_tables import BACKBONE_LABELS
         several = len({r.config.get('backbone') for r in recs}) > 1
-        label = (lambda r: f"{_default_label(r)} - {BACKBONE_LABELS.get(r.config['backbone'], r.config['backbone'])}"
-                 ) if several else _default_label
+        label = (lambda r: f"{record_label(r)} - {BACKBONE_LABELS.get(r.config['backbone'], r.config['backbone'])}"
+                 ) if several else record_label
     if not recs:
         raise ValueError(f'per_class_iou: no record scores the task {task!r}')
     datasets = sorted({r.config['dataset'] for r in recs})
@@ -228,6 +210,14 @@ def study_per_class_iou(study: Any, records: Sequence[RunRecord], tasks: Sequenc
         study.save(tab, fig, suffix=f'{suffix}_iou_{t}', records=recs, task=t, n_seeds=tab.attrs['n_seeds'])
         out[t] = tab
     return out
+
+# %% ../../nbs/61_figures.ipynb #57c32a5e
+def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> Path:
+    "Save a figure atomically: drawn in memory (format from the suffix), then written by `mti_nb.safeio.atomic_write`."
+    path = Path(path)
+    buf = io.BytesIO()
+    fig.savefig(buf, format=path.suffix.lstrip('.') or None, dpi=dpi, bbox_inches='tight')
+    return atomic_write(path, buf.getvalue())
 
 # %% ../../nbs/61_figures.ipynb #91ca94ed
 def _row_key(ax, task: str, dataset: str, maps: Sequence[np.ndarray], vrange, n_classes: int | None, fig):
@@ -375,15 +365,7 @@ def study_qualitative(records: Sequence[RunRecord], tasks: Sequence[str], multi_
     val = build_datasets(cfg.replace(data_root=data_root or cfg.data_root))[1]
     images = [i for i in images if i < len(val)]
     fig = qualitative_figure([val[i] for i in images], tasks,
-                             [('single task', st_models), (_default_label(multi_task), {t: mt_model for t in tasks})],
+                             [('single task', st_models), (record_label(multi_task), {t: mt_model for t in tasks})],
                              cfg.dataset, title=title, image_ids=images)
     return fig, '; '.join(f'{k}: {v}' for k, v in notes.items())
 
-
-def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> Path:
-    "Save a figure atomically (a temporary file, then a rename)."
-    path = Path(path)
-    tmp = path.with_name(path.stem + '.tmp' + path.suffix)
-    fig.savefig(tmp, dpi=dpi, bbox_inches='tight')
-    os.replace(tmp, path)
-    return path

@@ -14,21 +14,18 @@ import numpy as np
 import pandas as pd
 
 from ..core import results_dir
-from ..records.runs import AUX_LETTERS, RunRecord, _headline, delta_m, find_baselines, list_records, method_label
+from ..records.runs import RunRecord, delta_m, find_baselines, headline_value
+from .paper import DERIVED_METRICS, metric_spec
+from .tables import AUX_LETTERS, BACKBONE_LABELS, method_label, record_label
+from ..safeio import atomic_write_text
 from ..tasks import get_task
 
 # %% auto #0
-__all__ = ['BACKBONE_LABELS', 'PAPER_PREFIX', 'STUDY_PAPER_TABLES', 'STUDY_ORDER', 'EXTRA_FIGURES', 'aggregate', 'beside',
-           'paper_row', 'variant_label', 'location_label', 'information_flow_frame', 'st_mt_frame', 'relative_cost',
-           'studies_overview', 'runs_overview', 'markdown_table', 'ours_beside_paper', 'table_readings',
-           'results_readme', 'write_results_readme']
+__all__ = ['PAPER_PREFIX', 'STUDY_PAPER_TABLES', 'STUDY_ORDER', 'EXTRA_FIGURES', 'aggregate', 'location_label',
+           'information_flow_frame', 'st_mt_frame', 'relative_cost', 'studies_overview', 'runs_overview',
+           'markdown_table', 'ours_beside_paper', 'table_readings', 'results_readme', 'write_results_readme']
 
 # %% ../../nbs/60_study_tables.ipynb #16656f7e
-BACKBONE_LABELS = {'hrnet_w18_small_v2': 'HRNet-18', 'hrnet_w18': 'HRNet-18 (full)', 'hrnet_w48': 'HRNet48-V2',
-                   'resnet18_fpn': 'R18-FPN', 'resnet50_fpn': 'R50-FPN', 'resnet26_dilated': 'R26-DLv3+',
-                   'resnet50_dilated': 'R50-DLv3+'}
-
-
 def aggregate(frame: pd.DataFrame, by: str | Sequence[str], cols: Sequence[str] | None = None) -> pd.DataFrame:
     "Mean of `cols` per group of `by` (first-appearance order), with `<col>_std` (ddof=1) and `n_seeds`."
     by = [by] if isinstance(by, str) else list(by)
@@ -47,63 +44,6 @@ def aggregate(frame: pd.DataFrame, by: str | Sequence[str], cols: Sequence[str] 
     out['n_seeds'] = g['seed'].nunique() if 'seed' in frame else g.size()
     return out
 
-
-def beside(ours: pd.DataFrame, paper: pd.DataFrame | None, columns: Mapping[str, str],
-           rows: Sequence[tuple[str, Any, int | None]]) -> pd.DataFrame:
-    "Rows (label, our index key or None, paper row position or None): '<col> (ours)', '(ours, std)', '(paper)'."
-    out = pd.DataFrame(index=pd.Index([r[0] for r in rows], name='method'))
-    keys = [k if k is not None and k in ours.index else None for _, k, _ in rows]
-    for pc, oc in columns.items():
-        get = lambda col: [float(ours.at[k, col]) if k is not None and col in ours else np.nan for k in keys]
-        out[f'{pc} (ours)'] = get(oc)
-        if f'{oc}_std' in ours and ours[f'{oc}_std'].notna().any():
-            out[f'{pc} (ours, std)'] = get(f'{oc}_std')
-        out[f'{pc} (paper)'] = [float(paper[pc].iloc[i]) if paper is not None and i is not None and pc in paper
-                                and pd.notna(paper[pc].iloc[i]) else np.nan for _, _, i in rows]
-    out['seeds'] = [int(ours.at[k, 'n_seeds']) if k is not None and 'n_seeds' in ours else 0 for k in keys]
-    out.attrs['metric_keys'] = dict(columns)      # what each column measures, for plot_compare's labels
-    return out
-
-# %% ../../nbs/60_study_tables.ipynb #57a94ad1
-def _aux_key(s: Any) -> frozenset:
-    return frozenset(x.strip() for x in str(s or '').split('+') if x.strip() and str(s).lower() != 'nan')
-
-
-def paper_row(paper: pd.DataFrame, variant: Mapping) -> int | None:
-    "Position of `variant`'s row in a paper table with columns method[, aux, fpm, task_set], or None."
-    from mti_nb.records.runs import MODEL_LABELS
-    from mti_nb.studies.setup import PASCAL_ALL, PASCAL_SMALL
-    model = variant.get('model', 'mti_net')
-    mask = paper['method'].astype(str) == MODEL_LABELS.get(model, model)
-    if model != 'single_task':
-        if tuple(variant.get('scales', (4, 8, 16, 32))) != (4, 8, 16, 32):
-            return None
-        aux = frozenset(AUX_LETTERS.get(a, a) for a in variant.get('aux_tasks', ()))
-        mask &= paper['aux'].map(_aux_key) == aux if 'aux' in paper else not aux
-        fpm = variant.get('fpm', True)
-        if model == 'mti_net':
-            if 'fpm' in paper:
-                mask &= paper['fpm'].astype(str) == ('yes' if fpm else 'no')
-            elif not fpm:
-                return None
-        if 'task_set' in paper:
-            tasks = tuple(variant.get('tasks', ()))
-            ts = 's' if tasks == PASCAL_SMALL else 'a' if tasks == PASCAL_ALL else None
-            mask &= paper['task_set'].astype(str) == str(ts)
-    hit = np.flatnonzero(np.asarray(mask, bool))
-    return int(hit[0]) if len(hit) else None
-
-
-def variant_label(variant: Mapping) -> str:
-    "A paper-style row label for a variant, with the PASCAL task set: e.g. 'MTI-Net (N+E) w/o FPM', 'MTL [s]'."
-    from mti_nb.studies.setup import PASCAL_ALL, PASCAL_SMALL
-    model = variant.get('model', 'mti_net')
-    if model == 'single_task':
-        return 'Single task'
-    s = method_label(model, variant.get('aux_tasks', ()), variant.get('fpm', True), variant.get('scales', (4, 8, 16, 32)))
-    tasks = tuple(variant.get('tasks', ()))
-    ts = 's' if tasks == PASCAL_SMALL else 'a' if tasks == PASCAL_ALL else None
-    return s if ts is None else f'{s} [{ts}]'
 
 # %% ../../nbs/60_study_tables.ipynb #4352e6d3
 def _metric_cols(metrics: Mapping[str, Mapping[str, float]], tasks: Sequence[str]) -> dict[str, float]:
@@ -177,7 +117,7 @@ def st_mt_frame(records: Iterable[RunRecord], tasks: Sequence[str], reference_ba
         for t in tasks:
             p = PAPER_PREFIX.get(t, t)
             row[f'{p}_st'] = st.get(t, np.nan)
-            row[f'{p}_mt'] = _headline(t, r.metrics[t]) if t in r.metrics else np.nan
+            row[f'{p}_mt'] = headline_value(t, r.metrics[t]) if t in r.metrics else np.nan
         ok = all(t in r.metrics for t in tasks)
         row['delta_m_vs_st'] = delta_m(r.metrics, st, tasks) if ok and mode != 'missing' else np.nan
         row['delta_m_vs_ref'] = delta_m(r.metrics, ref, tasks) if ok and ref_mode != 'missing' else np.nan
@@ -248,8 +188,7 @@ def runs_overview(records: Iterable[RunRecord]) -> pd.DataFrame:
     rows = []
     for r in records:
         c = r.config
-        row = dict(run_id=r.run_id, method=method_label(c['model'], c.get('aux_tasks', ()), c.get('fpm', True),
-                                                        c.get('scales', (4, 8, 16, 32))),
+        row = dict(run_id=r.run_id, method=record_label(r),
                    tasks='+'.join(c['tasks']), aux='+'.join(AUX_LETTERS.get(a, a) for a in c.get('aux_tasks', ())),
                    profile=c.get('profile'), dataset=c.get('dataset'), backbone=c.get('backbone'), seed=r.seed,
                    epochs=c.get('epochs'))
@@ -313,7 +252,6 @@ def markdown_table(df: pd.DataFrame, index: bool = True) -> str:
 
 def _column_label(m: str, metric_keys: Mapping[str, str]) -> str:
     "'seg mIoU (%)' for a column whose metric key is known, else the column's own name."
-    from mti_nb.reports.figures import metric_spec
     try:
         spec = metric_spec(metric_keys[m])
     except (KeyError, ValueError):
@@ -330,7 +268,7 @@ def _column_names(metrics: Sequence[str], metric_keys: Mapping[str, str]) -> dic
 
 
 def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = None) -> pd.DataFrame:
-    "A `compare`/`beside` table for reading: '<m> ours' as 'mean ± std' (with several seeds) and '<m> paper'."
+    "A `mti_nb.reports.paper.beside` table for reading: '<m> ours' as 'mean ± std' (with several seeds) and '<m> paper'."
     metrics = [c[:-len(' (ours)')] for c in t.columns if c.endswith(' (ours)')]
     out = pd.DataFrame(index=t.index)
     names = _column_names(metrics, metric_keys or {})
@@ -348,7 +286,6 @@ def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = N
 def table_readings(t: pd.DataFrame, metric_keys: Mapping[str, str]) -> list[str]:
     "Per metric: the best row in ours and in the paper (registry direction) and the rank agreement of the rows."
     from scipy.stats import spearmanr
-    from mti_nb.reports.figures import DERIVED_METRICS as DERIVED, metric_spec
     out = []
     names = _column_names([m for m in metric_keys if f'{m} (ours)' in t], metric_keys)
     for m, key in metric_keys.items():
@@ -360,7 +297,7 @@ def table_readings(t: pd.DataFrame, metric_keys: Mapping[str, str]) -> list[str]
             continue
         o, p = t[f'{m} (ours)'].astype(float), t[f'{m} (paper)'].astype(float)
         both = o.notna() & p.notna()
-        if key in DERIVED:                              # the reference row of delta_m (0 in both) is no result
+        if key in DERIVED_METRICS:                              # the reference row of delta_m (0 in both) is no result
             both &= ~((o == 0) & (p == 0))
         if both.sum() < 2:
             continue
@@ -375,7 +312,6 @@ def table_readings(t: pd.DataFrame, metric_keys: Mapping[str, str]) -> list[str]
 
 
 def _setup(info: Mapping) -> str:
-    from mti_nb.reports.study_tables import BACKBONE_LABELS
     bits = [f'profile `{info["profile"]}`' if info.get('profile') else None,
             f'data {info["dataset"]}' if info.get('dataset') else None,
             f'backbone {BACKBONE_LABELS.get(info["backbone"], info["backbone"])}' if info.get('backbone') else None,
@@ -439,8 +375,4 @@ def results_readme(out_dir: str | os.PathLike | None = None) -> str:
 
 def write_results_readme(out_dir: str | os.PathLike | None = None) -> Path:
     "Write `results_readme` to `<results>/README.md` (atomically)."
-    path = results_dir(out_dir) / 'README.md'
-    tmp = path.with_suffix('.md.tmp')
-    tmp.write_text(results_readme(out_dir))
-    os.replace(tmp, path)
-    return path
+    return atomic_write_text(results_dir(out_dir) / 'README.md', results_readme(out_dir))

@@ -25,8 +25,7 @@ from ..tasks import DATASET_TASKS, check_tasks
 # %% auto #0
 __all__ = ['SCALE_SETS', 'NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'parse_seeds', 'check_device', 'unknown_parameters',
            'check_parameters', 'check_model_options', 'reuse_folder', 'import_records', 'Study', 'study_setup',
-           'single_task_variants', 'scale_variants', 'component_variants', 'sota_variants', 'find_row', 'compare',
-           'plot_compare']
+           'single_task_variants', 'scale_variants', 'component_variants', 'sota_variants', 'plot_compare']
 
 # %% ../../nbs/71_studies.ipynb #ae1593cf
 def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
@@ -285,42 +284,6 @@ def sota_variants(tasks: Sequence[str], models: Sequence[str] = ('pad_net', 'mti
     return single_task_variants(tasks) + [dict(model=m, tasks=tuple(tasks)) for m in models]
 
 # %% ../../nbs/71_studies.ipynb #20e52a16
-def find_row(table: pd.DataFrame, variant: dict) -> str | None:
-    "The label (index) of the row of a `mti_nb.records.runs.results_table` that holds `variant`'s runs, or None."
-    from mti_nb.records.runs import AUX_LETTERS
-    if variant.get('model') == 'single_task':
-        hit = table.index[table['model'] == 'single_task']
-        return hit[0] if len(hit) else None
-    mti = variant['model'] == 'mti_net'
-    want = dict(model=variant['model'], tasks='+'.join(variant.get('tasks', ())),
-                aux='+'.join(AUX_LETTERS.get(a, a) for a in variant.get('aux_tasks', ())),
-                fpm=('yes' if variant.get('fpm', True) else 'no') if mti else '',
-                scales=','.join(f'1/{x}' for x in variant.get('scales', (4, 8, 16, 32))) if mti else '')
-    m = np.ones(len(table), bool)
-    for k, v in want.items():
-        if k in table:
-            m &= (table[k].astype(str) == v).to_numpy()
-    hit = table.index[m]
-    return hit[0] if len(hit) else None
-
-
-def compare(ours: pd.DataFrame, paper: pd.DataFrame | None, columns: dict[str, str],
-            rows: Sequence[tuple[str, dict, int | None]]) -> pd.DataFrame:
-    "A flat table, one row per (label, variant, paper row): our mean (std with several seeds) and the paper's value."
-    idx = [label for label, _, _ in rows]
-    found = [find_row(ours, v) for _, v, _ in rows]
-    out = pd.DataFrame(index=pd.Index(idx, name='method'))
-    for pc, oc in columns.items():
-        get = lambda col: [ours[col].get(f, np.nan) if f is not None and col in ours else np.nan for f in found]
-        out[f'{pc} (ours)'] = get(oc)
-        if f'{oc}_std' in ours and ours[f'{oc}_std'].notna().any():
-            out[f'{pc} (ours, std)'] = get(f'{oc}_std')
-        out[f'{pc} (paper)'] = [paper[pc].iloc[i] if paper is not None and i is not None and pc in paper
-                                else np.nan for _, _, i in rows]
-    out['seeds'] = [int(ours['n_seeds'].get(f, 0)) if f is not None and 'n_seeds' in ours else 0 for f in found]
-    out.attrs['metric_keys'] = dict(columns)      # what each column measures, for plot_compare's labels
-    return out
-
 def plot_compare(table: pd.DataFrame, metrics: Sequence[str], labels: Sequence[str] | None = None,
                  title: str = '', ours_label: str = 'ours', **kw) -> plt.Figure:
     "Ours and the paper as paired bars from zero, one panel per metric (`mti_nb.reports.figures.plot_paired`; `kw`: keys, profile, seeds...)."
