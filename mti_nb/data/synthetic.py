@@ -64,7 +64,7 @@ def check_resources(folder: Path, n_images: int, hw: tuple[int, int], workers: i
 
 def synth_spec(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), seed: int = 0) -> dict:
     "The description of a benchmark that names its cache folder."
-    return dict(generator='mti_nb.data.synthetic', version=SYNTH_VERSION, n_train=int(n_train), n_val=int(n_val),
+    return dict(generator='mti_nb.synthetic', version=SYNTH_VERSION, n_train=int(n_train), n_val=int(n_val),
                 hw=[int(hw[0]), int(hw[1])], seed=int(seed), classes=list(SYNTH_CLASSES), human_parts=list(HUMAN_PARTS))
 
 
