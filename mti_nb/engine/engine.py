@@ -6,6 +6,8 @@
 __all__ = []
 
 # %% ../../nbs/40_engine.ipynb #b6a525e4
+import sys
+
 from .checkpoints import (checkpoint_path, epoch_seed, get_rng_state, load_checkpoint, run_lock_path,
                                        save_checkpoint, seed_everything, seed_worker, set_rng_state)
 from .devices import (RefusedRun, bf16_supported, check_paper_run, describe_device, enable_compile_cache,
@@ -18,3 +20,8 @@ from .progress import Callback
 from .trainer import (FINAL_MODEL, OPTIMIZERS, POLY_POWER, DivergedError, NonFiniteLossError, Trainer,
                                    TrainingInterrupted, build_optimizer, build_scheduler, build_training_criterion,
                                    train)
+
+
+if __name__ == '__main__' and '__file__' in globals():   # an old job script's `-m mti_nb.engine.engine`: fail loudly
+    sys.exit('mti_nb.engine.engine has no command line: run `python -m mti_nb.cli.train ...` (mti_nb_train), '
+             'also under torchrun')
