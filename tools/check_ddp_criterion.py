@@ -11,18 +11,26 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from mti_nb.engine import engine
 from mti_nb.config import RunConfig, run_config
+from mti_nb.engine.distributed import free_port
+from mti_nb.engine.progress import Callback
+from mti_nb.engine.trainer import train
+
+
+class KeepCriterion(Callback):
+    "Save this rank's criterion (with the discriminator's weights) when training ends."
+    def __init__(self, path: str):
+        self.path = path
+
+    def on_fit_end(self, trainer) -> None:
+        torch.save(trainer.criterion.state_dict(), self.path)
 
 
 def _entry(rank: int, world: int, port: int, cfg: dict, out: str) -> None:
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port), RANK=str(rank), WORLD_SIZE=str(world),
                       LOCAL_RANK=str(rank))
     torch.set_num_threads(1)
-    made, build = [], engine.build_training_criterion
-    engine.build_training_criterion = lambda c, m: made.append(build(c, m)) or made[-1]   # keep this rank's criterion
-    engine.train(RunConfig.from_dict(cfg), out, progress=False)
-    torch.save(made[0].state_dict(), f'{out}/criterion_rank{rank}.pt')
+    train(RunConfig.from_dict(cfg), out, progress=False, callbacks=[KeepCriterion(f'{out}/criterion_rank{rank}.pt')])
     dist.destroy_process_group()
 
 
@@ -30,7 +38,7 @@ def main() -> int:
     cfg = run_config('smoke', model='astmt', backbone='resnet18_fpn', tasks=('semseg', 'depth', 'edge'), epochs=1,
                      device='cpu', model_options=(('decoder_ch', 16), ('n_blocks', 1), ('reduction', 4)))
     with tempfile.TemporaryDirectory() as d:
-        mp.spawn(_entry, args=(2, engine.free_port(), cfg.to_dict(), d), nprocs=2, join=True)
+        mp.spawn(_entry, args=(2, free_port(), cfg.to_dict(), d), nprocs=2, join=True)
         a, b = (torch.load(f'{d}/criterion_rank{r}.pt') for r in (0, 1))
         same = set(a) == set(b) and len(a) > 0 and all(torch.equal(a[k], b[k]) for k in a)
     print(f'discriminator identical across ranks: {same}')

@@ -15,7 +15,7 @@ import sys
 import time
 
 from mti_nb.config import run_config
-from mti_nb.engine.engine import run_experiment
+from mti_nb.engine.experiment import run_experiment
 from mti_nb.records.runs import _headline, find_record
 
 DIRECTION = {'semseg': 'miou', 'depth': 'rmse'}

@@ -5,7 +5,8 @@ when both of these hold; otherwise it is left as it is and the reason is printed
 
 - data: the record trained on the synthetic benchmark in mti_nb's cache (dataset 'synthetic', no data_root), whose
   images are a pure function of the config (counts, size, seed) and of the generator; the generator's source
-  (mti_nb/data/synthetic.py without its CLI) at the record's git commit equals today's. Records on real datasets or
+  (mti_nb/data/synthetic.py, mti_nb/synthetic.py in the flat layout, without its CLI) at the record's git commit
+  equals today's. Records on real datasets or
   a user's folder cannot be verified after the fact and are not stamped.
 - code: either the code that decides the run (`mti_nb.records.fingerprint.code_stamp`, torch major.minor included) at the
   record's git commit equals today's; or the code that evaluates (evaluate, loaders, metrics, datasets,
@@ -16,6 +17,11 @@ when both of these hold; otherwise it is left as it is and the reason is printed
   also needs the record's machine and thread count).
   A commit marked '+dirty' had uncommitted changes, which cannot be checked; the record's stamp says so.
 
+The library at a record's commit may have another layout than today's (the flat one: mti_nb/engine.py,
+mti_nb/core.py with RunConfig; or subpackages): a unit's source there is read through that commit's own
+`mti_nb.records.fingerprint.UNITS` (its modules joined), else from the flat `mti_nb/<unit>.py`; the scripts run
+in both libraries import from today's modules and fall back to the older ones.
+
 Usage: python tools/restamp_records.py [--results DIR] [--only RUN_ID ...] [--study NAME ...]
                                        [--side-by-side STEPS | --reproduce [--epochs N]] [--threads N] [--dry-run]
 Exit status: 0 when every selected record is (now) stamped, 1 when some are not, 2 on a usage error.
@@ -23,7 +29,10 @@ Exit status: 0 when every selected record is (now) stamped, 1 when some are not,
 from __future__ import annotations
 
 import argparse
+import ast
+import functools
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -31,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR_NOT_DECIDING = frozenset({'synth_cli', '_parse_hw', 'show_samples'})
+GENERATOR_PATHS = ('mti_nb/data/synthetic.py', 'mti_nb/synthetic.py')   # today's, then the flat layout's
 EVAL_PATH = {'engine': {'evaluate', 'eval_loader', '_loader_kw', '_to_size', '_autocast', 'build_datasets', '_build_model'},
              'metrics': None, 'datasets': None, 'transforms': None, 'tasks': None}
 
@@ -44,6 +54,51 @@ def commit_exists(commit: str) -> bool:
     return subprocess.run(['git', 'cat-file', '-e', f'{commit}^{{commit}}'], cwd=ROOT, capture_output=True).returncode == 0
 
 
+def _join(parts) -> str | None:
+    parts = [p for p in parts if p is not None]
+    return '\n\n'.join(parts) if parts else None
+
+
+def _module_path(dotted: str) -> str:
+    return 'mti_nb/' + dotted.replace('.', '/') + '.py'
+
+
+@functools.lru_cache(maxsize=None)
+def units_at(commit: str) -> dict:
+    "The `UNITS` of `mti_nb.records.fingerprint` at `commit` (unit -> modules); {} for the flat layout (no such file)."
+    src = git_show(commit, 'mti_nb/records/fingerprint.py')
+    if src is None:
+        return {}
+    for node in ast.parse(src).body:
+        target = node.target if isinstance(node, ast.AnnAssign) else (node.targets[0] if isinstance(node, ast.Assign)
+                                                                       else None)
+        if isinstance(target, ast.Name) and target.id == 'UNITS' and node.value is not None:
+            return ast.literal_eval(node.value)
+    return {}
+
+
+def unit_source_at(commit: str, unit: str) -> str | None:
+    "The source of `unit` at `commit`: its modules there joined (that commit's UNITS), else the flat `mti_nb/<unit>.py`."
+    mods = units_at(commit).get(unit)
+    return (_join(git_show(commit, _module_path(m)) for m in mods) if mods else None) or git_show(commit, f'mti_nb/{unit}.py')
+
+
+def unit_source_now(unit: str) -> str:
+    "The source of `unit` in this checkout: its modules in today's `mti_nb.records.fingerprint.UNITS`, joined."
+    from mti_nb.records.fingerprint import UNITS
+    paths = [ROOT / _module_path(m) for m in UNITS.get(unit, (unit,))]
+    return _join(p.read_text() for p in paths if p.is_file()) or ''
+
+
+def generator_source_at(commit: str | None) -> str | None:
+    "The synthetic generator's source at `commit` (None: this checkout), in today's layout or the flat one."
+    for path in GENERATOR_PATHS:
+        src = git_show(commit, path) if commit else ((ROOT / path).read_text() if (ROOT / path).is_file() else None)
+        if src is not None:
+            return src
+    return None
+
+
 def generator_stamp(source: str | None) -> str:
     from mti_nb.records.fingerprint import module_stamp
     return module_stamp(source, None, GENERATOR_NOT_DECIDING)
@@ -55,8 +110,8 @@ def eval_path_same(commit: str) -> list[str]:
     out = []
     for m, names in EVAL_PATH.items():
         keep, drop = DECIDING[m]
-        old = normalized_definitions(git_show(commit, f'mti_nb/{m}.py') or '', keep, drop)
-        new = normalized_definitions((ROOT / 'mti_nb' / f'{m}.py').read_text(), keep, drop)
+        old = normalized_definitions(unit_source_at(commit, m) or '', keep, drop)
+        new = normalized_definitions(unit_source_now(m), keep, drop)
         for k in sorted(set(old) | set(new)):
             if (names is None or k in names) and old.get(k) != new.get(k):
                 out.append(f'{m}.{k}')
@@ -65,7 +120,7 @@ def eval_path_same(commit: str) -> list[str]:
 
 def reproduce(cfg, rec, epochs: int) -> str | None:
     "Train the first `epochs` epochs of `cfg` now; None if losses and lr equal the record's history bitwise, else why."
-    from mti_nb.engine.engine import train
+    from mti_nb.engine.trainer import train
     n = min(epochs, cfg.epochs, len(rec.history))
     if n < 1 or any('loss' not in h for h in rec.history[:n]):
         return 'the record has no per-epoch training history to compare with'
@@ -80,11 +135,36 @@ def reproduce(cfg, rec, epochs: int) -> str | None:
     return None
 
 
+# imports for both layouts: today's modules first, then the subpackage layout of c3703a5, then the flat one
+FIND = """
+import importlib
+def find(name, modules):
+    for m in modules:
+        try:
+            mod = importlib.import_module(m)
+        except ImportError:
+            continue
+        if hasattr(mod, name):
+            return getattr(mod, name)
+    raise SystemExit(f'no {name} in {modules}')
+RunConfig = find('RunConfig', ['mti_nb.config', 'mti_nb.core'])
+"""
+ENGINE = {'train': ['mti_nb.engine.trainer', 'mti_nb.engine.engine', 'mti_nb.engine'],
+          '_build_model': ['mti_nb.engine.trainer', 'mti_nb.engine.engine', 'mti_nb.engine'],
+          'seed_everything': ['mti_nb.engine.checkpoints', 'mti_nb.engine.engine', 'mti_nb.engine'],
+          'evaluate': ['mti_nb.engine.evaluation', 'mti_nb.engine.engine', 'mti_nb.engine'],
+          'eval_loader': ['mti_nb.engine.loaders', 'mti_nb.engine.engine', 'mti_nb.engine'],
+          'build_datasets': ['mti_nb.engine.loaders', 'mti_nb.engine.engine', 'mti_nb.engine']}
+
+
+def _finds(*names: str) -> str:
+    return ''.join(f'{n} = find({n!r}, {ENGINE[n]!r})\n' for n in names)
+
+
 STEPS_SCRIPT = """
 import hashlib, json, sys
 import torch
-from mti_nb.config import RunConfig
-from mti_nb.engine.engine import train
+""" + FIND + _finds('train') + """
 cfg, steps, out_dir = RunConfig.from_dict(json.loads(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
 torch.set_num_threads(int(sys.argv[4]))
 seen = []
@@ -106,14 +186,12 @@ print(json.dumps(seen))
 EVAL_SCRIPT = """
 import json, sys
 import torch
-from mti_nb.config import RunConfig
-from mti_nb.engine import engine
+""" + FIND + _finds('seed_everything', '_build_model', 'evaluate', 'eval_loader', 'build_datasets') + """
 cfg = RunConfig.from_dict(json.loads(sys.argv[1]))
 torch.set_num_threads(int(sys.argv[2]))
-engine.seed_everything(cfg.seed)
-model = engine._build_model(cfg)
-ev = engine.evaluate(model, engine.eval_loader(cfg, engine.build_datasets(cfg)[1]), cfg.tasks, cfg.dataset,
-                     torch.device('cpu'))
+seed_everything(cfg.seed)
+model = _build_model(cfg)
+ev = evaluate(model, eval_loader(cfg, build_datasets(cfg)[1]), cfg.tasks, cfg.dataset, torch.device('cpu'))
 print(json.dumps({'final': ev['final'], 'n_images': ev.get('n_images')}, sort_keys=True, default=repr))
 """
 
@@ -129,7 +207,7 @@ def side_by_side(commit: str, config: dict, steps: int, threads: int) -> str | N
         subprocess.run(['tar', '-x', '-C', str(old)], input=arch, check=True)
         (old / 'nbs').mkdir()
         for i, lib in enumerate((old, ROOT)):
-            env = {**__import__('os').environ, 'PYTHONPATH': str(lib), 'MTI_NB_RESULTS': str(Path(d) / f'r{i}')}
+            env = {**os.environ, 'PYTHONPATH': str(lib), 'MTI_NB_RESULTS': str(Path(d) / f'r{i}')}
             r = subprocess.run([sys.executable, '-c', STEPS_SCRIPT, json.dumps(config), str(steps), str(Path(d) / f'r{i}'),
                                 str(threads)], cwd=lib, env=env, capture_output=True, text=True)
             if r.returncode != 0:
@@ -166,7 +244,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
     from mti_nb.records import fingerprint
     from mti_nb.records import runs
-    from mti_nb.engine.engine import build_datasets
+    from mti_nb.engine.loaders import build_datasets
     import torch
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -189,7 +267,7 @@ def main(argv=None) -> int:
             print(f'restamp_records.py: error: no readable record for {sorted(missing)}', file=sys.stderr)
             return 2
         records = [r for r in records if r.run_id in wanted]
-    gen_now = generator_stamp((ROOT / 'mti_nb' / 'synthetic.py').read_text())
+    gen_now = generator_stamp(generator_source_at(None))
     n_ok = n_new = 0
     for rec in records:
         cfg = rec.run_config
@@ -211,7 +289,7 @@ def main(argv=None) -> int:
             why = f'its git commit {rec.git_commit!r} is not in this history'
         elif rec.data and not fingerprint.fingerprint_differences(rec.data, data):
             pass   # stamped before: the benchmark's files hash to the record's data fingerprint, so the data are the same
-        elif generator_stamp(git_show(commit, 'mti_nb/data/synthetic.py')) != gen_now:
+        elif generator_stamp(generator_source_at(commit)) != gen_now:
             why = f'the synthetic generator changed since {commit[:8]}'
         if why is None:
             then = fingerprint.code_stamp_at(commit, cfg.model, ROOT, torch_version=rec.versions.get('torch'))

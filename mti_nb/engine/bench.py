@@ -21,7 +21,9 @@ import torch
 from torch import Tensor, nn
 
 from ..core import check_choice, results_dir
-from .engine import bf16_supported, enable_compile_cache
+from ..checks import parse_hw
+from .devices import bf16_supported, enable_compile_cache, resolve_device
+from .loaders import build_loaders
 from ..criteria.losses import build_criterion
 from ..models.nets import ModelConfig, ScaleFusion, SpatialAttention, build_model, fold_batchnorm
 from ..models.resources import machine_info, machine_line, machine_load, random_targets
@@ -184,7 +186,6 @@ def loader_throughput(train_hw: Sequence[int] = (256, 320), batch: int = 4, n: i
                       tasks: Sequence[str] = ('semseg', 'depth')) -> float:
     "Images per second of the engine's training loader on the synthetic benchmark (one timed epoch after one warm-up)."
     from mti_nb.config import run_config
-    from mti_nb.engine.engine import build_loaders
     cfg = run_config('demo', 'synthetic', tasks=tuple(tasks), train_hw=tuple(train_hw), data_hw=tuple(train_hw),
                      batch_size=batch, n_train=n, n_val=batch, workers=workers)
     loaders = build_loaders(cfg)
@@ -261,11 +262,11 @@ def format_table(res: dict) -> str:
 
 # %% ../../nbs/48_bench.ipynb #d140eb07
 def _hw(s: str) -> tuple[int, int]:
+    "An HxW option through the project's one size parser (`mti_nb.checks.parse_hw`); argparse prints its error."
     try:
-        h, w = (int(v) for v in s.lower().split('x'))
-        return h, w
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'{s!r} is not a size HxW such as 256x320') from None
+        return parse_hw(s)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -293,12 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if a.repeats < 1 or a.batch < 1 or a.infer_batch < 1 or a.warmup < 0:
             raise ValueError('--repeats, --batch and --infer-batch must be >= 1 and --warmup >= 0')
         if a.threads: torch.set_num_threads(a.threads)
-        device = torch.device(a.device)
-        if device.type == 'cuda' and not torch.cuda.is_available():
-            raise ValueError('--device cuda: no CUDA device is available here')
+        device = resolve_device(a.device)     # the engine's one decision of a device: errors if it is absent
         cfg = ModelConfig(model=a.model, backbone=a.backbone, tasks=tuple(a.tasks), dataset=a.dataset)
         fast = fast_path(device, compile=a.compile, bf16=False if a.no_bf16 else None)
-    except (ValueError, KeyError) as e:
+    except (ValueError, KeyError, RuntimeError) as e:
         print(f'mti_nb_bench: {e}', file=sys.stderr)
         return 2
     res = bench(cfg, fast, train_hw=a.train_size, batch=a.batch, infer_hw=a.infer_size, infer_batch=a.infer_batch,

@@ -21,7 +21,8 @@ from ..tasks import get_task
 # %% auto #0
 __all__ = ['ENV_PROGRESS', 'ENV_TENSORBOARD', 'PROGRESS_MODES', 'BATCH_RUNNERS', 'FRONTENDS', 'TEXT_MININTERVAL', 'batch_runner',
            'progress_mode', 'tqdm', 'fmt_duration', 'epoch_line', 'history_scalars', 'tensorboard_dir',
-           'open_tensorboard', 'write_history', 'EpochReporter', 'Reproduction', 'compare_results']
+           'open_tensorboard', 'write_history', 'EpochReporter', 'Callback', 'StepFunction', 'Progress', 'Reproduction',
+           'compare_results']
 
 # %% ../../nbs/41_progress.ipynb #eb7ed66e
 ENV_PROGRESS = 'MTI_NB_PROGRESS'
@@ -237,6 +238,63 @@ class EpochReporter:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+
+# %% ../../nbs/41_progress.ipynb #c6b2d6d5
+class Callback:
+    "Hooks into a `Trainer`: override the ones you need; each gets the trainer (its state is public)."
+    def on_fit_start(self, trainer: 'Trainer') -> None: ...
+    def on_epoch_start(self, trainer: 'Trainer', epoch: int) -> None: ...
+    def on_step(self, trainer: 'Trainer', epoch: int, step: int, out) -> None:
+        "After the forward pass of step `step` (0-based, within the epoch), before the loss."
+    def on_step_end(self, trainer: 'Trainer', dt: float) -> None: ...
+    def on_evaluate(self, trainer: 'Trainer', entry: dict) -> None: ...
+    def on_epoch(self, trainer: 'Trainer', entry: dict) -> None:
+        "After each epoch, with its history entry (losses, lr, time, and 'val' when it was evaluated)."
+    def on_checkpoint(self, trainer: 'Trainer', path) -> None: ...
+    def on_fit_end(self, trainer: 'Trainer') -> None: ...
+    def on_close(self, trainer: 'Trainer') -> None:
+        "When `fit` ends, also on an error or an interruption."
+
+
+class StepFunction(Callback):
+    "The `on_step(epoch, step, out)` function of `train` as a callback."
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+    def on_step(self, trainer, epoch, step, out):
+        self.fn(epoch, step, out)
+
+
+class Progress(Callback):
+    "The text/widget bar of the steps and one log line (and TensorBoard scalars) per epoch, on the main process."
+    def __init__(self, progress: bool = True, tensorboard: bool | str | None = None):
+        self.progress, self.tensorboard, self.bar, self.report = progress, tensorboard, None, None
+
+    def on_fit_start(self, tr):
+        cfg, main, spe = tr.cfg, tr.dist.is_main, tr.steps_per_epoch
+        first = tr.state['epoch']
+        self.bar = tqdm(total=cfg.epochs * spe, initial=first * spe + tr.state['step'],
+                        disable=not (self.progress and main), desc=cfg.run_id, unit='step', leave=False)
+        # one log line per epoch (text progress) and TensorBoard scalars (tensorboard / $MTI_NB_TENSORBOARD), rank 0
+        self.report = EpochReporter(cfg.run_id, cfg.epochs, first, log=None if self.progress and main else False,
+                                    tensorboard=self.tensorboard if main else False, out_dir=tr.out_dir)
+
+    def on_epoch_start(self, tr, epoch):
+        self.bar.set_description(f'{tr.cfg.run_id} ep {epoch + 1}/{tr.cfg.epochs}', refresh=False)
+
+    def on_step_end(self, tr, dt):
+        self.bar.update(1)
+        if not self.bar.disable:
+            self.bar.set_postfix({**{k: f'{v:.3g}' for k, v in tr.meter.mean().items() if '/' not in k},
+                                  'img/s': f'{tr.world_batch / max(dt, 1e-9):.1f}'}, refresh=False)
+
+    def on_epoch(self, tr, entry):
+        self.report.epoch(entry)
+
+    def on_close(self, tr):
+        for x in (self.bar, self.report):
+            if x is not None:
+                x.close()
 
 # %% ../../nbs/41_progress.ipynb #ae57d794
 @dataclass

@@ -39,7 +39,7 @@ DECIDING: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {
                           'build_datasets', 'build_loaders', '_loader_kw', 'eval_loader', 'OPTIMIZERS', 'POLY_POWER',
                           'build_optimizer', 'build_training_criterion', 'build_scheduler', 'GlooSyncBatchNorm',
                           'convert_sync_batchnorm', '_autocast', '_to_size', 'evaluate', '_build_model', 'train',
-                          '_average_grads'}), frozenset()),
+                          '_average_grads', 'Trainer', 'resolve_precision', 'use_channels_last'}), frozenset()),
 }
 
 # unit -> the modules (dotted, inside the package) that hold its definitions today. The unit names are the module
@@ -53,7 +53,8 @@ UNITS: dict[str, tuple[str, ...]] = {
     'astmt': ('models.astmt',),
     'losses': ('criteria.losses',),
     'metrics': ('criteria.metrics',),
-    'engine': ('engine.engine',),
+    'engine': ('engine.devices', 'engine.checkpoints', 'engine.loaders', 'engine.distributed', 'engine.evaluation',
+               'engine.trainer', 'engine.experiment'),
 }
 
 
