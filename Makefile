@@ -14,12 +14,12 @@ DEMO_OUT := out/demo-$(shell date +%Y%m%d-%H%M%S)
 endif
 REUSE ?=
 
-.PHONY: help venv test demo export clean-nbs check-export check-clean test-notebooks nbdev-test browser-check
+.PHONY: help venv test demo export clean-nbs check-export check-clean check-imports test-notebooks nbdev-test browser-check
 
 help:
 	@echo "make demo   - train the main job (Table 3, nbs/ablation_scales.ipynb, synthetic benchmark) into a fresh"
 	@echo "              out/demo-<time>/ and compare it with results/ablation_scales.csv (REUSE=1: reuse committed runs)"
-	@echo "make test   - export check, clean-notebook check, and every notebook's tests"
+	@echo "make test   - export check, clean-notebook check, import graph (no cycles), and every notebook's tests"
 	@echo "make nbdev-test - the same notebook tests through nbdev_test (smoke profile, temporary results)"
 	@echo "make export - nbdev_export nbs/ -> mti_nb/ ;  make clean-nbs - strip outputs from nbs/"
 	@echo "make browser-check - run nbs/attention_masks.ipynb in JupyterLab + headless Chromium, screenshot to results/"
@@ -43,10 +43,14 @@ check-export: venv
 check-clean: venv
 	$(BIN)/python tools/check_project.py clean
 
+# the library's import graph: no cycle (lazy imports included), no module over 400 lines
+check-imports:
+	$(PY) tools/import_graph.py --quiet --max-lines 400
+
 test-notebooks: venv
 	MTI_NB_PROFILE=$(TEST_PROFILE) $(BIN)/python tools/test_notebooks.py --workers $(WORKERS)
 
-test: venv check-export check-clean test-notebooks
+test: venv check-export check-clean check-imports test-notebooks
 
 # what an nbdev user types; under nbdev's runner (IN_TEST) studies also run `smoke` into a temporary results folder
 nbdev-test: venv

@@ -19,7 +19,7 @@ from ..safeio import atomic_write_text
 
 # %% auto #0
 __all__ = ['DECIDING', 'UNITS', 'PACKAGE', 'MODEL_MODULES', 'normalized_definitions', 'module_stamp', 'relevant_modules',
-           'code_stamp', 'code_stamp_at', 'stamp_differences', 'folder_fingerprint', 'data_fingerprint',
+           'code_stamp', 'units_in', 'code_stamp_at', 'stamp_differences', 'folder_fingerprint', 'data_fingerprint',
            'fingerprint_differences']
 
 # %% ../../nbs/50_fingerprint.ipynb #03d862aa
@@ -189,6 +189,15 @@ def _read_cached(path: str, mtime_ns: int) -> str:
     return Path(path).read_text()
 
 
+def units_in(source: str | None) -> dict[str, tuple[str, ...]]:
+    "The `UNITS` table written in the source of a fingerprint module (as at an older commit); {} when there is none."
+    for node in ast.parse(source or '').body:
+        target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0] if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and target.id == 'UNITS' and node.value is not None:
+            return {k: tuple(v) for k, v in ast.literal_eval(node.value).items()}
+    return {}
+
+
 def code_stamp_at(commit: str, model: str | None = None, repo: str | os.PathLike | None = None,
                   torch_version: str | None = None) -> dict[str, Any]:
     "The code stamp of the library at git `commit` of the checkout `repo` (default: the project root)."
@@ -198,9 +207,12 @@ def code_stamp_at(commit: str, model: str | None = None, repo: str | os.PathLike
         r = subprocess.run(['git', 'show', f'{commit}:{PACKAGE}/{path}'], cwd=repo, capture_output=True, text=True)
         return r.stdout if r.returncode == 0 else None
 
+    units = units_in(show('records/fingerprint.py'))   # that commit's own UNITS ({} before there were units)
+
     def read(unit: str) -> str | None:
-        # today's modules of the unit; a commit of the flat layout has the unit as one module of the same name
-        src = _join(show(m.replace('.', '/') + '.py') for m in UNITS.get(unit, (unit,))) or show(f'{unit}.py')
+        # the unit's modules at that commit; a commit of the flat layout has the unit as one module of the same name
+        mods = units.get(unit) or UNITS.get(unit, (unit,))
+        src = _join(show(m.replace('.', '/') + '.py') for m in mods) or show(f'{unit}.py')
         if src is None:
             ok = subprocess.run(['git', 'cat-file', '-e', f'{commit}^{{commit}}'], cwd=repo, capture_output=True)
             if ok.returncode != 0:
