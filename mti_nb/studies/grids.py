@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..cli.train import parse_bool
 from ..core import get_profile
 from ..config import RunConfig
-from .setup import (NYUD_TASKS, PASCAL_ALL, Study, component_variants, scale_variants, sota_variants,
-                            study_setup)
+from ..engine.engine import _has_scales, run_experiment
+from ..records.runs import find_record
+from .setup import Study, StudyParams, import_records, study_setup
+from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, find_variant,
+                                     scale_variants, sota_variants)
 
 # %% auto #0
 __all__ = ['GRIDS', 'ASTMT_BACKBONES', 'GridPlan', 'register_grid', 'grid_params', 'study_grid', 'grid_configs',
@@ -38,13 +40,11 @@ class GridPlan:
 
     def missing(self) -> list[RunConfig]:
         "The unique configs that have no complete record (or lack what `run_kwargs` asks, e.g. initial scales)."
-        from mti_nb.records.runs import find_record
         return [c for c in self.unique() if not _complete(find_record(c, self.study.out_dir), c, self.run_kwargs)]
 
     def collect(self, run_missing: bool = True, progress: bool | None = None) -> list:
         "The records of `configs`, in order; missing runs are trained here (`run_missing`) or named in an error."
-        from mti_nb.engine.engine import run_experiment
-        from mti_nb.records.runs import find_record
+        self.import_reused()
         miss = self.missing()
         if miss and not run_missing:
             raise FileNotFoundError(
@@ -58,8 +58,14 @@ class GridPlan:
         return [out[c.run_id] for c in self.configs]
 
 
+    def import_reused(self) -> list[str]:
+        "Copy the records of these runs from the study's `reuse` folder where the results folder has none; their ids."
+        if self.study.reuse_from is None:
+            return []
+        return import_records(self.unique(), self.study.reuse_from, self.study.out_dir)
+
+
 def _complete(rec, cfg: RunConfig, run_kwargs: dict) -> bool:
-    from mti_nb.engine.engine import _has_scales
     if rec is None:
         return False
     return not (run_kwargs.get('initial_scales') and _has_scales(cfg) and 'initial_metrics' not in rec.extra)
@@ -107,19 +113,7 @@ def notebook_params(name: str, namespace: dict) -> dict[str, Any]:
     return {k: namespace[k] for k in grid_params(name) if k in namespace}
 
 # %% ../../nbs/72_grids.ipynb #ae2c66ab
-def _setup(name: str, datasets: Sequence[str], profile, dataset, data_root, backbone, pretrained, epochs, batch_size,
-           image_size, seeds, device, workers, out_dir, precision, allow_cpu, allow_synthetic, reuse=False, progress=True) -> Study:
-    over = {} if precision in (None, '') else {'precision': str(precision)}
-    for k, v in (('allow_cpu', allow_cpu), ('allow_synthetic', allow_synthetic)):
-        over[k] = parse_bool(v) if isinstance(v, str) else bool(v)
-    return study_setup(name, profile, dataset, data_root, backbone, pretrained, epochs, batch_size, image_size, seeds,
-                       device or 'auto', workers, out_dir, datasets=datasets, progress=progress,
-                       reuse=reuse, **over)
-
-
-_COMMON = dict(profile=None, dataset='synthetic', data_root=None, backbone=None, pretrained=None, epochs=None,
-               batch_size=None, image_size=None, seeds=None, device='auto', workers=None, out_dir=None,
-               precision=None, allow_cpu=False, allow_synthetic=False, reuse=False)
+_COMMON = StudyParams.defaults()   # the parameters every grid takes, as the notebooks' parameters cells declare them
 
 
 def _common(fn):
@@ -135,9 +129,7 @@ def _common(fn):
 
 
 def _study(name: str, p: dict, datasets: Sequence[str], **change) -> Study:
-    q = {k: p[k] for k in _COMMON}
-    q.update(change)
-    return _setup(name, datasets, **q)
+    return study_setup(name, datasets=datasets, **{**{k: p[k] for k in _COMMON}, **change})
 
 
 @register_grid('ablation_scales')
@@ -154,7 +146,7 @@ def ablation_scales_grid(p: dict) -> GridPlan:
 def information_flow_grid(p: dict) -> GridPlan:
     "Table 4: the single-task models and MTI-Net (all scales, FPM), scored at every scale's initial predictions too."
     study = _study('information_flow', p, ('synthetic', 'nyud'))
-    variants = [v for v in scale_variants(NYUD_TASKS) if v['model'] == 'single_task' or v['scales'] == (4, 8, 16, 32)]
+    variants = [v for v in scale_variants(NYUD_TASKS) if v['model'] == 'single_task' or v['scales'] == ALL_SCALES]
     return GridPlan('information_flow', study, study.configs(variants), dict(initial_scales=True),
                     info=dict(variants=variants))
 
@@ -222,4 +214,4 @@ def sota_pascal_grid(p: dict, backbones: Any = None, astmt_backbones: Any = None
 def attention_masks_grid(p: dict) -> GridPlan:
     "The MTI-Net (all scales, FPM) whose attention and FPM masks the explorer shows: ablation_scales' last run."
     study = _study('attention_masks', p, ('synthetic', 'nyud'))
-    return GridPlan('attention_masks', study, study.configs([scale_variants(NYUD_TASKS)[-1]]))
+    return GridPlan('attention_masks', study, study.configs([find_variant(scale_variants(NYUD_TASKS), model='mti_net', scales=ALL_SCALES)]))
