@@ -18,7 +18,7 @@ from ..core import PROFILES
 from ..config import RunConfig, run_config
 
 # %% auto #0
-__all__ = ['OneLineParser', 'fail', 'parse_bool', 'parse_json_or_str', 'parse_hw_option', 'pair_parser', 'optional',
+__all__ = ['parse_hw_option', 'OneLineParser', 'fail', 'parse_bool', 'parse_json_or_str', 'pair_parser', 'optional',
            'field_option', 'add_dataclass_options', 'given_fields', 'config_choices', 'train_parser',
            'config_from_args', 'train_main']
 
@@ -55,16 +55,9 @@ def parse_json_or_str(s: str) -> Any:
         return s
 
 
-def parse_hw_option(s: str) -> tuple[int, int]:
-    "'HxW' (or 'H,W') -> (H, W) of positive integers."
-    from mti_nb.checks import parse_hw
-    try:
-        hw = parse_hw(s)
-    except ValueError:
-        hw = None
-    if not hw or min(hw) <= 0:
-        raise argparse.ArgumentTypeError(f'{s!r} is not an image size (expected HxW such as 480x640)')
-    return hw
+from ..checks import arg_type, parse_hw   # noqa: E402 - the library's one parser of image sizes
+
+parse_hw_option = arg_type(parse_hw)   # 'HxW' (or 'H,W') -> (H, W): `mti_nb.checks.parse_hw` as an argparse type
 
 
 def pair_parser(value: Callable[[str], Any]) -> Callable[[str], tuple[str, Any]]:
