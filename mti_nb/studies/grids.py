@@ -16,13 +16,14 @@ from ..config import RunConfig
 from ..engine.engine import _has_scales, run_experiment
 from ..records.runs import find_record
 from .setup import Study, StudyParams, import_records, study_setup
+from .sota import ASTMT_BACKBONES, sota_pascal_backbones
 from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, find_variant,
                                      scale_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['GRIDS', 'ASTMT_BACKBONES', 'GridPlan', 'register_grid', 'grid_params', 'study_grid', 'grid_configs',
-           'notebook_params', 'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid',
-           'sota_nyud_grid', 'sota_pascal_grid', 'attention_masks_grid']
+__all__ = ['GRIDS', 'GridPlan', 'register_grid', 'grid_params', 'study_grid', 'grid_configs', 'notebook_params',
+           'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid',
+           'sota_pascal_grid', 'attention_masks_grid']
 
 # %% ../../nbs/72_grids.ipynb #75b204a4
 @dataclass
@@ -172,37 +173,14 @@ def sota_nyud_grid(p: dict) -> GridPlan:
     return GridPlan('sota_nyud', study, study.configs(variants), info=dict(variants=variants))
 
 
-ASTMT_BACKBONES = ('resnet18_fpn', 'resnet50_fpn', 'resnet26_dilated', 'resnet50_dilated')
-
-
-def _names(v) -> list[str]:
-    return [b.strip() for b in v.split(',') if b.strip()] if isinstance(v, str) else list(v)
-
-
 @register_grid('sota_pascal')
 @_common
 def sota_pascal_grid(p: dict, backbones: Any = None, astmt_backbones: Any = None) -> GridPlan:
     "Table 5: single-task models, PAD-Net, MTI-Net and ASTMT on the five PASCAL tasks, over backbones."
-    paper = get_profile(p['profile']).name == 'paper'
-    if backbones is None:
-        backbones = ['resnet18_fpn', 'resnet50_fpn', 'hrnet_w18_small_v2'] if paper else [get_profile(p['profile']).backbone]
-    if astmt_backbones is None:
-        astmt_backbones = ['resnet26_dilated', 'resnet50_dilated', 'resnet50_fpn'] if paper else ['resnet18_fpn',
-                                                                                                   'resnet26_dilated']
-    backbones, astmt_backbones = _names(backbones), _names(astmt_backbones)
-    for b in astmt_backbones:
-        if b not in ASTMT_BACKBONES:
-            raise ValueError(f'astmt_backbones: ASTMT is built on {", ".join(ASTMT_BACKBONES)}, not {b!r}')
-    for b in backbones:
-        if b.endswith('_dilated'):
-            raise ValueError(f'backbones: {b!r} has no four distinct scales for PAD-Net and MTI-Net; put it in '
-                             f'astmt_backbones')
-    all_backbones = list(dict.fromkeys(backbones + astmt_backbones))
-    if not all_backbones:
-        raise ValueError('sota_pascal: both backbones and astmt_backbones are empty: nothing to run')
+    prof = get_profile(p['profile'])
+    backbones, astmt_backbones, all_backbones, models_of = sota_pascal_backbones(
+        prof.name == 'paper', prof.backbone, backbones, astmt_backbones)
     studies = {b: _study('sota_pascal', p, ('synthetic', 'pascal'), backbone=b) for b in all_backbones}
-    models_of = {b: ('pad_net',) * (b in backbones) + ('mti_net',) * (not b.endswith('_dilated'))
-                 + ('astmt',) * (b in astmt_backbones) for b in all_backbones}
     configs = [c for b in all_backbones for c in studies[b].configs(sota_variants(PASCAL_ALL, models=models_of[b]))]
     return GridPlan('sota_pascal', studies[all_backbones[0]], configs,
                     info=dict(backbones=backbones, astmt_backbones=astmt_backbones, all_backbones=all_backbones,
