@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..core import get_profile
+from ..core import check_choice, get_profile
 from ..config import RunConfig
 from ..engine.engine import _has_scales, run_experiment
 from ..records.runs import find_record
@@ -156,7 +156,6 @@ def information_flow_grid(p: dict) -> GridPlan:
 @_common
 def ablation_components_grid(p: dict, table: str = '2a') -> GridPlan:
     "Table 2(a) (NYUD-like) or 2(b) (PASCAL-like): MTL, PAD-Net, MTI-Net with and without FPM and auxiliary tasks."
-    from mti_nb.core import check_choice
     check_choice('table', table, ('2a', '2b'))
     study = _study('ablation_components', p, ('synthetic', 'nyud') if table == '2a' else ('synthetic', 'pascal'))
     variants = component_variants(table)

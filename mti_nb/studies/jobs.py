@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+import submitit
 import torch
 
 from ..config import RunConfig
@@ -64,7 +66,6 @@ class RunJob:
 
     def checkpoint(self, *args, **kwargs):
         "submitit: on a time-out or pre-emption, requeue the same run (it resumes from its checkpoint)."
-        import submitit
         return submitit.helpers.DelayedSubmission(self, *args, **kwargs)
 
 
@@ -84,12 +85,10 @@ class JobOutcome:
 
 def _executor(kind: str, folder: Path, name: str, time_min: int, gpus: int, cpus: int | None, mem_gb: int | None,
               partition: str | None, array_parallelism: int, slurm_extra: dict | None):
-    import submitit
     if kind == 'local':
         ex = submitit.LocalExecutor(folder=folder)
         ex.update_parameters(timeout_min=time_min, gpus_per_node=gpus)
         return ex
-    import shutil
     missing = [c for c in ('sbatch', 'srun') if shutil.which(c) is None]
     if missing:
         raise FileNotFoundError(f'executor slurm: {" and ".join(missing)} not found on the PATH; submit from a '

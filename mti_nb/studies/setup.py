@@ -5,7 +5,10 @@
 # %% ../../nbs/71_studies.ipynb #082c8764
 from __future__ import annotations
 
+import ast
 import dataclasses
+import difflib
+import importlib
 import json
 import os
 import re
@@ -16,6 +19,7 @@ from typing import Any, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import torch
 
 from ..checks import as_int, check_kwargs, parse_hw, parse_pretrained
 from ..core import DATASETS, ENV_DATA, Profile, check_choice, get_profile, project_root, results_dir
@@ -53,7 +57,6 @@ def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
 
 def check_device(device: str) -> str:
     "'auto', 'cpu', 'cuda' or 'cuda:N'; asking for CUDA on a machine without it is an error."
-    import torch
     if not re.fullmatch(r'auto|cpu|cuda(:\d+)?|mps', device or ''):
         raise ValueError(f"device={device!r}: expected 'auto', 'cpu', 'cuda' or 'cuda:N'")
     if device.startswith('cuda') and not torch.cuda.is_available():
@@ -80,7 +83,6 @@ _PAPERMILL_NAMES = ('PAPERMILL_INPUT_PATH', 'PAPERMILL_OUTPUT_PATH')   # papermi
 
 def _assigned(source: str) -> list[str]:
     "Names a cell assigns at its top level (`x = ...`, `x: int = ...`, `a, b = ...`)."
-    import ast
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -117,7 +119,6 @@ def check_parameters(history: Sequence[str] | None = None) -> None:
         history = ip.user_ns.get('In') or ip.user_ns.get('_ih') or []
     unknown, declared = unknown_parameters(history)
     if unknown:
-        import difflib
         hint = [n + (f' (did you mean {m[0]}?)' if (m := difflib.get_close_matches(n, declared, 1)) else '')
                 for n in unknown]
         raise ValueError(f'unknown parameter(s) {", ".join(hint)}: this notebook takes {", ".join(declared)}')
@@ -133,7 +134,6 @@ def check_model_options(model: str, options: Any) -> tuple[tuple[str, Any], ...]
     if model not in _OPTION_MODELS:
         raise ValueError(f'model {model!r} takes no model_options (got {options!r}); only '
                          f'{", ".join(_OPTION_MODELS)} does')
-    import importlib
     mod, cls = _OPTION_MODELS[model]
     ctor = getattr(importlib.import_module(mod), cls)
     return tuple(check_kwargs(ctor, options, f'model_options ({model})', skip=('backbone', 'tasks')).items())
