@@ -24,7 +24,6 @@ import torch
 from ..checks import as_int, check_kwargs, parse_hw, parse_pretrained
 from ..core import DATASETS, ENV_DATA, Profile, check_choice, get_profile, project_root, results_dir
 from ..config import RunConfig, run_config
-from ..engine.engine import run_all
 from ..models.backbones import BACKBONES
 from ..records.runs import record_path
 from ..safeio import atomic_write, atomic_write_text
@@ -180,13 +179,6 @@ class Study:
         for m, o in dict.fromkeys((c.model, c.model_options) for c in cfgs if c.model_options):
             check_model_options(m, o)                       # before anything trains: names, types, signs
         return cfgs
-
-    def run(self, variants: Sequence[dict], **kw) -> list:
-        "Train (or reuse) every run of `variants` x seeds; returns their records."
-        cfgs = self.configs(variants)
-        if self.reuse_from is not None:
-            import_records(cfgs, self.reuse_from, self.out_dir)
-        return run_all(cfgs, self.out_dir, progress=self.progress, **kw)
 
     def about(self) -> str:
         "Markdown saying what this study's profile and data are, and what they can show."
