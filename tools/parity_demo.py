@@ -16,7 +16,7 @@ import time
 
 from mti_nb.config import run_config
 from mti_nb.engine.experiment import run_experiment
-from mti_nb.records.runs import _headline, find_record
+from mti_nb.records.runs import find_record, headline_value
 
 DIRECTION = {'semseg': 'miou', 'depth': 'rmse'}
 
@@ -43,7 +43,7 @@ def main(argv=None) -> int:
             rec = find_record(cfg, None) if name == 'fp32' else None   # a committed demo run (read only)
             rec = rec or run_experiment(cfg, a.out, progress=False)
             tr = rec.extra.get('train', {})
-            rows[name][seed] = {t_: _headline(t_, rec.metrics[t_]) for t_ in DIRECTION}
+            rows[name][seed] = {t_: headline_value(t_, rec.metrics[t_]) for t_ in DIRECTION}
             rows[name][seed].update(train_img_s=rec.images_per_s, precision=tr.get('precision'),
                                     compile=tr.get('compile'), wall_s=round(time.perf_counter() - t, 1))
             print(name, seed, json.dumps(rows[name][seed]), flush=True)

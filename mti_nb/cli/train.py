@@ -18,7 +18,7 @@ from ..core import PROFILES
 from ..config import RunConfig, run_config
 
 # %% auto #0
-__all__ = ['OneLineParser', 'fail', 'parse_bool', 'parse_json_or_str', 'parse_hw_option', 'pair_parser', 'optional',
+__all__ = ['parse_hw_option', 'OneLineParser', 'fail', 'parse_bool', 'parse_json_or_str', 'pair_parser', 'optional',
            'field_option', 'add_dataclass_options', 'given_fields', 'config_choices', 'train_parser',
            'config_from_args', 'train_main']
 
@@ -55,16 +55,9 @@ def parse_json_or_str(s: str) -> Any:
         return s
 
 
-def parse_hw_option(s: str) -> tuple[int, int]:
-    "'HxW' (or 'H,W') -> (H, W) of positive integers."
-    from mti_nb.checks import parse_hw
-    try:
-        hw = parse_hw(s)
-    except ValueError:
-        hw = None
-    if not hw or min(hw) <= 0:
-        raise argparse.ArgumentTypeError(f'{s!r} is not an image size (expected HxW such as 480x640)')
-    return hw
+from ..checks import arg_type, parse_hw   # noqa: E402 - the library's one parser of image sizes
+
+parse_hw_option = arg_type(parse_hw)   # 'HxW' (or 'H,W') -> (H, W): `mti_nb.checks.parse_hw` as an argparse type
 
 
 def pair_parser(value: Callable[[str], Any]) -> Callable[[str], tuple[str, Any]]:
@@ -206,7 +199,7 @@ _RUN_OPTIONS = ('out_dir', 'force', 'sync_bn', 'eval_every', 'initial_scales', '
 def config_choices() -> dict[str, Sequence]:
     "Choices of the `RunConfig` fields whose valid values live in registries outside the core."
     from mti_nb.models.backbones import BACKBONES
-    from mti_nb.engine.engine import OPTIMIZERS
+    from mti_nb.engine.trainer import OPTIMIZERS
     from mti_nb.tasks import TASKS
     return dict(tasks=list(TASKS), aux_tasks=list(TASKS), backbone=list(BACKBONES), optimizer=list(OPTIMIZERS),
                 profile=list(PROFILES))
@@ -260,8 +253,9 @@ def train_main(argv: Sequence[str] | None = None) -> int:
     import torch.distributed as dist
     from mti_nb.records import runs
     from mti_nb import safeio
-    from mti_nb.engine.engine import (DivergedError, NonFiniteLossError, RefusedRun, TrainingInterrupted, resolve_device,
-                               run_experiment)
+    from mti_nb.engine.trainer import DivergedError, NonFiniteLossError, TrainingInterrupted
+    from mti_nb.engine.devices import RefusedRun, resolve_device
+    from mti_nb.engine.experiment import run_experiment
     from mti_nb.models.nets import ModelConfig
     try:   # tasks, auxiliary tasks and model options valid for the dataset and model; the device exists
         ModelConfig.from_run(cfg)

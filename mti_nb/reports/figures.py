@@ -296,7 +296,7 @@ def retrained_dir() -> Path:
 
 def _retrained(record: RunRecord) -> bool:
     "Whether the cache holds a *finished* retraining of `record` (its record is written last; a lone checkpoint is a partial run)."
-    from mti_nb.engine.engine import checkpoint_path
+    from mti_nb.engine.checkpoints import checkpoint_path
     from mti_nb.records.runs import record_path
     d = retrained_dir()
     return checkpoint_path(record.run_id, d).is_file() and record_path(record.run_id, d).is_file()
@@ -304,14 +304,15 @@ def _retrained(record: RunRecord) -> bool:
 
 def has_weights(record: RunRecord, out_dir: str | os.PathLike | None = None) -> bool:
     "Whether the trained weights of `record` are in the results folder or in the cache of retrained runs."
-    from mti_nb.engine.engine import checkpoint_path
+    from mti_nb.engine.checkpoints import checkpoint_path
     return checkpoint_path(record.run_id, out_dir).is_file() or _retrained(record)
 
 
 def trained_model(record: RunRecord, out_dir: str | os.PathLike | None = None, retrain: bool = True,
                   progress: bool = False) -> tuple[Any, str]:
     "The model of a recorded run and a note on where its weights came from (checkpoint, cache or retrained)."
-    from mti_nb.engine.engine import checkpoint_path, load_model, run_experiment
+    from mti_nb.engine.checkpoints import checkpoint_path
+    from mti_nb.engine.experiment import load_model, run_experiment
     from mti_nb.records.runs import find_record
     if checkpoint_path(record.run_id, out_dir).is_file():
         return load_model(record, out_dir), 'checkpoint'
@@ -337,7 +338,7 @@ def study_qualitative(records: Sequence[RunRecord], tasks: Sequence[str], multi_
                       data_root: str | None = None, title: str = '', progress: bool = False
                       ) -> tuple[Figure | None, str]:
     "Fig. 4 of a study: its single-task models and `multi_task` on validation images; (None, why) if too costly."
-    from mti_nb.engine.engine import build_datasets
+    from mti_nb.engine.loaders import build_datasets
     singles = {}
     for t in tasks:
         hit = [r for r in records if r is not None and r.config['model'] == 'single_task'

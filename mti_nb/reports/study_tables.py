@@ -81,7 +81,7 @@ def information_flow_frame(records: Iterable[RunRecord], tasks: Sequence[str]) -
             continue
         if 'initial_metrics' not in r.extra:
             raise ValueError(f'record {r.run_id} has no initial_metrics: run it with initial_scales=True '
-                             '(Study.run(variants, initial_scales=True))')
+                             "(study_grid('information_flow', ...).collect())")
         values, _, mode = find_baselines(r.config, records)
         locs = [(int(s), r.extra['initial_metrics'][s]) for s in sorted(r.extra['initial_metrics'], key=int,
                                                                          reverse=True)]

@@ -19,7 +19,8 @@ from ..tasks import IGNORE_INDEX
 # %% auto #0
 __all__ = ['Offset', 'AFFINITY_RULES', 'neighbour_offsets', 'pair_views', 'same_label_affinity', 'depth_affinity',
            'segment_points', 'edge_affinity', 'affinity', 'to_label_map', 'AffinityCounter', 'sample_labels',
-           'task_affinity', 'disagreement_map', 'plot_affinity']
+           'task_affinity', 'disagreement_map', 'plot_affinity', 'as_tuple', 'check_affinity_params',
+           'affinity_samples']
 
 # %% ../../nbs/70_affinity.ipynb #5b5477f3
 Offset = tuple[int, int]
@@ -257,3 +258,43 @@ def plot_affinity(df: pd.DataFrame, y: str = 'agreement', ax=None, title: str | 
     if title:
         ax.set_title(title)
     return ax
+
+# %% ../../nbs/70_affinity.ipynb #cc1b45b4
+from ..core import DATASETS, Profile
+from ..data.datasets import build_dataset
+from ..tasks import check_tasks
+
+
+def as_tuple(x: Any) -> tuple:
+    "A list parameter given as a sequence or as text ('1,2,4' or '[1, 2, 4]', as `papermill -p` passes it)."
+    if isinstance(x, str):
+        return tuple(v.strip(" '\"") for v in x.strip('[]() ').split(',') if v.strip())
+    return tuple(x)
+
+
+def check_affinity_params(dataset: str, tasks: Any, kernel_size: int, dilations: Any, depth_threshold: float,
+                          split: str, max_images: int | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    "Check the task-affinity study's parameters; returns (tasks, dilations) as tuples."
+    check_choice('dataset', dataset, DATASETS)
+    check_choice('split', split, ('train', 'val'))
+    check_choice('kernel_size', kernel_size, (3, 5, 7, 9))
+    tasks = as_tuple(tasks)
+    try:
+        dilations = tuple(int(d) for d in as_tuple(dilations))
+    except ValueError:
+        raise ValueError(f'dilations={dilations!r}: expected integers, e.g. (1, 2, 4, 8, 16, 32)') from None
+    check_tasks(tasks, dataset)
+    if not depth_threshold > 0:
+        raise ValueError(f'depth_threshold={depth_threshold!r}: expected a positive relative difference, e.g. 0.1')
+    if max_images is not None and not max_images > 0:
+        raise ValueError(f'max_images={max_images!r}: expected a positive number of images or None for the whole split')
+    return tasks, dilations
+
+
+def affinity_samples(dataset: str, split: str, tasks: Sequence[str], prof: Profile, data_root: str | None = None):
+    "The split to measure: the synthetic benchmark at the profile's size, or the real dataset (subsampled by the profile)."
+    if dataset == 'synthetic':
+        n = prof.synth_val if split == 'val' else prof.synth_train
+        return build_dataset('synthetic', split, tasks, n=n, data_hw=prof.synth_hw, train=False)
+    n = prof.max_val if split == 'val' else prof.max_train
+    return build_dataset(dataset, split, tasks, root=data_root, n=n, train=False)

@@ -11,16 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..cli.train import parse_bool
-from ..core import get_profile
+from ..core import check_choice, get_profile
 from ..config import RunConfig
-from .setup import (NYUD_TASKS, PASCAL_ALL, Study, component_variants, scale_variants, sota_variants,
-                            study_setup)
+from ..engine.experiment import _has_scales, run_experiment
+from ..records.runs import find_record
+from .setup import Study, StudyParams, import_records, study_setup
+from .sota import ASTMT_BACKBONES, sota_pascal_backbones
+from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, find_variant,
+                                     scale_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['GRIDS', 'ASTMT_BACKBONES', 'GridPlan', 'register_grid', 'grid_params', 'study_grid', 'grid_configs',
-           'notebook_params', 'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid',
-           'sota_nyud_grid', 'sota_pascal_grid', 'attention_masks_grid']
+__all__ = ['GRIDS', 'GridPlan', 'register_grid', 'grid_params', 'study_grid', 'grid_configs', 'notebook_params',
+           'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid',
+           'sota_pascal_grid', 'attention_masks_grid']
 
 # %% ../../nbs/72_grids.ipynb #75b204a4
 @dataclass
@@ -38,13 +41,11 @@ class GridPlan:
 
     def missing(self) -> list[RunConfig]:
         "The unique configs that have no complete record (or lack what `run_kwargs` asks, e.g. initial scales)."
-        from mti_nb.records.runs import find_record
         return [c for c in self.unique() if not _complete(find_record(c, self.study.out_dir), c, self.run_kwargs)]
 
     def collect(self, run_missing: bool = True, progress: bool | None = None) -> list:
         "The records of `configs`, in order; missing runs are trained here (`run_missing`) or named in an error."
-        from mti_nb.engine.engine import run_experiment
-        from mti_nb.records.runs import find_record
+        self.import_reused()
         miss = self.missing()
         if miss and not run_missing:
             raise FileNotFoundError(
@@ -58,8 +59,14 @@ class GridPlan:
         return [out[c.run_id] for c in self.configs]
 
 
+    def import_reused(self) -> list[str]:
+        "Copy the records of these runs from the study's `reuse` folder where the results folder has none; their ids."
+        if self.study.reuse_from is None:
+            return []
+        return import_records(self.unique(), self.study.reuse_from, self.study.out_dir)
+
+
 def _complete(rec, cfg: RunConfig, run_kwargs: dict) -> bool:
-    from mti_nb.engine.engine import _has_scales
     if rec is None:
         return False
     return not (run_kwargs.get('initial_scales') and _has_scales(cfg) and 'initial_metrics' not in rec.extra)
@@ -107,19 +114,7 @@ def notebook_params(name: str, namespace: dict) -> dict[str, Any]:
     return {k: namespace[k] for k in grid_params(name) if k in namespace}
 
 # %% ../../nbs/72_grids.ipynb #ae2c66ab
-def _setup(name: str, datasets: Sequence[str], profile, dataset, data_root, backbone, pretrained, epochs, batch_size,
-           image_size, seeds, device, workers, out_dir, precision, allow_cpu, allow_synthetic, reuse=False, progress=True) -> Study:
-    over = {} if precision in (None, '') else {'precision': str(precision)}
-    for k, v in (('allow_cpu', allow_cpu), ('allow_synthetic', allow_synthetic)):
-        over[k] = parse_bool(v) if isinstance(v, str) else bool(v)
-    return study_setup(name, profile, dataset, data_root, backbone, pretrained, epochs, batch_size, image_size, seeds,
-                       device or 'auto', workers, out_dir, datasets=datasets, progress=progress,
-                       reuse=reuse, **over)
-
-
-_COMMON = dict(profile=None, dataset='synthetic', data_root=None, backbone=None, pretrained=None, epochs=None,
-               batch_size=None, image_size=None, seeds=None, device='auto', workers=None, out_dir=None,
-               precision=None, allow_cpu=False, allow_synthetic=False, reuse=False)
+_COMMON = StudyParams.defaults()   # the parameters every grid takes, as the notebooks' parameters cells declare them
 
 
 def _common(fn):
@@ -135,9 +130,7 @@ def _common(fn):
 
 
 def _study(name: str, p: dict, datasets: Sequence[str], **change) -> Study:
-    q = {k: p[k] for k in _COMMON}
-    q.update(change)
-    return _setup(name, datasets, **q)
+    return study_setup(name, datasets=datasets, **{**{k: p[k] for k in _COMMON}, **change})
 
 
 @register_grid('ablation_scales')
@@ -154,7 +147,7 @@ def ablation_scales_grid(p: dict) -> GridPlan:
 def information_flow_grid(p: dict) -> GridPlan:
     "Table 4: the single-task models and MTI-Net (all scales, FPM), scored at every scale's initial predictions too."
     study = _study('information_flow', p, ('synthetic', 'nyud'))
-    variants = [v for v in scale_variants(NYUD_TASKS) if v['model'] == 'single_task' or v['scales'] == (4, 8, 16, 32)]
+    variants = [v for v in scale_variants(NYUD_TASKS) if v['model'] == 'single_task' or v['scales'] == ALL_SCALES]
     return GridPlan('information_flow', study, study.configs(variants), dict(initial_scales=True),
                     info=dict(variants=variants))
 
@@ -163,7 +156,6 @@ def information_flow_grid(p: dict) -> GridPlan:
 @_common
 def ablation_components_grid(p: dict, table: str = '2a') -> GridPlan:
     "Table 2(a) (NYUD-like) or 2(b) (PASCAL-like): MTL, PAD-Net, MTI-Net with and without FPM and auxiliary tasks."
-    from mti_nb.core import check_choice
     check_choice('table', table, ('2a', '2b'))
     study = _study('ablation_components', p, ('synthetic', 'nyud') if table == '2a' else ('synthetic', 'pascal'))
     variants = component_variants(table)
@@ -180,37 +172,14 @@ def sota_nyud_grid(p: dict) -> GridPlan:
     return GridPlan('sota_nyud', study, study.configs(variants), info=dict(variants=variants))
 
 
-ASTMT_BACKBONES = ('resnet18_fpn', 'resnet50_fpn', 'resnet26_dilated', 'resnet50_dilated')
-
-
-def _names(v) -> list[str]:
-    return [b.strip() for b in v.split(',') if b.strip()] if isinstance(v, str) else list(v)
-
-
 @register_grid('sota_pascal')
 @_common
 def sota_pascal_grid(p: dict, backbones: Any = None, astmt_backbones: Any = None) -> GridPlan:
     "Table 5: single-task models, PAD-Net, MTI-Net and ASTMT on the five PASCAL tasks, over backbones."
-    paper = get_profile(p['profile']).name == 'paper'
-    if backbones is None:
-        backbones = ['resnet18_fpn', 'resnet50_fpn', 'hrnet_w18_small_v2'] if paper else [get_profile(p['profile']).backbone]
-    if astmt_backbones is None:
-        astmt_backbones = ['resnet26_dilated', 'resnet50_dilated', 'resnet50_fpn'] if paper else ['resnet18_fpn',
-                                                                                                   'resnet26_dilated']
-    backbones, astmt_backbones = _names(backbones), _names(astmt_backbones)
-    for b in astmt_backbones:
-        if b not in ASTMT_BACKBONES:
-            raise ValueError(f'astmt_backbones: ASTMT is built on {", ".join(ASTMT_BACKBONES)}, not {b!r}')
-    for b in backbones:
-        if b.endswith('_dilated'):
-            raise ValueError(f'backbones: {b!r} has no four distinct scales for PAD-Net and MTI-Net; put it in '
-                             f'astmt_backbones')
-    all_backbones = list(dict.fromkeys(backbones + astmt_backbones))
-    if not all_backbones:
-        raise ValueError('sota_pascal: both backbones and astmt_backbones are empty: nothing to run')
+    prof = get_profile(p['profile'])
+    backbones, astmt_backbones, all_backbones, models_of = sota_pascal_backbones(
+        prof.name == 'paper', prof.backbone, backbones, astmt_backbones)
     studies = {b: _study('sota_pascal', p, ('synthetic', 'pascal'), backbone=b) for b in all_backbones}
-    models_of = {b: ('pad_net',) * (b in backbones) + ('mti_net',) * (not b.endswith('_dilated'))
-                 + ('astmt',) * (b in astmt_backbones) for b in all_backbones}
     configs = [c for b in all_backbones for c in studies[b].configs(sota_variants(PASCAL_ALL, models=models_of[b]))]
     return GridPlan('sota_pascal', studies[all_backbones[0]], configs,
                     info=dict(backbones=backbones, astmt_backbones=astmt_backbones, all_backbones=all_backbones,
@@ -222,4 +191,4 @@ def sota_pascal_grid(p: dict, backbones: Any = None, astmt_backbones: Any = None
 def attention_masks_grid(p: dict) -> GridPlan:
     "The MTI-Net (all scales, FPM) whose attention and FPM masks the explorer shows: ablation_scales' last run."
     study = _study('attention_masks', p, ('synthetic', 'nyud'))
-    return GridPlan('attention_masks', study, study.configs([scale_variants(NYUD_TASKS)[-1]]))
+    return GridPlan('attention_masks', study, study.configs([find_variant(scale_variants(NYUD_TASKS), model='mti_net', scales=ALL_SCALES)]))

@@ -5,10 +5,10 @@
 # %% ../../nbs/73_jobs.ipynb #8a2c0f8e
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -16,13 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..cli.train import OneLineParser, fail, parse_json_or_str
-from ..core import PROFILES
+import submitit
+import torch
+
 from ..config import RunConfig
-from .grids import GRIDS, GridPlan, study_grid
+from ..core import check_choice
+from ..engine.experiment import run_experiment
+from ..records import runs
+from ..safeio import atomic_write_text
+from .grids import GridPlan
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'RunJob', 'JobOutcome', 'run_grid', 'study_parser', 'study_main']
+__all__ = ['EXECUTORS', 'RunJob', 'JobOutcome', 'run_grid']
 
 # %% ../../nbs/73_jobs.ipynb #d0e56d4a
 class RunJob:
@@ -33,9 +38,6 @@ class RunJob:
         self.threads, self.nproc, self.train_options = threads, int(nproc), list(train_options)
 
     def __call__(self) -> dict:
-        import torch
-        from mti_nb.records import runs
-        from mti_nb.engine.engine import run_experiment
         if self.threads:
             torch.set_num_threads(int(self.threads))
         cfg = RunConfig.from_dict(self.config)
@@ -48,14 +50,12 @@ class RunJob:
     def torchrun_command(self, config_path: str | os.PathLike) -> list[str]:
         "The DDP command of this run on one node: torchrun (`python -m torch.distributed.run`) over `nproc` GPUs."
         cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={self.nproc}',
-               '-m', 'mti_nb.engine.engine', '--config', str(config_path), '--out-dir', self.out_dir]
+               '-m', 'mti_nb.cli.train', '--config', str(config_path), '--out-dir', self.out_dir]
         if self.run_kwargs.get('initial_scales'):
             cmd.append('--initial-scales')
         return cmd + [f'--{o.replace("_", "-")}' for o in self.train_options]
 
     def _torchrun(self, cfg: RunConfig):
-        from mti_nb.records import runs
-        from mti_nb.records.runs import atomic_write_text
         path = Path(self.out_dir) / 'jobs' / f'{cfg.run_id}.json'
         atomic_write_text(path, json.dumps(cfg.to_dict()))
         subprocess.run(self.torchrun_command(path), check=True)
@@ -66,7 +66,6 @@ class RunJob:
 
     def checkpoint(self, *args, **kwargs):
         "submitit: on a time-out or pre-emption, requeue the same run (it resumes from its checkpoint)."
-        import submitit
         return submitit.helpers.DelayedSubmission(self, *args, **kwargs)
 
 
@@ -86,12 +85,10 @@ class JobOutcome:
 
 def _executor(kind: str, folder: Path, name: str, time_min: int, gpus: int, cpus: int | None, mem_gb: int | None,
               partition: str | None, array_parallelism: int, slurm_extra: dict | None):
-    import submitit
     if kind == 'local':
         ex = submitit.LocalExecutor(folder=folder)
         ex.update_parameters(timeout_min=time_min, gpus_per_node=gpus)
         return ex
-    import shutil
     missing = [c for c in ('sbatch', 'srun') if shutil.which(c) is None]
     if missing:
         raise FileNotFoundError(f'executor slurm: {" and ".join(missing)} not found on the PATH; submit from a '
@@ -127,20 +124,18 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
              jobs_dir: str | os.PathLike | None = None, wait: bool = True, train_options: Sequence[str] = (),
              force: bool = False, poll_s: float = 1.0) -> list[JobOutcome]:
     "Run the runs of `plan` that have no record (`force`: all) with `executor`; one `JobOutcome` per unique run."
-    from mti_nb.core import check_choice
     check_choice('executor', executor, EXECUTORS)
     out_dir = plan.study.out_dir
+    plan.import_reused()                     # records of a `reuse` folder count as done
     todo = plan.unique() if force else plan.missing()
     outcomes = {c.run_id: JobOutcome(c.run_id, 'reused') for c in plan.unique() if c not in todo}
     if executor == 'inline':
-        from mti_nb.engine.engine import run_experiment
         for c in todo:
             rec = run_experiment(c, out_dir, force=force, progress=plan.study.progress, **plan.run_kwargs)
             outcomes[c.run_id] = JobOutcome(c.run_id, 'done', result={'run_id': rec.run_id, 'metrics': rec.headline()})
         return [outcomes[c.run_id] for c in plan.unique()]
     if force:
         raise ValueError('force is for executor="inline"; to train a run again elsewhere, remove its record first')
-    import torch
     folder = Path(jobs_dir) if jobs_dir else out_dir / 'jobs' / plan.name
     folder.mkdir(parents=True, exist_ok=True)
     if executor == 'slurm':
@@ -181,93 +176,3 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
         if running:
             time.sleep(poll_s)
     return [outcomes[c.run_id] for c in plan.unique()]
-
-# %% ../../nbs/73_jobs.ipynb #deae9910
-def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
-    "The parser of `mti_nb_study`."
-    ap = OneLineParser(prog=prog, description='List, run or collect the runs of one study (the grid its notebook uses).')
-    ap.add_argument('name', choices=list(GRIDS), help='the study (its notebook is nbs/NAME.ipynb)')
-    ap.add_argument('-p', nargs=2, action='append', default=[], metavar=('KEY', 'VALUE'),
-                    help="a study parameter, as papermill's -p (repeatable): profile, dataset, data_root, seeds, "
-                    'epochs, image_size, precision, allow_cpu...')
-    ap.add_argument('--profile', choices=list(PROFILES), help='same as -p profile NAME')
-    what = ap.add_mutually_exclusive_group(required=True)
-    what.add_argument('--list', action='store_true', help='print one RunConfig (JSON) per unique run')
-    what.add_argument('--collect', action='store_true', help='print each run with its record (exit 1 if any missing)')
-    what.add_argument('--executor', choices=EXECUTORS, help='run the runs that have no record')
-    g = ap.add_argument_group('executors')
-    g.add_argument('--parallel', type=int, help='local: runs at once (default: one per GPU, else 2)')
-    g.add_argument('--threads', type=int, help='CPU threads per run (default: CPUs / parallel; Slurm: --cpus)')
-    g.add_argument('--gpus-per-node', type=int, dest='gpus', help='GPUs per run (default: 1 on Slurm; local: 1 if '
-                   'there is a GPU, else 0); more than 1 trains with DDP under torchrun')
-    g.add_argument('--partition', help='Slurm partition')
-    g.add_argument('--time', type=int, default=1440, metavar='MIN', help='time limit per run in minutes [1440]')
-    g.add_argument('--cpus', type=int, help='Slurm: CPUs per task')
-    g.add_argument('--mem', type=int, metavar='GB', help='Slurm: memory per node in GB')
-    g.add_argument('--array-parallelism', type=int, default=64, help='Slurm: array tasks running at once [64]')
-    g.add_argument('--slurm-option', action='append', default=[], metavar='KEY=VALUE',
-                   help='any other sbatch option, e.g. account=proj1, qos=long (repeatable)')
-    g.add_argument('--train-option', action='append', default=[], choices=['sync_bn'],
-                   help='DDP runs: sync_bn synchronises BatchNorm over the GPUs')
-    g.add_argument('--no-wait', action='store_true', help='Slurm: submit and return (default: wait for the runs)')
-    g.add_argument('--jobs-dir', help='folder of submitit logs [<results>/jobs/NAME]')
-    return ap
-
-
-def _headline_line(cfg: RunConfig, rec) -> dict:
-    d = {'run_id': cfg.run_id, 'model': cfg.model, 'tasks': list(cfg.tasks), 'seed': cfg.seed,
-         'record': rec is not None}
-    if rec is not None:
-        d.update(metrics=rec.headline(), delta_m=rec.delta_m, device=rec.device, data_manifest=rec.data_manifest)
-    return d
-
-
-def study_main(argv: Sequence[str] | None = None) -> int:
-    "Console script `mti_nb_study`: list, run (inline, local processes, Slurm) or collect the runs of a study."
-    prog = 'mti_nb_study'
-    a = study_parser(prog).parse_args(argv)
-    params = {k: parse_json_or_str(v) for k, v in a.p}
-    if a.profile:
-        params['profile'] = a.profile
-    try:
-        plan = study_grid(a.name, **params)
-    except (ValueError, FileNotFoundError, TypeError) as e:
-        return fail(prog, e)
-    if a.list:
-        for c in plan.unique():
-            print(json.dumps(c.to_dict()))
-        return 0
-    if a.collect:
-        import dataclasses
-        from mti_nb.records.runs import find_record, record_delta_m
-        recs = [find_record(c, plan.study.out_dir) for c in plan.unique()]
-        have = [r for r in recs if r is not None]     # delta_m again: parallel runs may have missed their baselines
-        recs = [r and record_delta_m(dataclasses.replace(r, extra=dict(r.extra)), have) for r in recs]
-        lines = [_headline_line(c, r) for c, r in zip(plan.unique(), recs)]
-        for d in lines:
-            print(json.dumps(d, default=str))
-        n = sum(not d['record'] for d in lines)
-        print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have records in {plan.study.out_dir}/runs', file=sys.stderr)
-        return 1 if n else 0
-    extra = {}
-    for it in a.slurm_option:
-        k, sep, v = it.partition('=')
-        if not sep or not k.strip():
-            return fail(prog, f'--slurm-option {it!r} is not KEY=VALUE (e.g. account=proj1)')
-        extra[k.strip()] = v
-    try:
-        res = run_grid(plan, a.executor, parallel=a.parallel, threads=a.threads, gpus_per_job=a.gpus, time_min=a.time,
-                       cpus=a.cpus, mem_gb=a.mem, partition=a.partition, array_parallelism=a.array_parallelism,
-                       slurm_extra=extra, jobs_dir=a.jobs_dir, wait=not a.no_wait, train_options=a.train_option)
-    except (ValueError, FileNotFoundError) as e:
-        return fail(prog, e)
-    for r in res:
-        print(json.dumps({k: v for k, v in vars(r).items() if v is not None}, default=str))
-    bad = [r for r in res if r.state == 'failed']
-    for r in bad:
-        print(f'{prog}: run {r.run_id} failed: {r.error} (log: {r.log})', file=sys.stderr)
-    return 1 if bad else 0
-
-
-if __name__ == '__main__' and '__file__' in globals():
-    sys.exit(study_main())

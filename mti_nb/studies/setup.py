@@ -5,7 +5,10 @@
 # %% ../../nbs/71_studies.ipynb #082c8764
 from __future__ import annotations
 
+import ast
 import dataclasses
+import difflib
+import importlib
 import json
 import os
 import re
@@ -16,16 +19,23 @@ from typing import Any, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import torch
 
 from ..checks import as_int, check_kwargs, parse_hw, parse_pretrained
-from ..core import DATASETS, ENV_DATA, Profile, check_choice, get_profile, results_dir
+from ..engine.devices import resolve_device
+from ..core import DATASETS, ENV_DATA, Profile, check_choice, get_profile, project_root, results_dir
 from ..config import RunConfig, run_config
+from ..models.backbones import BACKBONES
+from ..records.runs import record_path
+from ..safeio import atomic_write, atomic_write_text
 from ..tasks import DATASET_TASKS, check_tasks
+# the variants of the paper's tables live in `mti_nb.studies.variants`; these names stay importable from here
+from .variants import (NYUD_TASKS, PASCAL_ALL, PASCAL_SMALL, SCALE_SETS, Variant, component_variants,
+                                     scale_variants, single_task_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['SCALE_SETS', 'NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'parse_seeds', 'check_device', 'unknown_parameters',
-           'check_parameters', 'check_model_options', 'reuse_folder', 'import_records', 'Study', 'study_setup',
-           'single_task_variants', 'scale_variants', 'component_variants', 'sota_variants', 'plot_compare']
+__all__ = ['parse_seeds', 'check_device', 'as_bool', 'unknown_parameters', 'check_parameters', 'check_model_options',
+           'reuse_folder', 'import_records', 'Study', 'StudyParams', 'study_setup']
 
 # %% ../../nbs/71_studies.ipynb #ae1593cf
 def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
@@ -45,13 +55,24 @@ def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
 
 
 def check_device(device: str) -> str:
-    "'auto', 'cpu', 'cuda' or 'cuda:N'; asking for CUDA on a machine without it is an error."
-    import torch
-    if not re.fullmatch(r'auto|cpu|cuda(:\d+)?|mps', device or ''):
+    "The study's `device` parameter, checked now by the engine's one device resolution (`resolve_device`), kept as text."
+    if not isinstance(device, str) or not device:
         raise ValueError(f"device={device!r}: expected 'auto', 'cpu', 'cuda' or 'cuda:N'")
-    if device.startswith('cuda') and not torch.cuda.is_available():
-        raise RuntimeError(f'device={device!r} but torch sees no CUDA device here; use device="auto" or "cpu"')
+    resolve_device(device)
     return device
+
+
+_TRUE, _FALSE = ('true', 'yes', '1', 'on'), ('false', 'no', '0', 'off', '')
+
+
+def as_bool(value: Any, name: str = '') -> bool:
+    "True/False, also as text ('true', 'yes', '1', 'on' / 'false', 'no', '0', 'off', as papermill -p passes them)."
+    if isinstance(value, bool):
+        return value
+    v = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if v in _TRUE or v in _FALSE:
+        return v in _TRUE
+    raise ValueError(f'{name}={value!r}: expected true or false' if name else f'{value!r} is not true or false')
 
 # %% ../../nbs/71_studies.ipynb #960d52bc
 _PAPERMILL_HEADER = '# Parameters'
@@ -60,7 +81,6 @@ _PAPERMILL_NAMES = ('PAPERMILL_INPUT_PATH', 'PAPERMILL_OUTPUT_PATH')   # papermi
 
 def _assigned(source: str) -> list[str]:
     "Names a cell assigns at its top level (`x = ...`, `x: int = ...`, `a, b = ...`)."
-    import ast
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -97,7 +117,6 @@ def check_parameters(history: Sequence[str] | None = None) -> None:
         history = ip.user_ns.get('In') or ip.user_ns.get('_ih') or []
     unknown, declared = unknown_parameters(history)
     if unknown:
-        import difflib
         hint = [n + (f' (did you mean {m[0]}?)' if (m := difflib.get_close_matches(n, declared, 1)) else '')
                 for n in unknown]
         raise ValueError(f'unknown parameter(s) {", ".join(hint)}: this notebook takes {", ".join(declared)}')
@@ -113,7 +132,6 @@ def check_model_options(model: str, options: Any) -> tuple[tuple[str, Any], ...]
     if model not in _OPTION_MODELS:
         raise ValueError(f'model {model!r} takes no model_options (got {options!r}); only '
                          f'{", ".join(_OPTION_MODELS)} does')
-    import importlib
     mod, cls = _OPTION_MODELS[model]
     ctor = getattr(importlib.import_module(mod), cls)
     return tuple(check_kwargs(ctor, options, f'model_options ({model})', skip=('backbone', 'tasks')).items())
@@ -121,7 +139,6 @@ def check_model_options(model: str, options: Any) -> tuple[tuple[str, Any], ...]
 # %% ../../nbs/71_studies.ipynb #9dd47959
 def reuse_folder(reuse: Any, out_dir: str | os.PathLike) -> Path | None:
     "The results folder whose records a study reuses: None/False -> none, True -> the checkout's results/, or a folder."
-    from mti_nb.core import project_root
     if reuse is None or reuse is False or (isinstance(reuse, str) and reuse.strip().lower() in ('', 'false', 'no', '0')):
         return None
     src = project_root() / 'results' if reuse is True or str(reuse).strip().lower() in ('true', 'yes', '1') \
@@ -133,14 +150,12 @@ def reuse_folder(reuse: Any, out_dir: str | os.PathLike) -> Path | None:
 
 def import_records(cfgs: Sequence[RunConfig], src: str | os.PathLike, out_dir: str | os.PathLike) -> list[str]:
     "Copy the run records of `cfgs` from `src`/runs into `out_dir`/runs where `out_dir` has none; the ids copied."
-    from mti_nb.records.runs import record_path
     done = []
     for c in cfgs:
         dst, s = record_path(c.run_id, out_dir), Path(src) / 'runs' / f'{c.run_id}.json'
         if dst.exists() or not s.is_file() or c.run_id in done:
             continue
-        tmp = dst.with_suffix('.json.tmp')
-        tmp.write_bytes(s.read_bytes()); os.replace(tmp, dst)
+        atomic_write(dst, s.read_bytes())
         done.append(c.run_id)
     return done
 
@@ -158,19 +173,11 @@ class Study:
     reuse_from: Path | None = None   # another results folder whose run records are reused (see `import_records`)
 
     def configs(self, variants: Sequence[dict]) -> list[RunConfig]:
-        "One run config per (variant, seed); a variant is a dict of `RunConfig` fields (model, tasks, ...)."
+        "One run config per (variant, seed); a variant is a `Variant` (or a dict) of `RunConfig` fields (model, tasks...)."
         cfgs = [self.base.replace(**v, seed=s) for v in variants for s in self.seeds]
         for m, o in dict.fromkeys((c.model, c.model_options) for c in cfgs if c.model_options):
             check_model_options(m, o)                       # before anything trains: names, types, signs
         return cfgs
-
-    def run(self, variants: Sequence[dict], **kw) -> list:
-        "Train (or reuse) every run of `variants` x seeds; returns their records."
-        from mti_nb.engine.engine import run_all
-        cfgs = self.configs(variants)
-        if self.reuse_from is not None:
-            import_records(cfgs, self.reuse_from, self.out_dir)
-        return run_all(cfgs, self.out_dir, progress=self.progress, **kw)
 
     def about(self) -> str:
         "Markdown saying what this study's profile and data are, and what they can show."
@@ -193,10 +200,10 @@ class Study:
         "Write `<name><suffix>.csv` (and `.png`, `.json` with profile, data and run ids) to the results folder."
         stem = self.out_dir / f'{self.name}{suffix}'
         paths = {'csv': stem.with_suffix('.csv')}
-        tmp = stem.with_suffix('.csv.tmp'); table.to_csv(tmp); os.replace(tmp, paths['csv'])
+        atomic_write_text(paths['csv'], table.to_csv())
         if fig is not None:
             paths['png'] = stem.with_suffix('.png')
-            fig.savefig(paths['png'], dpi=120, bbox_inches='tight')
+            atomic_write(paths['png'], lambda f: fig.savefig(f, format='png', dpi=120, bbox_inches='tight'))
         info = dict(study=self.name, table=paths['csv'].name, profile=self.profile.name, dataset=self.dataset,
                     backbone=self.base.backbone, pretrained=self.base.pretrained, epochs=self.base.epochs,
                     train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
@@ -204,90 +211,83 @@ class Study:
         if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
             info['metric_keys'] = dict(table.attrs['metric_keys'])
         paths['json'] = stem.with_suffix('.json')
-        tmp = stem.with_suffix('.json.tmp')
-        tmp.write_text(json.dumps(info, indent=1, default=str)); os.replace(tmp, paths['json'])
+        atomic_write_text(paths['json'], json.dumps(info, indent=1, default=str))
         return paths
 
 
-def study_setup(name: str, profile: str | None = None, dataset: str = 'synthetic', data_root: str | None = None,
-                backbone: str | None = None, pretrained: Any = None, epochs: int | None = None,
-                batch_size: int | None = None, image_size: Any = None, seeds: Any = None, device: str = 'auto',
-                workers: int | None = None, out_dir: str | None = None, datasets: Sequence[str] = DATASETS,
-                progress: bool = True, reuse: Any = None, **overrides) -> Study:
-    "Validate a study notebook's parameters and build its `Study` (unset values come from the profile)."
-    from mti_nb.models.backbones import BACKBONES
-    prof = get_profile(profile)
+@dataclass(frozen=True)
+class StudyParams:
+    "The parameters every training study notebook declares (its papermill `parameters` cell); None: the profile's."
+    profile: str | None = None       # 'smoke' | 'demo' | 'paper'; None: $MTI_NB_PROFILE, else 'demo'
+    dataset: str = 'synthetic'       # 'synthetic' | 'nyud' | 'pascal' (those the study allows)
+    data_root: str | None = None     # the dataset's folder; None: $MTI_NB_NYUD / $MTI_NB_PASCAL
+    backbone: str | None = None
+    pretrained: Any = None           # True (timm hub), False (from scratch) or a weights file
+    epochs: Any = None
+    batch_size: Any = None
+    image_size: Any = None           # training crop "HxW"
+    seeds: Any = None                # e.g. "0,1,2"
+    device: str | None = 'auto'      # 'auto' | 'cpu' | 'cuda' | 'cuda:N'
+    workers: Any = None              # data-loader workers
+    out_dir: str | None = None       # None: results/ (or $MTI_NB_RESULTS)
+    precision: str | None = None     # None: fp32; 'bf16' | 'fp16' (autocast on CUDA)
+    allow_cpu: Any = False           # the paper profile refuses to train on a CPU unless True
+    allow_synthetic: Any = False     # the paper profile refuses the synthetic benchmark unless True
+    reuse: Any = False               # True / a folder: first copy the records of the runs from results/ (or its runs/)
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        "The parameters and their defaults, in the order of the notebooks' parameters cells."
+        return {f.name: f.default for f in dataclasses.fields(cls)}
+
+    def overrides(self, prof: Profile) -> dict[str, Any]:
+        "The `RunConfig` fields these parameters set, checked (each error names the parameter)."
+        over: dict[str, Any] = {}
+        if self.backbone is not None:
+            over['backbone'] = check_choice('backbone', self.backbone, BACKBONES)
+        if self.pretrained is not None:
+            over['pretrained'] = parse_pretrained(self.pretrained)
+        for k in ('epochs', 'batch_size', 'workers'):
+            if getattr(self, k) is not None:
+                over[k] = as_int(getattr(self, k), k, lo=0 if k == 'workers' else 1)
+        hw = parse_hw(self.image_size, 'image_size', lo=32, hi=8192)
+        if hw:
+            over['train_hw'] = hw
+        if self.precision not in (None, ''):
+            over['precision'] = str(self.precision)
+        for k in ('allow_cpu', 'allow_synthetic'):
+            over[k] = as_bool(getattr(self, k), k)
+        return over
+
+
+def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool = True, **params) -> Study:
+    "Validate a study's parameters (`StudyParams` fields, then `RunConfig` fields) and build its `Study`."
+    prof = get_profile(params.get('profile'))
     check_parameters()                      # a misspelt papermill parameter is an error, not a warning
-    check_choice('dataset', dataset, datasets)
-    if dataset != 'synthetic':
-        data_root = data_root or os.environ.get(ENV_DATA[dataset])
-        if not data_root:
-            raise FileNotFoundError(f'dataset={dataset!r} needs its data: pass -p data_root DIR or set '
-                                    f'{ENV_DATA[dataset]}; see README.md ("Running a study on the real data")')
-        if not Path(data_root).is_dir():
-            raise FileNotFoundError(f'data_root={data_root!r} is not a folder')
-    over = dict(overrides)
-    if backbone is not None:
-        over['backbone'] = check_choice('backbone', backbone, BACKBONES)
-    if pretrained is not None:
-        over['pretrained'] = parse_pretrained(pretrained)
-    for k, v in (('epochs', epochs), ('batch_size', batch_size), ('workers', workers)):
-        if v is not None:
-            over[k] = as_int(v, k, lo=0 if k == 'workers' else 1)
-    hw = parse_hw(image_size, 'image_size', lo=32, hi=8192)
-    if hw:
-        over['train_hw'] = hw
+    p = StudyParams(**{k: v for k, v in params.items() if k in StudyParams.names()})
+    overrides = {k: v for k, v in params.items() if k not in StudyParams.names()}
     unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(RunConfig)})
     if unknown:
-        raise ValueError(f'study_setup: unknown setting(s) {", ".join(unknown)}; expected fields of RunConfig')
+        raise ValueError(f'study_setup: unknown setting(s) {", ".join(unknown)}; expected the parameters of a study '
+                         f'({", ".join(StudyParams.names())}) or fields of RunConfig')
+    check_choice('dataset', p.dataset, datasets)
+    data_root = p.data_root
+    if p.dataset != 'synthetic':
+        data_root = data_root or os.environ.get(ENV_DATA[p.dataset])
+        if not data_root:
+            raise FileNotFoundError(f'dataset={p.dataset!r} needs its data: pass -p data_root DIR or set '
+                                    f'{ENV_DATA[p.dataset]}; see README.md ("Running a study on the real data")')
+        if not Path(data_root).is_dir():
+            raise FileNotFoundError(f'data_root={data_root!r} is not a folder')
+    over = {**overrides, **p.overrides(prof)}
     if over.get('model_options') is not None:
         over['model_options'] = check_model_options(over.get('model', 'astmt'), over['model_options'])
-    seeds = parse_seeds(seeds, prof.seeds)
-    base = run_config(prof, dataset, data_root=data_root, device=check_device(device), seed=seeds[0], **over)
-    out = results_dir(out_dir)
-    return Study(name, prof, dataset, base, seeds, out, progress, reuse_folder(reuse, out))
-
-# %% ../../nbs/71_studies.ipynb #1c881925
-SCALE_SETS: tuple[tuple[int, ...], ...] = ((4,), (4, 8), (4, 8, 16), (4, 8, 16, 32))
-NYUD_TASKS = ('semseg', 'depth')
-PASCAL_SMALL = ('semseg', 'human_parts', 'sal')
-PASCAL_ALL = ('semseg', 'human_parts', 'sal', 'normals', 'edge')
-
-
-def single_task_variants(tasks: Sequence[str]) -> list[dict]:
-    "One single-task run per task."
-    return [dict(model='single_task', tasks=(t,), aux_tasks=()) for t in tasks]
-
-
-def scale_variants(tasks: Sequence[str] = NYUD_TASKS) -> list[dict]:
-    "Table 3: single-task models, then MTI-Net on 1/4; 1/4,1/8; 1/4,1/8,1/16; all four scales."
-    return single_task_variants(tasks) + [dict(model='mti_net', tasks=tuple(tasks), scales=s) for s in SCALE_SETS]
-
-
-def component_variants(table: str = '2a') -> list[dict]:
-    "Table 2(a) (NYUD-like: semseg+depth, aux N / N+E) or 2(b) (PASCAL-like: task sets s and a, aux E / N / E+N)."
-    check_choice('table', table, ('2a', '2b'))
-    if table == '2a':
-        t, aux_sets = NYUD_TASKS, ((), ('normals',), ('normals', 'edge'))
-        return (single_task_variants(t) + [dict(model='mtl', tasks=t)] +
-                [dict(model='pad_net', tasks=t, aux_tasks=a) for a in aux_sets] +
-                [dict(model='mti_net', tasks=t, aux_tasks=a, fpm=False) for a in aux_sets] +
-                [dict(model='mti_net', tasks=t, aux_tasks=a, fpm=True) for a in aux_sets])
-    s, a = PASCAL_SMALL, PASCAL_ALL
-    return (single_task_variants(a) + [dict(model='mtl', tasks=s), dict(model='mtl', tasks=a)] +
-            [dict(model='mti_net', tasks=s, aux_tasks=x) for x in ((), ('edge',), ('normals',), ('edge', 'normals'))] +
-            [dict(model='mti_net', tasks=a)])
-
-
-def sota_variants(tasks: Sequence[str], models: Sequence[str] = ('pad_net', 'mti_net')) -> list[dict]:
-    "Tables 5 and 6: single-task models and each multi-task model on `tasks`."
-    return single_task_variants(tasks) + [dict(model=m, tasks=tuple(tasks)) for m in models]
-
-# %% ../../nbs/71_studies.ipynb #20e52a16
-def plot_compare(table: pd.DataFrame, metrics: Sequence[str], labels: Sequence[str] | None = None,
-                 title: str = '', ours_label: str = 'ours', **kw) -> plt.Figure:
-    "Ours and the paper as paired bars from zero, one panel per metric (`mti_nb.reports.figures.plot_paired`; `kw`: keys, profile, seeds...)."
-    from mti_nb.reports.figures import plot_paired
-    return plot_paired(table, metrics, labels=labels, title=title, ours_label=ours_label, **kw)
-
-
+    seeds = parse_seeds(p.seeds, prof.seeds)
+    base = run_config(prof, p.dataset, data_root=data_root, device=check_device(p.device or 'auto'), seed=seeds[0],
+                      **over)
+    out = results_dir(p.out_dir)
+    return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out))
