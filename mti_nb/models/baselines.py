@@ -12,7 +12,7 @@ from torch import Tensor, nn
 from ..criteria.losses import MultiTaskCriterion, loss_weights
 from .backbones import Backbone
 from .blocks import (Bottleneck, ModelOutput, MultiModalDistillation, ScaleFusion, ScaleOutput,
-                                  TaskBranch, _multi_scale_backbone, aggregation_head, resize)
+                                  TaskBranch, check_multi_scale, aggregation_head, resize)
 from .registry import ModelSpec, check_option, check_weight, register_model
 
 # %% auto #0
@@ -42,7 +42,7 @@ class PADNet(nn.Module):
                  channels: int = 256, deep_supervision_weight: float = 1.0):
         super().__init__()
         aux_tasks = aux_tasks or {}
-        backbone = _multi_scale_backbone(backbone, 'PAD-Net')
+        backbone = check_multi_scale(backbone, 'PAD-Net')
         self.backbone, self.tasks, self.front = backbone, tuple(tasks), tuple(tasks) + tuple(aux_tasks)
         fused = sum(backbone.channels) if backbone.head == 'hrnet' else backbone.channels[0]
         self.fuse = ScaleFusion(backbone.channels, fused)

@@ -18,7 +18,7 @@ from ..core import check_choice
 # %% auto #0
 __all__ = ['AGGREGATION_HEADS', 'ScaleOutput', 'ModelOutput', 'resize', 'conv_bn', 'BasicBlock', 'Bottleneck',
            'SqueezeExcitation', 'SpatialAttention', 'ScaleFusion', 'HRNetHead', 'FPNHead', 'DeepLabV3PlusHead',
-           'aggregation_head', 'MultiModalDistillation', 'TaskBranch']
+           'aggregation_head', 'check_multi_scale', 'MultiModalDistillation', 'TaskBranch']
 
 # %% ../../nbs/21_blocks.ipynb #0601275a
 @dataclass
@@ -223,7 +223,7 @@ def aggregation_head(backbone_head: str, in_channels: Sequence[int], strides: Se
     return AGGREGATION_HEADS[backbone_head](in_channels, strides, out_ch)
 
 
-def _multi_scale_backbone(backbone: Backbone, model: str) -> Backbone:
+def check_multi_scale(backbone: Backbone, model: str) -> Backbone:
     "`backbone` if its four maps have distinct strides (HRNet, FPN), else a clear error."
     if len(set(backbone.strides)) != len(backbone.strides):
         raise ValueError(f'{model} needs four distinct scales, but this backbone ({type(backbone).__name__}, '

@@ -14,7 +14,7 @@ from torch import Tensor, nn
 from ..criteria.losses import MultiTaskCriterion, loss_weights
 from .backbones import Backbone
 from .blocks import (BasicBlock, ModelOutput, MultiModalDistillation, ScaleFusion, ScaleOutput,
-                                  SqueezeExcitation, TaskBranch, _multi_scale_backbone, aggregation_head, resize)
+                                  SqueezeExcitation, TaskBranch, check_multi_scale, aggregation_head, resize)
 from .registry import ModelSpec, check_option, check_weight, register_model
 
 # %% auto #0
@@ -62,7 +62,7 @@ class MTINet(nn.Module):
                  deep_supervision_weight: float = 1.0):
         super().__init__()
         aux_tasks = aux_tasks or {}
-        backbone = _multi_scale_backbone(backbone, 'MTI-Net')
+        backbone = check_multi_scale(backbone, 'MTI-Net')
         if task_channels is None: task_channels = FPN_TASK_CHANNELS if backbone.head == 'fpn' else None
         self.backbone, self.tasks = backbone, tuple(tasks)
         self.front = self.tasks + tuple(aux_tasks)
