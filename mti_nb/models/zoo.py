@@ -15,8 +15,7 @@ from . import baselines   # noqa: F401 - importing a model's module registers it
 from . import mtinet      # noqa: F401 - mti_net
 from . import astmt       # noqa: F401 - astmt
 from .backbones import Pretrained, build_backbone
-from .registry import (DEFAULT_SCALES, check_model_config, list_models, model_spec, option_kwargs,
-                                    typed_options)
+from .registry import DEFAULT_SCALES, check_model_config, model_spec, option_kwargs, typed_options
 from ..tasks import get_task
 
 # %% auto #0
