@@ -72,12 +72,14 @@ def unregister_model(name: str) -> ModelSpec:
 
 @contextlib.contextmanager
 def registered(spec: ModelSpec) -> Iterator[ModelSpec]:
-    "`with registered(spec):` the model exists inside the block only (tests, one-off experiments)."
+    "`with registered(spec):` the model exists inside the block only (tests, one-off experiments); the registry is restored after."
+    before = _REGISTRY.get(spec.name)
     register_model(spec)
     try:
         yield spec
     finally:
-        _REGISTRY.pop(spec.name, None)
+        if before is None: _REGISTRY.pop(spec.name, None)
+        else: _REGISTRY[spec.name] = before
 
 
 def list_models() -> tuple[str, ...]:
