@@ -23,7 +23,7 @@ from ..tasks import check_tasks
 # %% auto #0
 __all__ = ['DEFAULT_SCALES', 'ModelSpec', 'register_model', 'unregister_model', 'registered', 'list_models', 'model_spec',
            'model_label', 'accepted_options', 'typed_options', 'option_kwargs', 'check_option', 'check_weight',
-           'check_model_config']
+           'runs_on', 'check_model_config']
 
 # %% ../../nbs/22_registry.ipynb #d92d59bd
 DEFAULT_SCALES = (4, 8, 16, 32)   # the four backbone scales; a model that is not multi-scale always uses all of them
@@ -178,6 +178,12 @@ def check_weight(owner: str, name: str, value: float) -> None:
                  'a finite number >= 0')
 
 # %% ../../nbs/22_registry.ipynb #2b992a73
+def runs_on(model: str, backbone: str) -> bool:
+    "Does model `model` run on backbone `backbone` (its family is one of the spec's `backbones`)?"
+    families = model_spec(model).backbones
+    return families is None or backbone_info(backbone).head in families
+
+
 def check_model_config(model: str, backbone: str, tasks: Sequence[str], aux_tasks: Sequence[str] = (),
                        scales: Sequence[int] = DEFAULT_SCALES, dataset: str = 'synthetic',
                        options: Mapping[str, Any] | Sequence | None = None, where: str = 'RunConfig') -> ModelSpec:
@@ -194,7 +200,7 @@ def check_model_config(model: str, backbone: str, tasks: Sequence[str], aux_task
         raise ValueError(f'{where}.aux_tasks={aux_tasks}: model {model!r} takes no auxiliary tasks (they need initial '
                          f'predictions); models that take them: {", ".join(m for m, s in _REGISTRY.items() if s.aux_tasks)}')
     info = backbone_info(backbone)
-    if spec.backbones is not None and info.head not in spec.backbones:
+    if not runs_on(model, backbone):
         raise ValueError(f'{where}.backbone={backbone!r} is a {info.head!r} backbone; model {model!r} runs on '
                          f'{" or ".join(map(repr, spec.backbones))} backbones only')
     if spec.multi_scale:
