@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
-import inspect
 import math
 import numbers
 import os
@@ -21,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 # %% auto #0
 __all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'check_image_file', 'check_out_dir',
-           'check_kwargs', 'cli_parser', 'run_cli']
+           'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -161,49 +159,6 @@ def check_out_dir(path: str | os.PathLike, what: str = '--out') -> Path:
     except OSError as e:
         raise PermissionError(f'{what} {p}: cannot write into {anc} ({e.strerror or e})') from None
     return p
-
-# %% ../nbs/03_checks.ipynb #43db0bd0
-def _check_option(name: str, value: Any, kind: Any, default: Any) -> Any:
-    kind = {'bool': bool, 'int': int, 'float': float, 'str': str}.get(kind, kind) if isinstance(kind, str) else kind
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise ValueError(f'{name}: expected true or false, got {value!r}')
-        return value
-    has_default = default is not inspect.Parameter.empty and not isinstance(default, bool)
-    if kind is int:
-        lo = 1 if has_default and isinstance(default, int) and default >= 1 else \
-            0 if has_default and isinstance(default, int) and default == 0 else None
-        return as_int(value, name, lo=lo)
-    if kind is float:
-        lo = 0 if has_default and isinstance(default, (int, float)) and default >= 0 else None
-        return as_float(value, name, lo=lo)
-    if kind is str and not isinstance(value, str):
-        raise ValueError(f'{name}: expected a string, got {value!r}')
-    return value
-
-
-def check_kwargs(fn: Callable, options: Any, what: str, skip: Sequence[str] = ()) -> dict[str, Any]:
-    "`options` (a dict or (name, value) pairs) checked against `fn`'s parameters: known names, annotated types, signs."
-    sig = inspect.signature(fn)
-    try:
-        hints = typing.get_type_hints(fn)
-    except Exception:  # noqa: BLE001 - unresolvable annotations: fall back to their text
-        hints = {}
-    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    params = {n: p for n, p in sig.parameters.items() if n not in (*skip, 'self') and p.kind in kinds}
-    try:
-        opts = dict(options or {})
-    except (TypeError, ValueError):
-        raise ValueError(f'{what}: expected options as a dict or (name, value) pairs, got {options!r}') from None
-    out = {}
-    for k, v in opts.items():
-        if k not in params:
-            close = difflib.get_close_matches(str(k), list(params), 1)
-            raise ValueError(f'{what}: unknown option {k!r}' + (f' (did you mean {close[0]!r}?)' if close else '')
-                             + f'; it takes: {", ".join(params)}')
-        p = params[k]
-        out[k] = _check_option(f'{what} option {k}', v, hints.get(k, p.annotation), p.default)
-    return out
 
 # %% ../nbs/03_checks.ipynb #531977e3
 ENV_DEBUG = 'MTI_NB_DEBUG'

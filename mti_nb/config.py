@@ -11,7 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .core import DATASETS, MODELS, Profile, check_choice, get_profile
+from .core import DATASETS, Profile, check_choice, get_profile
+from .models import zoo   # noqa: F401 - registers every model: the choices of RunConfig.model
+from .models.registry import check_model_config, list_models
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'RunConfig', 'run_config']
@@ -32,6 +34,14 @@ def _check_numbers(cfg) -> None:
             raise ValueError(f'RunConfig.{name}={v!r} is not valid; expected {what}{" or None" if none_ok else ""}')
     integer('epochs', 1); integer('batch_size', 1); integer('seed', 0); integer('workers', 0)
     integer('n_train', 1, True); integer('n_val', 1, True)
+    for name in ('train_hw', 'data_hw'):
+        v = getattr(cfg, name)
+        if v is None and name == 'data_hw':
+            continue
+        if (not isinstance(v, tuple) or len(v) != 2
+                or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in v)):
+            raise ValueError(f'RunConfig.{name}={v!r} is not valid; expected (height, width), two positive integers'
+                             f'{" or None" if name == "data_hw" else ""}')
     for name, lo in (('lr', '> 0'), ('weight_decay', '>= 0')):
         v = getattr(cfg, name)
         if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0
@@ -63,7 +73,7 @@ class RunConfig:
                       choices=DATASETS)
     tasks: tuple[str, ...] = _f(('semseg', 'depth'), 'the tasks that are trained and scored')
     aux_tasks: tuple[str, ...] = _f((), 'auxiliary tasks: trained as extra (deep-supervised) outputs, not scored')
-    model: str = _f('mti_net', 'the architecture', choices=MODELS)
+    model: str = _f('mti_net', 'the architecture (a registered model: mti_nb.models.registry)', choices=list_models())
     backbone: str = _f('hrnet_w18_small_v2', 'the backbone (timm name or one of the FPN / dilated variants)')
     pretrained: bool | str = _f(False, "True: ImageNet weights from timm's hub; a path: local weights; "
                                 'False: from scratch')
@@ -97,17 +107,14 @@ class RunConfig:
 
     def __post_init__(self):
         check_choice('dataset', self.dataset, DATASETS)
-        check_choice('model', self.model, MODELS)
         check_choice('precision', self.precision, PRECISIONS)
         for k in ('tasks', 'aux_tasks', 'scales', 'train_hw', 'data_hw', 'loss_weights', 'model_options'):
             v = getattr(self, k)
             if isinstance(v, list):
                 object.__setattr__(self, k, tuple(tuple(x) if isinstance(x, list) else x for x in v))
-        if not self.tasks:
-            raise ValueError('RunConfig.tasks is empty: name at least one task')
-        if self.model == 'single_task' and (len(self.tasks) != 1 or self.aux_tasks):
-            raise ValueError(f'a single_task run has exactly one task and no auxiliary tasks, got tasks={self.tasks}, '
-                             f'aux_tasks={self.aux_tasks}')
+        # the model against the registry: tasks on the dataset, auxiliary tasks, backbone family, scales, options
+        check_model_config(self.model, self.backbone, self.tasks, self.aux_tasks, self.scales, self.dataset,
+                           self.model_options)
         _check_numbers(self)
 
     def to_dict(self) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 # %% auto #0
-__all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'PROFILES', 'MODELS', 'check_choice',
+__all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'PROFILES', 'check_choice',
            'project_root', 'in_test', 'test_results_dir', 'results_dir', 'cache_dir', 'Schedule', 'Profile',
            'default_profile', 'get_profile']
 
@@ -151,6 +151,3 @@ def default_profile() -> str:
 def get_profile(name: str | None = None) -> Profile:
     "Look up a profile by name (default: `default_profile()`), with a clear error listing the valid ones."
     return PROFILES[check_choice('profile', name or default_profile(), PROFILES)]
-
-# %% ../nbs/00_core.ipynb #9d2f357c
-MODELS = ('single_task', 'mtl', 'pad_net', 'mti_net', 'astmt')   # the registry of models

@@ -256,7 +256,7 @@ def train_main(argv: Sequence[str] | None = None) -> int:
     from mti_nb.engine.trainer import DivergedError, NonFiniteLossError, TrainingInterrupted
     from mti_nb.engine.devices import RefusedRun, resolve_device
     from mti_nb.engine.experiment import run_experiment
-    from mti_nb.models.nets import ModelConfig
+    from mti_nb.models.zoo import ModelConfig
     try:   # tasks, auxiliary tasks and model options valid for the dataset and model; the device exists
         ModelConfig.from_run(cfg)
         resolve_device(cfg.device)

@@ -12,12 +12,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..core import MODELS, check_choice
+from ..core import check_choice
+from ..models.registry import model_spec
 from ..tasks import IGNORE_INDEX, check_tasks, get_task
 
 # %% auto #0
-__all__ = ['EDGE_POS_WEIGHT', 'BCE_POS_WEIGHT', 'DEEP_SUPERVISION', 'CrossEntropyLoss', 'MaskedL1Loss', 'NormalsL1Loss',
-           'BalancedBCELoss', 'task_loss', 'LossOutput', 'loss_weights', 'MultiTaskCriterion', 'build_criterion']
+__all__ = ['EDGE_POS_WEIGHT', 'BCE_POS_WEIGHT', 'CrossEntropyLoss', 'MaskedL1Loss', 'NormalsL1Loss', 'BalancedBCELoss',
+           'task_loss', 'LossOutput', 'loss_weights', 'MultiTaskCriterion', 'build_criterion']
 
 # %% ../../nbs/30_losses.ipynb #b975961f
 def _as_label_map(target: Tensor) -> Tensor:
@@ -132,8 +133,6 @@ class LossOutput:
         return d
 
 
-DEEP_SUPERVISION = {'single_task': False, 'mtl': False, 'pad_net': True, 'mti_net': True, 'astmt': False}
-
 
 def loss_weights(tasks: Sequence[str], dataset: str, weights: Mapping[str, float] | Sequence | None = None
                  ) -> dict[str, float]:
@@ -156,11 +155,12 @@ def _target(targets: Mapping[str, Tensor], task: str) -> Tensor:
 class MultiTaskCriterion(nn.Module):
     "Weighted sum of the final losses of `tasks`, plus deep supervision of every scale's initial predictions."
     def __init__(self, tasks: Sequence[str], aux_tasks: Sequence[str], weights: Mapping[str, float],
-                 deep_supervision: bool):
+                 deep_supervision: bool, deep_supervision_weight: float = 1.0):
         super().__init__()
         self.tasks, self.aux_tasks = tuple(tasks), tuple(aux_tasks)
         self.weights = dict(weights)
         self.deep_supervision = deep_supervision
+        self.deep_supervision_weight = float(deep_supervision_weight)   # x the initial predictions' losses (1.0: exact)
         self.losses = nn.ModuleDict({t: task_loss(t) for t in self.tasks + self.aux_tasks})
 
     def forward(self, out: Any, targets: Mapping[str, Tensor]) -> LossOutput:
@@ -188,20 +188,21 @@ class MultiTaskCriterion(nn.Module):
                                          align_corners=False)
                     l = self.losses[t](pred, tgt)
                     initial[t] = l if t not in initial else initial[t] + l
-                    total = total + self.weights[t] * l
+                    total = total + (self.deep_supervision_weight * self.weights[t]) * l
         return LossOutput(total, per_task, initial)
 
 
 def build_criterion(model: str, tasks: Sequence[str], aux_tasks: Sequence[str] = (), dataset: str = 'synthetic',
-                    weights: Mapping[str, float] | Sequence | None = None) -> MultiTaskCriterion:
-    "The loss scheme of `model` ('single_task', 'mtl', 'pad_net', 'mti_net') for `tasks` (+ `aux_tasks`) on `dataset`."
-    check_choice('model', model, MODELS)
+                    weights: Mapping[str, float] | Sequence | None = None, deep_supervision_weight: float = 1.0
+                    ) -> MultiTaskCriterion:
+    "The loss scheme of registered model `model` for `tasks` (+ `aux_tasks`) on `dataset`: deep supervision if its spec says so."
+    spec = model_spec(model)
     tasks, aux_tasks = check_tasks(tasks, dataset), check_tasks(aux_tasks, dataset)
     if set(tasks) & set(aux_tasks):
         raise ValueError(f'tasks {sorted(set(tasks) & set(aux_tasks))} are both main and auxiliary')
-    if model == 'single_task' and (len(tasks) != 1 or aux_tasks):
-        raise ValueError(f'single_task trains exactly one task and no auxiliary task, got {tasks} + {aux_tasks}')
-    if aux_tasks and not DEEP_SUPERVISION[model]:
+    if spec.n_tasks is not None and len(tasks) != spec.n_tasks:
+        raise ValueError(f'{model} trains exactly {spec.n_tasks} task(s), got {tasks}')
+    if aux_tasks and not spec.aux_tasks:
         raise ValueError(f'auxiliary tasks {aux_tasks} need initial predictions, which model {model!r} does not make')
     return MultiTaskCriterion(tasks, aux_tasks, loss_weights(tasks + aux_tasks, dataset, weights),
-                              DEEP_SUPERVISION[model])
+                              spec.deep_supervision, deep_supervision_weight)

@@ -25,7 +25,8 @@ from ..checks import parse_hw
 from .devices import bf16_supported, enable_compile_cache, resolve_device
 from .loaders import build_loaders
 from ..criteria.losses import build_criterion
-from ..models.nets import ModelConfig, ScaleFusion, SpatialAttention, build_model, fold_batchnorm
+from ..models.zoo import ModelConfig, build_model, fold_batchnorm
+from ..models.blocks import ScaleFusion, SpatialAttention
 from ..models.resources import machine_info, machine_line, machine_load, random_targets
 
 # %% auto #0

@@ -29,10 +29,11 @@ from .loaders import build_datasets, eval_loader
 from .progress import Callback, tqdm
 from .trainer import FINAL_MODEL, DivergedError, _build_model, train
 from ..models import resources
+from ..models.registry import model_spec
 from ..records import fingerprint, runs
 
 # %% auto #0
-__all__ = ['run_experiment', 'run_all', 'load_model', 'train_spawn']
+__all__ = ['has_initial_predictions', 'run_experiment', 'run_all', 'load_model', 'train_spawn']
 
 # %% ../../nbs/49_experiment.ipynb #47ca0b9a
 def _cost(model: nn.Module, cfg: RunConfig) -> dict:
@@ -46,11 +47,10 @@ def _cost(model: nn.Module, cfg: RunConfig) -> dict:
     return out
 
 
-# The models whose outputs have per-scale initial predictions. This hard-codes the model names: the one place that
-# does; it becomes `model_spec(model).multi_scale` once the model registry (mti_nb.models) says it.
-def _has_scales(cfg: RunConfig | Mapping) -> bool:
+def has_initial_predictions(cfg: RunConfig | Mapping) -> bool:
+    "Whether a run's model makes initial (per-scale) predictions to evaluate: the deep-supervised models of the registry."
     model = cfg['model'] if isinstance(cfg, Mapping) else cfg.model
-    return model in ('pad_net', 'mti_net')
+    return model_spec(model).deep_supervision
 
 
 def _non_finite(metrics: Mapping[str, Mapping[str, float]]) -> dict[str, list[str]]:
@@ -71,7 +71,7 @@ def _divergence(model: nn.Module, metrics: Mapping[str, Mapping[str, float]]) ->
 
 
 def _reused(rec: runs.RunRecord, cfg: RunConfig, out_dir, initial_scales: bool, val_ds: Dataset) -> runs.RunRecord:
-    if initial_scales and _has_scales(cfg) and 'initial_metrics' not in rec.extra:
+    if initial_scales and has_initial_predictions(cfg) and 'initial_metrics' not in rec.extra:
         model = load_model(rec, out_dir, device=cfg.device)
         ev = evaluate(model, eval_loader(cfg, val_ds), cfg.tasks, cfg.dataset, resolve_device(cfg.device),
                       initial_scales=True, precision=cfg.precision)
@@ -117,7 +117,7 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, init
         device = next(model.parameters()).device
         t_eval = time.perf_counter()
         ev = evaluate(model, loaders.val, cfg.tasks, cfg.dataset, device, initial_scales=initial_scales and
-                      _has_scales(cfg), precision=tr['precision'], progress=progress)
+                      has_initial_predictions(cfg), precision=tr['precision'], progress=progress)
         eval_time = time.perf_counter() - t_eval
         cost = _cost(model, cfg)
         extra = {'final_model': FINAL_MODEL, 'eval_split': 'val', 'eval_images': ev['n_images'],

@@ -26,7 +26,7 @@ from .distributed import _average_grads, _barrier, _CtrlC, convert_sync_batchnor
 from .evaluation import evaluate
 from .loaders import build_loaders
 from .progress import Callback, Progress, StepFunction   # hooks; bar + epoch log lines
-from ..models.nets import ModelConfig, build_model
+from ..models.zoo import ModelConfig, build_model
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'POLY_POWER', 'FINAL_MODEL', 'build_optimizer', 'build_training_criterion', 'build_scheduler',

@@ -14,12 +14,13 @@ from torch import Tensor, nn
 
 from .backbones import Backbone, Pretrained, build_backbone
 from ..criteria.losses import LossOutput, build_criterion
-from .nets import MODEL_BUILDERS, ModelConfig, ModelOutput, SqueezeExcitation, conv_bn, resize
+from .blocks import ModelOutput, SqueezeExcitation, conv_bn, resize
+from .registry import ModelSpec, check_option, register_model
 
 # %% auto #0
 __all__ = ['FUSIONS', 'GradReverse', 'grad_reverse', 'GradientReversal', 'TaskSE', 'ResidualAdapter', 'ModulatedBlock',
            'TaskPass', 'ASTMTOutput', 'FPNFusion', 'DeepLabFusion', 'ASTMT', 'build_astmt', 'TaskDiscriminator',
-           'normalize_grad', 'adversarial_loss', 'discriminator_accuracy', 'ASTMTCriterion']
+           'normalize_grad', 'adversarial_loss', 'discriminator_accuracy', 'ASTMTCriterion', 'ASTMTOptions']
 
 # %% ../../nbs/25_astmt.ipynb #6bf06ecd
 class GradReverse(torch.autograd.Function):
@@ -163,6 +164,16 @@ class DeepLabFusion(nn.Module):
 FUSIONS = {'fpn': FPNFusion, 'deeplab': DeepLabFusion}
 
 
+def _check_args(owner: str, n_blocks: int, modulate_backbone: bool, reuse_backbone: bool, adv_weight: float,
+                adv_lambda: float) -> None:
+    "The argument rules shared by `ASTMT` and `ASTMTOptions` (one-line errors naming `owner`)."
+    check_option(owner, 'n_blocks', n_blocks, n_blocks >= 1, 'an integer >= 1')
+    check_option(owner, 'reuse_backbone', reuse_backbone, not (modulate_backbone and reuse_backbone),
+                 'False unless modulate_backbone=False (a modulated backbone differs per task: it cannot be computed once)')
+    check_option(owner, 'adv_weight', adv_weight, adv_weight >= 0, 'a number >= 0')
+    check_option(owner, 'adv_lambda', adv_lambda, adv_lambda >= 0, 'a number >= 0')
+
+
 class ASTMT(nn.Module):
     "Attentive single-tasking: one pass per task over a shared backbone + decoder, modulated per task."
     def __init__(self, backbone: Backbone, tasks: dict[str, int], decoder_ch: int = 128, n_blocks: int = 2,
@@ -170,12 +181,7 @@ class ASTMT(nn.Module):
                  adv_weight: float = 0.1, adv_lambda: float = 1.0, disc_hidden: int = 64):
         super().__init__()
         if not tasks: raise ValueError('ASTMT: needs at least one task, got an empty `tasks` dict')
-        if n_blocks < 1: raise ValueError(f'ASTMT: n_blocks must be >= 1, got {n_blocks!r}')
-        if modulate_backbone and reuse_backbone:
-            raise ValueError('ASTMT: reuse_backbone=True needs modulate_backbone=False (a modulated backbone '
-                             'differs per task, so it cannot be computed once)')
-        if adv_weight < 0 or adv_lambda < 0:
-            raise ValueError(f'ASTMT: adv_weight and adv_lambda must be >= 0, got {adv_weight!r}, {adv_lambda!r}')
+        _check_args('ASTMT', n_blocks, modulate_backbone, reuse_backbone, adv_weight, adv_lambda)
         if backbone.head not in FUSIONS:
             raise ValueError(f'ASTMT: backbone {type(backbone).__name__} (head {backbone.head!r}) is neither an FPN '
                              f"backbone nor a dilated ResNet; use 'resnet18_fpn', 'resnet50_fpn', 'resnet26_dilated' "
@@ -319,8 +325,23 @@ class ASTMTCriterion(nn.Module):
         return LossOutput(loss.total + self.adv_weight * adv, loss.per_task, loss.initial, {'adv': adv, 'adv/acc': acc})
 
 
-def _build_from_config(cfg: ModelConfig, bb: Backbone) -> ASTMT:
-    return ASTMT(bb, cfg.task_channels(), **dict(cfg.options))
+@dataclass(frozen=True)
+class ASTMTOptions:
+    "ASTMT's keyword options (`RunConfig.model_options`), passed to `ASTMT` (same names and defaults)."
+    decoder_ch: int = 128
+    n_blocks: int = 2
+    reduction: int = 16
+    modulate_backbone: bool = True
+    reuse_backbone: bool = False
+    adv_weight: float = 0.1
+    adv_lambda: float = 1.0
+    disc_hidden: int = 64
+
+    def __post_init__(self):
+        for k in ('decoder_ch', 'reduction', 'disc_hidden'):
+            check_option('ASTMTOptions', k, getattr(self, k), getattr(self, k) >= 1, 'a positive integer')
+        _check_args('ASTMTOptions', self.n_blocks, self.modulate_backbone, self.reuse_backbone, self.adv_weight,
+                    self.adv_lambda)
 
 
-MODEL_BUILDERS['astmt'] = _build_from_config
+register_model(ModelSpec('astmt', 'ASTMT', ASTMT, backbones=('fpn', 'deeplab'), options=ASTMTOptions))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
 import timm
 import torch
@@ -19,7 +20,8 @@ from torchvision.ops import FeaturePyramidNetwork
 from ..core import check_choice
 
 # %% auto #0
-__all__ = ['Pretrained', 'BACKBONES', 'create_timm', 'Backbone', 'HRNetBackbone', 'ResNetFPN', 'DilatedResNet', 'build_backbone']
+__all__ = ['Pretrained', 'BACKBONES', 'BACKBONE_INFO', 'create_timm', 'Backbone', 'HRNetBackbone', 'ResNetFPN', 'DilatedResNet',
+           'BackboneInfo', 'backbone_info', 'build_backbone']
 
 # %% ../../nbs/20_backbones.ipynb #58c4690d
 Pretrained = bool | str | os.PathLike
@@ -124,6 +126,27 @@ BACKBONES: dict[str, Callable[..., Backbone]] = {
     'resnet26_dilated': lambda pretrained=False: DilatedResNet('resnet26', pretrained),
     'resnet50_dilated': lambda pretrained=False: DilatedResNet('resnet50', pretrained),
 }
+
+
+@dataclass(frozen=True)
+class BackboneInfo:
+    "What a backbone is, known without building it: its decoder family (`Backbone.head`) and the strides of its maps."
+    head: str
+    strides: tuple[int, ...]
+
+
+_PYRAMID = (4, 8, 16, 32)
+BACKBONE_INFO: dict[str, BackboneInfo] = {
+    'hrnet_w18_small_v2': BackboneInfo('hrnet', _PYRAMID), 'hrnet_w18': BackboneInfo('hrnet', _PYRAMID),
+    'hrnet_w48': BackboneInfo('hrnet', _PYRAMID),
+    'resnet18_fpn': BackboneInfo('fpn', _PYRAMID), 'resnet50_fpn': BackboneInfo('fpn', _PYRAMID),
+    'resnet26_dilated': BackboneInfo('deeplab', (4, 8, 16, 16)), 'resnet50_dilated': BackboneInfo('deeplab', (4, 8, 16, 16)),
+}
+
+
+def backbone_info(name: str) -> BackboneInfo:
+    "Family and strides of backbone `name` (a key of `BACKBONES`), without building it."
+    return BACKBONE_INFO[check_choice('backbone', name, BACKBONES)]
 
 
 def build_backbone(name: str, pretrained: Pretrained = False) -> Backbone:

@@ -22,7 +22,8 @@ from torch import Tensor, nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from ..core import results_dir
-from .nets import ModelConfig, ModelOutput, build_model, prepare_for_inference, resize
+from .blocks import ModelOutput, resize
+from .zoo import ModelConfig, build_model, prepare_for_inference
 from ..tasks import get_task
 
 # %% auto #0

@@ -49,7 +49,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     'datasets': ('data.samples', 'data.datasets', 'data.nyud_convert'),
     'transforms': ('data.transforms',),
     'backbones': ('models.backbones',),
-    'models': ('models.nets',),
+    'models': ('models.blocks', 'models.baselines', 'models.mtinet', 'models.registry', 'models.zoo'),
     'astmt': ('models.astmt',),
     'losses': ('criteria.losses',),
     'metrics': ('criteria.metrics',),

@@ -355,7 +355,7 @@ _NOT_SETUP = MODEL_FIELDS + ('seed', 'data_root', 'device', 'workers', 'allow_cp
 
 def single_task_config(cfg: RunConfig, task: str) -> RunConfig:
     "The config of the single-task baseline of `task` for the set-up of `cfg` (model-only fields at defaults)."
-    d = {f.name: f.default for f in dataclasses.fields(RunConfig) if f.name in ('fpm', 'scales', 'loss_weights')}
+    d = {f.name: f.default for f in dataclasses.fields(RunConfig) if f.name in ('fpm', 'scales', 'loss_weights', 'model_options')}
     return cfg.replace(model='single_task', tasks=(task,), aux_tasks=(), **d)
 
 

@@ -11,7 +11,8 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .tables import ALL_SCALES, AUX_LETTERS, BACKBONE_LABELS, MODEL_LABELS, method_label
+from ..models.registry import list_models, model_label
+from .tables import ALL_SCALES, AUX_LETTERS, BACKBONE_LABELS, method_label
 from ..tasks import Metric, get_task
 
 # %% auto #0
@@ -50,7 +51,7 @@ def metric_spec(key: str) -> Metric:
 # %% ../../nbs/63_paper.ipynb #9082899d
 TASK_SETS = {'s': ('semseg', 'human_parts', 'sal'), 'a': ('semseg', 'human_parts', 'sal', 'normals', 'edge')}
 CONFIG_FIELDS = ('model', 'aux_tasks', 'fpm', 'scales', 'tasks', 'backbone')
-_MODELS = {**{v: k for k, v in MODEL_LABELS.items()}, 'ST': 'single_task', 'Multi-Task': 'mtl'}
+_MODELS = {**{model_label(m): m for m in list_models()}, 'ST': 'single_task', 'Multi-Task': 'mtl'}
 _AUX = {v: k for k, v in AUX_LETTERS.items()}
 _BACKBONES = {v: k for k, v in BACKBONE_LABELS.items()}
 
@@ -123,7 +124,7 @@ def variant_label(variant: Mapping) -> str:
     "A paper-style row label for a variant, with the PASCAL task set: e.g. 'MTI-Net (N+E) w/o FPM', 'MTL [s]'."
     model = variant.get('model', 'mti_net')
     if model == 'single_task':
-        return MODEL_LABELS['single_task']
+        return model_label('single_task')
     s = method_label(model, variant.get('aux_tasks', ()), variant.get('fpm', True), variant.get('scales', ALL_SCALES))
     ts = next((k for k, ts in TASK_SETS.items() if ts == tuple(variant.get('tasks', ()))), None)
     return s if ts is None else f'{s} [{ts}]'

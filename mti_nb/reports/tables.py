@@ -11,16 +11,16 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..models.registry import list_models, model_label
 from ..records.runs import RunRecord, record_delta_m, setup_key
 from ..tasks import TASKS, get_task
 
 # %% auto #0
-__all__ = ['AUX_LETTERS', 'MODEL_LABELS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES',
-           'method_label', 'record_label', 'records_frame', 'results_table', 'format_table']
+__all__ = ['AUX_LETTERS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES', 'method_label',
+           'record_label', 'records_frame', 'results_table', 'format_table']
 
 # %% ../../nbs/62_tables.ipynb #b44f2843
 AUX_LETTERS = {'normals': 'N', 'edge': 'E', 'sal': 'S', 'depth': 'D', 'semseg': 'Seg', 'human_parts': 'P'}
-MODEL_LABELS = {'single_task': 'Single task', 'mtl': 'MTL', 'pad_net': 'PAD-Net', 'mti_net': 'MTI-Net', 'astmt': 'ASTMT'}
 BACKBONE_LABELS = {'hrnet_w18_small_v2': 'HRNet-18', 'hrnet_w18': 'HRNet-18 (full)', 'hrnet_w48': 'HRNet48-V2',
                    'resnet18_fpn': 'R18-FPN', 'resnet50_fpn': 'R50-FPN', 'resnet26_dilated': 'R26-DLv3+',
                    'resnet50_dilated': 'R50-DLv3+'}
@@ -32,7 +32,7 @@ ALL_SCALES = (4, 8, 16, 32)
 
 def method_label(model: str, aux: Sequence[str] = (), fpm: bool = True, scales: Sequence[int] = ALL_SCALES) -> str:
     "Paper-style method name, e.g. 'MTI-Net (N+E) w/o FPM [1/4,1/8]'."
-    s = MODEL_LABELS.get(model, model)
+    s = model_label(model)
     if aux:
         s += ' (' + '+'.join(AUX_LETTERS.get(a, a) for a in aux) + ')'
     if model == 'mti_net':
@@ -99,7 +99,7 @@ def results_table(records: Iterable[RunRecord], by: Sequence[str] = GROUP_BY, me
             raise KeyError(f'cannot group by {k!r}; columns: {", ".join(df.columns)}')
         if k != 'model':
             df.loc[single, k] = ''
-    df.loc[single, 'method'] = MODEL_LABELS['single_task']
+    df.loc[single, 'method'] = model_label('single_task')
     df.loc[single, 'tasks'] = ''
     cols = [c for c in (metrics or _metric_columns(df)) if c in df.columns] + ['delta_m']
     cols += [c for c in COST_COLUMNS if df[c].notna().any()]
@@ -118,13 +118,13 @@ def results_table(records: Iterable[RunRecord], by: Sequence[str] = GROUP_BY, me
     out = out.reset_index()
     # the row label: the method name when the group holds one method, else the grouping values
     out['method'] = [ms[0] if len(ms) == 1 else ' '.join(
-        [MODEL_LABELS.get(r['model'], r['model']) if 'model' in by else ''] +
+        [model_label(r['model']) if 'model' in by else ''] +
         [str(r[k]) for k in by if k != 'model' and str(r[k])]).strip()
         for ms, (_, r) in zip(methods.tolist(), out.iterrows())]
     dup = out.duplicated(['setup', 'method'], keep=False)
     if 'tasks' in by:     # e.g. MTL on two task sets: name the task set
         out.loc[dup, 'method'] = out.loc[dup, 'method'] + ' {' + out.loc[dup, 'tasks'] + '}'
-    order = {m: i for i, m in enumerate(MODEL_LABELS)}
+    order = {m: i for i, m in enumerate(list_models())}   # the registry's order: single task, MTL, PAD-Net, ...
     out['_o'] = out['model'].map(order).fillna(len(order)) if 'model' in out else 0
     out = out.sort_values(['setup', '_o', 'method'], kind='stable').drop(columns=['_o'])
     if out['setup'].nunique() == 1:

@@ -9,8 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..records.runs import method_label
-from ..reports.study_tables import BACKBONE_LABELS, relative_cost
+from ..reports.tables import BACKBONE_LABELS, method_label
+from ..reports.study_tables import relative_cost
 
 # %% auto #0
 __all__ = ['COST_COLUMNS', 'SPEED_COLUMNS', 'TABLE7_SETTINGS', 'TABLE7_METHODS', 'cost_table', 'cost_columns', 'table7_beside',

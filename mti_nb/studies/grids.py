@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 from ..core import check_choice, get_profile
 from ..config import RunConfig
-from ..engine.experiment import _has_scales, run_experiment
+from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.runs import find_record
 from .setup import Study, StudyParams, import_records, study_setup
 from .sota import ASTMT_BACKBONES, sota_pascal_backbones
@@ -69,7 +69,7 @@ class GridPlan:
 def _complete(rec, cfg: RunConfig, run_kwargs: dict) -> bool:
     if rec is None:
         return False
-    return not (run_kwargs.get('initial_scales') and _has_scales(cfg) and 'initial_metrics' not in rec.extra)
+    return not (run_kwargs.get('initial_scales') and has_initial_predictions(cfg) and 'initial_metrics' not in rec.extra)
 
 
 GRIDS: dict[str, Callable[..., GridPlan]] = {}

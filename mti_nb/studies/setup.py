@@ -8,24 +8,24 @@ from __future__ import annotations
 import ast
 import dataclasses
 import difflib
-import importlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
 
-from ..checks import as_int, check_kwargs, parse_hw, parse_pretrained
+from ..checks import as_int, parse_hw, parse_pretrained
 from ..engine.devices import resolve_device
 from ..core import DATASETS, ENV_DATA, Profile, check_choice, get_profile, project_root, results_dir
 from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
+from ..models.registry import accepted_options, list_models, model_spec, typed_options
 from ..records.runs import record_path
 from ..safeio import atomic_write, atomic_write_text
 from ..tasks import DATASET_TASKS, check_tasks
@@ -34,8 +34,8 @@ from .variants import (NYUD_TASKS, PASCAL_ALL, PASCAL_SMALL, SCALE_SETS, Variant
                                      scale_variants, single_task_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['parse_seeds', 'check_device', 'as_bool', 'unknown_parameters', 'check_parameters', 'check_model_options',
-           'reuse_folder', 'import_records', 'Study', 'StudyParams', 'study_setup']
+__all__ = ['parse_seeds', 'check_device', 'as_bool', 'unknown_parameters', 'check_parameters', 'options_for',
+           'check_model_options', 'reuse_folder', 'import_records', 'Study', 'StudyParams', 'study_setup']
 
 # %% ../../nbs/71_studies.ipynb #ae1593cf
 def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
@@ -122,19 +122,27 @@ def check_parameters(history: Sequence[str] | None = None) -> None:
         raise ValueError(f'unknown parameter(s) {", ".join(hint)}: this notebook takes {", ".join(declared)}')
 
 
-_OPTION_MODELS = {'astmt': ('mti_nb.models.astmt', 'ASTMT')}     # models whose constructor takes extra options
+def options_for(model: str, options: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
+    "A study's `options` as the `RunConfig.model_options` of a `model` run: all of them if the model declares them all, else None."
+    spec = model_spec(model)
+    if not options or spec.options is None or not set(options) <= {f.name for f in dataclasses.fields(spec.options)}:
+        return None
+    typed = typed_options(model, options)            # types and values, with errors naming the option and the model
+    return tuple((k, getattr(typed, k)) for k in options)
 
 
-def check_model_options(model: str, options: Any) -> tuple[tuple[str, Any], ...] | None:
-    "`options` (a dict or pairs) for `model`, checked against its constructor; as `RunConfig.model_options`."
+def check_model_options(options: Any) -> dict[str, Any] | None:
+    "A study's `model_options` (a dict or (name, value) pairs), checked for every model that declares them; None if empty."
     if options is None or (isinstance(options, (dict, tuple, list)) and not options):
         return None
-    if model not in _OPTION_MODELS:
-        raise ValueError(f'model {model!r} takes no model_options (got {options!r}); only '
-                         f'{", ".join(_OPTION_MODELS)} does')
-    mod, cls = _OPTION_MODELS[model]
-    ctor = getattr(importlib.import_module(mod), cls)
-    return tuple(check_kwargs(ctor, options, f'model_options ({model})', skip=('backbone', 'tasks')).items())
+    try:
+        opts = dict(options.items() if isinstance(options, Mapping) else [tuple(p) for p in options])
+    except (TypeError, ValueError):
+        raise ValueError(f'model_options={options!r}: expected a dict or (name, value) pairs') from None
+    if not any(options_for(m, opts) for m in list_models()):
+        takes = '; '.join(f'{m}: {accepted_options(m)}' for m in list_models() if model_spec(m).options is not None)
+        raise ValueError(f'model_options {", ".join(map(repr, opts))}: no model takes all of these ({takes})')
+    return opts
 
 # %% ../../nbs/71_studies.ipynb #9dd47959
 def reuse_folder(reuse: Any, out_dir: str | os.PathLike) -> Path | None:
@@ -171,13 +179,15 @@ class Study:
     out_dir: Path
     progress: bool = True
     reuse_from: Path | None = None   # another results folder whose run records are reused (see `import_records`)
+    model_options: dict[str, Any] | None = None   # options for the runs of the models that declare them (`options_for`)
 
     def configs(self, variants: Sequence[dict]) -> list[RunConfig]:
         "One run config per (variant, seed); a variant is a `Variant` (or a dict) of `RunConfig` fields (model, tasks...)."
-        cfgs = [self.base.replace(**v, seed=s) for v in variants for s in self.seeds]
-        for m, o in dict.fromkeys((c.model, c.model_options) for c in cfgs if c.model_options):
-            check_model_options(m, o)                       # before anything trains: names, types, signs
-        return cfgs
+        def fields(v: Mapping) -> dict:
+            opts = {} if 'model_options' in v or not self.model_options else \
+                {'model_options': options_for(v.get('model', self.base.model), self.model_options)}
+            return {**v, **opts}
+        return [self.base.replace(**fields(v), seed=s) for v in variants for s in self.seeds]
 
     def about(self) -> str:
         "Markdown saying what this study's profile and data are, and what they can show."
@@ -284,10 +294,11 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
         if not Path(data_root).is_dir():
             raise FileNotFoundError(f'data_root={data_root!r} is not a folder')
     over = {**overrides, **p.overrides(prof)}
-    if over.get('model_options') is not None:
-        over['model_options'] = check_model_options(over.get('model', 'astmt'), over['model_options'])
+    model_options = check_model_options(over.pop('model_options', None))
+    if model_options:
+        over['model_options'] = options_for(over.get('model', RunConfig.model), model_options)
     seeds = parse_seeds(p.seeds, prof.seeds)
     base = run_config(prof, p.dataset, data_root=data_root, device=check_device(p.device or 'auto'), seed=seeds[0],
                       **over)
     out = results_dir(p.out_dir)
-    return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out))
+    return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out), model_options)

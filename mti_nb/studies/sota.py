@@ -9,7 +9,10 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from ..reports.study_tables import BACKBONE_LABELS, PAPER_PREFIX
+from ..models.backbones import BACKBONES
+from ..models.registry import runs_on
+from ..reports.study_tables import PAPER_PREFIX
+from ..reports.tables import BACKBONE_LABELS
 from .variants import PAPER_MODEL_NAMES, PASCAL_ALL
 from ..tasks import get_task
 
@@ -18,7 +21,7 @@ __all__ = ['ASTMT_BACKBONES', 'PAPER_BACKBONES', 'PAPER_ASTMT_BACKBONES', 'DEMO_
            'sota_pascal_backbones', 'table5_keys', 'table5_rows', 'table5_notes', 'table5_columns']
 
 # %% ../../nbs/75_sota.ipynb #f48930a8
-ASTMT_BACKBONES = ('resnet18_fpn', 'resnet50_fpn', 'resnet26_dilated', 'resnet50_dilated')
+ASTMT_BACKBONES = tuple(b for b in BACKBONES if runs_on('astmt', b))   # from the registry's backbone families
 PAPER_BACKBONES = ('resnet18_fpn', 'resnet50_fpn', 'hrnet_w18_small_v2')           # Table 5: PAD-Net and MTI-Net
 PAPER_ASTMT_BACKBONES = ('resnet26_dilated', 'resnet50_dilated', 'resnet50_fpn')   # Table 5: ASTMT
 DEMO_ASTMT_BACKBONES = ('resnet18_fpn', 'resnet26_dilated')                       # small enough for a CPU
@@ -41,13 +44,13 @@ def sota_pascal_backbones(paper: bool, default_backbone: str, backbones: Any = N
         if b not in ASTMT_BACKBONES:
             raise ValueError(f'astmt_backbones: ASTMT is built on {", ".join(ASTMT_BACKBONES)}, not {b!r}')
     for b in backbones:
-        if b.endswith('_dilated'):
+        if not runs_on('mti_net', b):
             raise ValueError(f'backbones: {b!r} has no four distinct scales for PAD-Net and MTI-Net; put it in '
                              f'astmt_backbones')
     every = list(dict.fromkeys(backbones + astmt_backbones))
     if not every:
         raise ValueError('sota_pascal: both backbones and astmt_backbones are empty: nothing to run')
-    models_of = {b: ('pad_net',) * (b in backbones) + ('mti_net',) * (not b.endswith('_dilated'))
+    models_of = {b: ('pad_net',) * (b in backbones) + ('mti_net',) * runs_on('mti_net', b)
                  + ('astmt',) * (b in astmt_backbones) for b in every}
     return backbones, astmt_backbones, every, models_of
 

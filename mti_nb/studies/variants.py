@@ -12,6 +12,8 @@ from typing import Any, Callable, Iterable, Sequence
 import pandas as pd
 
 from ..core import check_choice
+from ..models import zoo   # noqa: F401 - registers the models: their labels name the paper rows
+from ..models.registry import list_models, model_label
 
 # %% auto #0
 __all__ = ['NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'ALL_SCALES', 'SCALE_SETS', 'SCALE_LABELS', 'PAPER_MODEL_NAMES',
@@ -25,8 +27,8 @@ PASCAL_ALL = ('semseg', 'human_parts', 'sal', 'normals', 'edge')
 ALL_SCALES = (4, 8, 16, 32)
 SCALE_SETS: tuple[tuple[int, ...], ...] = ((4,), (4, 8), (4, 8, 16), ALL_SCALES)
 SCALE_LABELS = {(4,): '1/4', (4, 8): '1/4,1/8', (4, 8, 16): '1/4,1/8,1/16', ALL_SCALES: '1/4,1/8,1/16,1/32'}  # Table 3
-PAPER_MODEL_NAMES = {'single_task': 'ST', 'mtl': 'MTL', 'pad_net': 'PAD-Net', 'mti_net': 'MTI-Net',
-                     'astmt': 'ASTMT'}   # the short names of Tables 3, 5 and 6
+PAPER_MODEL_NAMES = {**{m: model_label(m) for m in list_models()},   # the registry's labels, but the paper's 'ST'
+                     'single_task': 'ST'}                               # (Tables 3, 5 and 6) for the single-task models
 
 
 @dataclass(frozen=True)

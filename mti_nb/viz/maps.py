@@ -21,7 +21,7 @@ from ..core import check_choice
 from ..data.datasets import meta_dir, read_image, read_tsv
 from ..data.samples import IMAGENET_MEAN, IMAGENET_STD, Sample, to_tensors
 from ..data.scene import HUMAN_PARTS, SYNTH_CLASSES
-from ..models.nets import ModelOutput, ScaleOutput
+from ..models.blocks import ModelOutput, ScaleOutput
 from ..tasks import IGNORE_INDEX, get_task
 
 # %% auto #0
@@ -308,7 +308,7 @@ def model_views(model: nn.Module, image: Any) -> ModelViews:
     finally:
         model.train(was_training)
     if not isinstance(out, ModelOutput):
-        raise TypeError(f'the model returned {type(out).__name__}; expected a mti_nb.models.nets.ModelOutput')
+        raise TypeError(f'the model returned {type(out).__name__}; expected a mti_nb.models.blocks.ModelOutput')
     out = _map_tensors(out, lambda t: t.detach()[:1].float().cpu())
     front = tuple(out.scales[0].initial) if out.scales else tuple(out.final)
     return ModelViews(rgb, out, tuple(out.final), front)
