@@ -25,7 +25,7 @@ from ..engine.devices import resolve_device
 from ..core import DATASETS, ENV_DATA, Profile, check_choice, get_profile, project_root, results_dir
 from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
-from ..models.registry import accepted_options, list_models, model_spec, typed_options
+from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
 from ..records.runs import record_path
 from ..safeio import atomic_write, atomic_write_text
 from ..tasks import DATASET_TASKS, check_tasks
@@ -295,6 +295,9 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
             raise FileNotFoundError(f'data_root={data_root!r} is not a folder')
     over = {**overrides, **p.overrides(prof)}
     model_options = check_model_options(over.pop('model_options', None))
+    bb = over.get('backbone', prof.backbone)
+    if 'model' not in over and not runs_on(RunConfig.model, bb):   # the base is a template the variants complete:
+        over['model'] = next(m for m in list_models() if runs_on(m, bb) and model_spec(m).n_tasks != 1)  # one that runs on bb
     if model_options:
         over['model_options'] = options_for(over.get('model', RunConfig.model), model_options)
     seeds = parse_seeds(p.seeds, prof.seeds)

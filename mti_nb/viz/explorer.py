@@ -21,7 +21,6 @@ from ..data.samples import Sample
 from ..tasks import get_task
 from .maps import (DEPTH_CMAP, MASK_CMAP, PROB_CMAP, ModelViews, TaskMap, class_names, model_views,
                              prepare_image, task_palette)
-from .maps import depth_range, render_task, task_map   # importable here as before
 
 # %% auto #0
 __all__ = ['ExplorerState', 'figure_png', 'explorer_figure', 'AttentionExplorer', 'attention_grid']
