@@ -26,7 +26,7 @@ from .transforms import eval_transform, train_transform
 # %% auto #0
 __all__ = ['NYUD_TASK_DIRS', 'NYUD_LAYOUT', 'PASCAL_LAYOUT', 'meta_dir', 'read_tsv', 'read_image', 'read_png', 'read_npy',
            'read_mat', 'numeric_array', 'check_labels', 'DenseDataset', 'NYUDDataset', 'label_boundaries',
-           'PascalContextDataset', 'build_dataset']
+           'PascalContextDataset', 'dataset_root', 'build_dataset']
 
 # %% ../../nbs/15_datasets.ipynb #049f2802
 def meta_dir() -> Path:
@@ -333,6 +333,16 @@ class PascalContextDataset(DenseDataset):
         return out
 
 # %% ../../nbs/15_datasets.ipynb #d95a7821
+def dataset_root(dataset: str, root: str | os.PathLike | None = None, name: str = 'root') -> str | os.PathLike:
+    "The folder of a real dataset: `root`, else $MTI_NB_NYUD / $MTI_NB_PASCAL (the one place that decides it)."
+    env = ENV_DATA[dataset]
+    root = root or os.environ.get(env)
+    if not root:
+        layout = (NYUDDataset if dataset == 'nyud' else PascalContextDataset).layout_help
+        raise FileNotFoundError(f'no {dataset} data: pass {name}=DIR or set the environment variable {env}.\n{layout}')
+    return root
+
+
 def build_dataset(dataset: str, split: str, tasks: Sequence[str], root=None, train_hw: tuple[int, int] | None = None,
                   n: int | None = None, seed: int = 0, data_hw: tuple[int, int] | None = None,
                   train: bool | None = None) -> DenseDataset:
@@ -355,10 +365,5 @@ def build_dataset(dataset: str, split: str, tasks: Sequence[str], root=None, tra
         n = n if n is not None else (prof.synth_train if split == 'train' else prof.synth_val)
         r = synthetic_root(n if split == 'train' else 0, n if split == 'val' else 0, hw, seed)
         return NYUDDataset(r, split, tasks, tf)
-    env = ENV_DATA[dataset]
-    root = root or os.environ.get(env)
     cls = NYUDDataset if dataset == 'nyud' else PascalContextDataset
-    if not root:
-        raise FileNotFoundError(f'no {dataset} data: pass root=DIR or set the environment variable {env}.\n'
-                                f'{cls.layout_help}')
-    return cls(root, split, tasks, tf).subset(n, seed)
+    return cls(dataset_root(dataset, root), split, tasks, tf).subset(n, seed)

@@ -22,7 +22,8 @@ import torch
 
 from ..checks import as_int, parse_hw, parse_pretrained
 from ..engine.devices import resolve_device
-from ..core import DATASETS, ENV_DATA, Profile, check_choice, get_profile, project_root, results_dir
+from ..data.datasets import dataset_root
+from ..core import DATASETS, Profile, check_choice, get_profile, project_root, results_dir
 from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
 from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
@@ -287,10 +288,7 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
     check_choice('dataset', p.dataset, datasets)
     data_root = p.data_root
     if p.dataset != 'synthetic':
-        data_root = data_root or os.environ.get(ENV_DATA[p.dataset])
-        if not data_root:
-            raise FileNotFoundError(f'dataset={p.dataset!r} needs its data: pass -p data_root DIR or set '
-                                    f'{ENV_DATA[p.dataset]}; see README.md ("Running a study on the real data")')
+        data_root = str(dataset_root(p.dataset, data_root, name='-p data_root'))
         if not Path(data_root).is_dir():
             raise FileNotFoundError(f'data_root={data_root!r} is not a folder')
     over = {**overrides, **p.overrides(prof)}
