@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import os
 import re
@@ -33,7 +34,7 @@ from ..models.registry import model_spec
 from ..records import fingerprint, runs
 
 # %% auto #0
-__all__ = ['has_initial_predictions', 'run_experiment', 'run_all', 'load_model', 'train_spawn']
+__all__ = ['has_initial_predictions', 'weights_provenance', 'run_experiment', 'run_all', 'load_model', 'train_spawn']
 
 # %% ../../nbs/49_experiment.ipynb #47ca0b9a
 def _cost(model: nn.Module, cfg: RunConfig) -> dict:
@@ -70,7 +71,22 @@ def _divergence(model: nn.Module, metrics: Mapping[str, Mapping[str, float]]) ->
     return '; '.join(why) or None
 
 
+def weights_provenance(pretrained) -> dict | None:
+    "`{'file', 'path', 'sha256', 'bytes'}` of a local weights file (`RunConfig.pretrained` a path); None for True/False."
+    if pretrained is None or isinstance(pretrained, bool):
+        return None
+    p, h = Path(pretrained).expanduser(), hashlib.sha256()
+    with open(p, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
+    return {'file': p.name, 'path': str(pretrained), 'sha256': h.hexdigest(), 'bytes': p.stat().st_size}
+
+
 def _reused(rec: runs.RunRecord, cfg: RunConfig, out_dir, initial_scales: bool, val_ds: Dataset) -> runs.RunRecord:
+    was, now = rec.extra.get('pretrained'), weights_provenance(cfg.pretrained)
+    if was and now and was['sha256'] != now['sha256']:
+        raise ValueError(f"run {rec.run_id} was trained from {was['file']} (sha256 {was['sha256'][:12]}...) but "
+                         f"{cfg.pretrained} now has sha256 {now['sha256'][:12]}...; train it again with force=True")
     if initial_scales and has_initial_predictions(cfg) and 'initial_metrics' not in rec.extra:
         model = load_model(rec, out_dir, device=cfg.device)
         ev = evaluate(model, eval_loader(cfg, val_ds), cfg.tasks, cfg.dataset, resolve_device(cfg.device),
@@ -107,6 +123,7 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, init
                       callbacks: Sequence[Callback] = ()):
     t_start = time.perf_counter()
     started = runs.now_iso()
+    weights = weights_provenance(cfg.pretrained)      # before training: the file the run starts from
     tr, model, loaders = train(cfg, out_dir, force=force, progress=progress, eval_every=eval_every,
                                sync_bn=sync_bn, return_model=True, tensorboard=tensorboard, callbacks=callbacks)
     di = init_distributed(resolve_device(cfg.device))
@@ -126,6 +143,8 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, init
         if 'initial' in ev:
             extra['initial_metrics'] = ev['initial']
         extra.update({k: cost[k] for k in ('macs_error', 'macs_input_hw') if k in cost})
+        if weights:
+            extra['pretrained'] = weights
         resumed = bool(tr['resumed_at'])
         diverged = _divergence(model, ev['final'])
         rec = runs.new_record(
