@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from restamp_records import FIND   # `find(name, modules)`: a name from the first module that has it (any layout)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # name -> run_config overrides (tuples as lists: they travel as JSON)
@@ -35,21 +37,10 @@ CONFIGS = {
     'astmt-r18fpn': dict(model='astmt', tasks=['semseg', 'depth'], backbone='resnet18_fpn'),
 }
 
-SCRIPT = r"""
-import importlib, json, sys
+SCRIPT = FIND + r"""
+import json, sys
 import torch
 torch.set_num_threads(int(sys.argv[3]))
-
-def find(name, modules):
-    for m in modules:
-        try:
-            mod = importlib.import_module(m)
-        except ImportError:
-            continue
-        if hasattr(mod, name):
-            return getattr(mod, name)
-    raise SystemExit(f'no {name} in {modules}')
-
 run_config = find('run_config', ['mti_nb.config', 'mti_nb.core'])
 run_experiment = find('run_experiment', ['mti_nb.engine', 'mti_nb.engine.experiment', 'mti_nb.engine.engine',
                                          'mti_nb.engine.trainer'])
@@ -111,7 +102,6 @@ def main(argv=None) -> int:
                 print(f'DIFF  {n}: {", ".join(keys)} differ ({ra.get("run_id")} vs {rb.get("run_id")})', flush=True)
                 n_bad += 1
             else:
-                m = ra['metrics'] or {}
                 print(f'same  {n}: {ra["run_id"]}, {len(ra["history"])} epoch(s), metrics bitwise equal '
                       f'({time.time() - t0:.0f} s)', flush=True)
     print(f'compare_libraries: {len(names) - n_bad}/{len(names)} configs give bitwise the same record')
