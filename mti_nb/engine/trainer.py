@@ -57,11 +57,14 @@ def build_optimizer(model: nn.Module, cfg: RunConfig, criterion: nn.Module | Non
 
 
 def build_training_criterion(cfg: RunConfig, model: nn.Module) -> nn.Module:
-    "The loss of `cfg`'s scheme; a model with a `training_criterion(dataset, weights)` method (ASTMT) makes its own."
+    """The loss of `cfg`'s scheme, as the model's spec says (deep supervision, auxiliary tasks), with the model's
+    `deep_supervision_weight` (1 for models without one); a model with a `training_criterion(dataset, weights)`
+    method (ASTMT) makes its own."""
     own = getattr(model, 'training_criterion', None)
     if own is not None:
         return own(cfg.dataset, cfg.loss_weights)
-    return build_criterion(cfg.model, cfg.tasks, cfg.aux_tasks, cfg.dataset, cfg.loss_weights)
+    return build_criterion(cfg.model, cfg.tasks, cfg.aux_tasks, cfg.dataset, cfg.loss_weights,
+                           getattr(model, 'deep_supervision_weight', 1.0))
 
 
 def build_scheduler(optimizer: torch.optim.Optimizer, total_steps: int, power: float = POLY_POWER

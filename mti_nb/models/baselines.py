@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from torch import Tensor, nn
 
-from ..criteria.losses import MultiTaskCriterion, loss_weights
 from .backbones import Backbone
 from .blocks import (Bottleneck, ModelOutput, MultiModalDistillation, ScaleFusion, ScaleOutput,
                                   TaskBranch, check_multi_scale, aggregation_head, resize)
@@ -63,11 +62,6 @@ class PADNet(nn.Module):
         final = {t: resize(self.heads[t](distilled[t]), x.shape[-2:]) for t in self.tasks}
         return ModelOutput(final, [ScaleOutput(self.backbone.strides[0], initial, features, attention,
                                                distilled=distilled)], feats)
-
-    def training_criterion(self, dataset: str, weights=None) -> MultiTaskCriterion:
-        "Its training loss: the weighted task losses + `deep_supervision_weight` x those of the initial predictions."
-        return MultiTaskCriterion(self.tasks, self.front[len(self.tasks):], loss_weights(self.front, dataset, weights),
-                                  True, self.deep_supervision_weight)
 
 
 @dataclass(frozen=True)

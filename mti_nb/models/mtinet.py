@@ -11,7 +11,6 @@ from typing import Sequence
 import torch
 from torch import Tensor, nn
 
-from ..criteria.losses import MultiTaskCriterion, loss_weights
 from .backbones import Backbone
 from .blocks import (BasicBlock, ModelOutput, MultiModalDistillation, ScaleFusion, ScaleOutput,
                                   SqueezeExcitation, TaskBranch, check_multi_scale, aggregation_head, resize)
@@ -108,11 +107,6 @@ class MTINet(nn.Module):
         outs = outs[::-1]
         final = {t: resize(self.heads[t]([o.distilled[t] for o in outs]), x.shape[-2:]) for t in self.tasks}
         return ModelOutput(final, outs, feats)
-
-    def training_criterion(self, dataset: str, weights=None) -> MultiTaskCriterion:
-        "Its training loss: the weighted task losses + `deep_supervision_weight` x those of every scale's initial predictions."
-        return MultiTaskCriterion(self.tasks, self.front[len(self.tasks):], loss_weights(self.front, dataset, weights),
-                                  True, self.deep_supervision_weight)
 
 
 @dataclass(frozen=True)
