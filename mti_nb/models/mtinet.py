@@ -46,7 +46,7 @@ FPN_TASK_CHANNELS = 64   # width of MTI-Net's task features on FPN backbones (al
 
 
 def _assign_unused(strides: Sequence[int], scales: Sequence[int]) -> dict[int, list[int]]:
-    "Map each used scale to the backbone strides fused into it (itself first; unused ones to the nearest used)."
+    "Map each used scale to the backbone strides joined into it (itself first; unused ones to the nearest used)."
     groups = {s: [s] for s in scales}
     for s in strides:
         if s not in groups:
@@ -58,7 +58,7 @@ class MTINet(nn.Module):
     "MTI-Net: multi-scale initial predictions, feature propagation, multi-modal distillation, aggregation."
     def __init__(self, backbone: Backbone, tasks: dict[str, int], aux_tasks: dict[str, int] | None = None,
                  scales: Sequence[int] = (4, 8, 16, 32), fpm: bool = True, task_channels: int | None = None,
-                 deep_supervision_weight: float = 1.0):
+                 deep_supervision_weight: float = 1.0, distillation: bool = True):
         super().__init__()
         aux_tasks = aux_tasks or {}
         backbone = check_multi_scale(backbone, 'MTI-Net')
@@ -69,20 +69,24 @@ class MTINet(nn.Module):
         if not scales or list(scales) != sorted(set(scales)) or not set(scales) <= set(backbone.strides):
             raise ValueError(f'scales must be a non-empty increasing subset of the backbone strides '
                              f'{backbone.strides}, got {scales}')
-        self.scales, self.use_fpm = scales, fpm
+        if len(scales) == 1:
+            raise ValueError(f"MTI-Net scales={scales}: a single scale is PAD-Net (the paper's Table 3); use model='pad_net'")
+        self.scales, self.use_fpm, self.use_distillation = scales, fpm, distillation
         width = dict(zip(backbone.strides, backbone.channels))
-        tw = {s: task_channels or width[s] for s in backbone.strides}    # width of the task features per scale
         self.groups = _assign_unused(backbone.strides, scales)
+        joined = {s: sum(width[u] for u in g) if backbone.head == 'hrnet' else width[s] for s, g in self.groups.items()}
         self.index = {s: backbone.strides.index(s) for s in backbone.strides}
-        self.fusions = nn.ModuleDict({str(s): ScaleFusion([width[u] for u in g], width[s])
+        self.fusions = nn.ModuleDict({str(s): ScaleFusion([width[u] for u in g], joined[s])   # PAD-Net's join: no squeeze
                                       for s, g in self.groups.items() if len(g) > 1})
+        tw = {s: task_channels or joined[s] for s in scales}    # width of the task features per scale
         out_ch = {**tasks, **aux_tasks}
         self.branches = nn.ModuleDict()
         for i, s in enumerate(scales):
-            in_ch = width[s] + (tw[scales[i + 1]] if i + 1 < len(scales) else 0)
+            in_ch = joined[s] + (tw[scales[i + 1]] if i + 1 < len(scales) else 0)
             self.branches[str(s)] = nn.ModuleDict({t: TaskBranch(in_ch, tw[s], out_ch[t]) for t in self.front})
         self.fpms = nn.ModuleDict({str(s): FeaturePropagation(self.front, tw[s]) for s in scales[1:]} if fpm else {})
-        self.distill = nn.ModuleDict({str(s): MultiModalDistillation(self.tasks, self.front, tw[s]) for s in scales})
+        self.distill = nn.ModuleDict({str(s): MultiModalDistillation(self.tasks, self.front, tw[s])
+                                      for s in scales} if distillation else {})
         self.heads = nn.ModuleDict({t: aggregation_head(backbone.head, [tw[s] for s in scales], scales, tasks[t])
                                     for t in self.tasks})
         self.deep_supervision_weight = float(deep_supervision_weight)
@@ -102,7 +106,8 @@ class MTINet(nn.Module):
             if s == self.scales[0]: prev = None
             elif self.use_fpm: prev, fpm_mask = self.fpms[str(s)](features)
             else: prev = features
-            distilled, attention = self.distill[str(s)](features)
+            if self.use_distillation: distilled, attention = self.distill[str(s)](features)
+            else: distilled, attention = {t: features[t] for t in self.tasks}, {}
             outs.append(ScaleOutput(s, initial, features, attention, fpm_mask, distilled, prev))
         outs = outs[::-1]
         final = {t: resize(self.heads[t]([o.distilled[t] for o in outs]), x.shape[-2:]) for t in self.tasks}
@@ -114,6 +119,7 @@ class MTINetOptions:
     "MTI-Net's keyword options (`RunConfig.model_options`)."
     task_channels: int | None = None       # width of the task features at every scale (None: the backbone's widths; FPN: 64)
     deep_supervision_weight: float = 1.0   # weight of the initial predictions' losses (1.0: the paper's sum)
+    distillation: bool = True              # False: no multi-modal distillation (the heads get the task features)
 
     def __post_init__(self):
         check_option('MTINetOptions', 'task_channels', self.task_channels,
