@@ -79,6 +79,9 @@ def paper_config(row: Mapping | pd.Series) -> dict[str, Any]:
                 cfg['scales'] = tuple(int(x.strip().split('/')[1]) for x in s.split(','))
             except (IndexError, ValueError):
                 raise ValueError(f"paper row scales={s!r}: expected '1/4,1/8,...'") from None
+            if len(cfg['scales']) == 1:                     # Table 3's '1/4 (PAD-Net)': one scale is PAD-Net
+                cfg['model'] = 'pad_net'
+                del cfg['scales']
     if _text(row.get('backbone')):
         cfg['backbone'] = _BACKBONES.get(_text(row['backbone']), _text(row['backbone']))
     if cfg.get('model') not in (None, 'single_task'):

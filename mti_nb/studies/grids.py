@@ -147,7 +147,7 @@ def ablation_scales_grid(p: dict) -> GridPlan:
 def information_flow_grid(p: dict) -> GridPlan:
     "Table 4: the single-task models and MTI-Net (all scales, FPM), scored at every scale's initial predictions too."
     study = _study('information_flow', p, ('synthetic', 'nyud'))
-    variants = [v for v in scale_variants(NYUD_TASKS) if v['model'] == 'single_task' or v['scales'] == ALL_SCALES]
+    variants = [v for v in scale_variants(NYUD_TASKS) if v['model'] == 'single_task' or v.get('scales') == ALL_SCALES]
     return GridPlan('information_flow', study, study.configs(variants), dict(initial_scales=True),
                     info=dict(variants=variants))
 

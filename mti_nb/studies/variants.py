@@ -26,7 +26,7 @@ PASCAL_SMALL = ('semseg', 'human_parts', 'sal')
 PASCAL_ALL = ('semseg', 'human_parts', 'sal', 'normals', 'edge')
 ALL_SCALES = (4, 8, 16, 32)
 SCALE_SETS: tuple[tuple[int, ...], ...] = ((4,), (4, 8), (4, 8, 16), ALL_SCALES)
-SCALE_LABELS = {(4,): '1/4', (4, 8): '1/4,1/8', (4, 8, 16): '1/4,1/8,1/16', ALL_SCALES: '1/4,1/8,1/16,1/32'}  # Table 3
+SCALE_LABELS = {(4,): '1/4 (PAD-Net)', (4, 8): '1/4,1/8', (4, 8, 16): '1/4,1/8,1/16', ALL_SCALES: '1/4,1/8,1/16,1/32'}  # Table 3
 PAPER_MODEL_NAMES = {**{m: model_label(m) for m in list_models()},   # the registry's labels, but the paper's 'ST'
                      'single_task': 'ST'}                               # (Tables 3, 5 and 6) for the single-task models
 
@@ -39,7 +39,7 @@ class Variant(Mapping):
 
     @classmethod
     def of(cls, label: str | None = None, **fields) -> Variant:
-        "`Variant.of('1/4', model='mti_net', scales=(4,))`."
+        "`Variant.of('1/4,1/8', model='mti_net', scales=(4, 8))`."
         return cls(tuple(fields.items()), label)
 
     def __getitem__(self, key: str) -> Any:
@@ -74,9 +74,12 @@ def single_task_variants(tasks: Sequence[str]) -> list[Variant]:
 
 
 def scale_variants(tasks: Sequence[str] = NYUD_TASKS) -> list[Variant]:
-    "Table 3: single-task models, then MTI-Net on 1/4; 1/4,1/8; 1/4,1/8,1/16; all four scales."
-    return single_task_variants(tasks) + [Variant.of(SCALE_LABELS[s], model='mti_net', tasks=tuple(tasks), scales=s)
-                                          for s in SCALE_SETS]
+    "Table 3: single-task models, then 1/4 (PAD-Net, Table 2a's run) and MTI-Net on 1/4,1/8; 1/4,1/8,1/16; all four scales."
+    def row(s: tuple[int, ...]) -> Variant:
+        if len(s) == 1:   # one scale is PAD-Net: the same fields as Table 2a's PAD-Net row, so one run serves both
+            return Variant.of(SCALE_LABELS[s], model='pad_net', tasks=tuple(tasks), aux_tasks=())
+        return Variant.of(SCALE_LABELS[s], model='mti_net', tasks=tuple(tasks), scales=s)
+    return single_task_variants(tasks) + [row(s) for s in SCALE_SETS]
 
 
 def component_variants(table: str = '2a') -> list[Variant]:
