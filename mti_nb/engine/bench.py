@@ -213,7 +213,8 @@ def bench(cfg: ModelConfig | None = None, fast: ExecPath | None = None, referenc
                device=str(device))
     load = [machine_load()]
     if train:
-        crit = build_criterion(cfg.model, cfg.tasks, cfg.aux_tasks, cfg.dataset).to(device)
+        crit = build_criterion(cfg.model, cfg.tasks, cfg.aux_tasks, cfg.dataset, None,
+                               getattr(model, 'deep_supervision_weight', 1.0)).to(device)
         x = torch.randn(batch, 3, *train_hw, device=device)
         tg = random_targets(cfg.tasks + cfg.aux_tasks, cfg.dataset, batch, train_hw, device)
         steps = {'reference': TrainStep(model, crit, reference, x, tg), 'fast': TrainStep(model, crit, fast, x, tg)}
@@ -352,7 +353,8 @@ def measure_levers(paths: Sequence[ExecPath], cfg: ModelConfig | None = None, tr
     model = build_model(cfg)
     rows = {p.name: {'path': p.name, 'levers': p.levers()} for p in paths}
     if train:
-        crit = build_criterion(cfg.model, cfg.tasks, cfg.aux_tasks, cfg.dataset)
+        crit = build_criterion(cfg.model, cfg.tasks, cfg.aux_tasks, cfg.dataset, None,
+                               getattr(model, 'deep_supervision_weight', 1.0))
         x, tg = torch.randn(batch, 3, *train_hw), random_targets(cfg.tasks, cfg.dataset, batch, train_hw)
         r = alternate({p.name: TrainStep(model, crit, p, x, tg) for p in paths}, 'cpu', warmup, repeats)
         for k, t in r.items(): rows[k].update(train_img_s=batch / t.median, train_compile_s=t.compile_s)

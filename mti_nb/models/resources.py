@@ -248,7 +248,7 @@ def _study_configs() -> list[ModelConfig]:
     out += [ModelConfig(model=m, tasks=('semseg', 'depth'), **nyud) for m in ('mtl', 'pad_net', 'mti_net')]
     out += [ModelConfig(model='mti_net', tasks=('semseg', 'depth'), aux_tasks=('normals', 'edge'), **nyud),
             ModelConfig(model='mti_net', tasks=('semseg', 'depth'), fpm=False, **nyud)]
-    out += [ModelConfig(model='mti_net', tasks=('semseg', 'depth'), scales=s, **nyud) for s in ((4,), (4, 8), (4, 8, 16))]
+    out += [ModelConfig(model='mti_net', tasks=('semseg', 'depth'), scales=s, **nyud) for s in ((4, 8), (4, 8, 16))]
     for bb in (hr, 'resnet50_fpn'):
         pascal = dict(dataset='pascal', backbone=bb)
         out += [ModelConfig(model='single_task', tasks=(t,), **pascal) for t in PASCAL_TASKS]
