@@ -28,11 +28,18 @@ _WORD = {True: 'yes', False: 'no'}
 
 
 def curve_label(records: Sequence[RunRecord]) -> Callable[[RunRecord], str]:
-    "The default variant name: `record_label`, with the backbone appended when the records use several."
+    "The default variant name: `record_label`, with the task set where one name covers several (as `results_table`) and the backbone where the records use several."
     several = len({r.config.get('backbone') for r in records}) > 1
-    if not several:
-        return record_label
-    return lambda r: f"{record_label(r)} - {BACKBONE_LABELS.get(r.config['backbone'], r.config['backbone'])}"
+    sets: dict[str, set] = {}
+    for r in records:
+        if r.config['model'] != 'single_task':
+            sets.setdefault(record_label(r), set()).add(tuple(r.config['tasks']))
+    def label(r: RunRecord) -> str:
+        s = record_label(r)
+        if len(sets.get(s, ())) > 1:
+            s += ' {' + '+'.join(r.config['tasks']) + '}'
+        return s + (f" - {BACKBONE_LABELS.get(r.config['backbone'], r.config['backbone'])}" if several else '')
+    return label
 
 
 def curve_frame(records: Iterable[RunRecord | None], label: Callable[[RunRecord], str] | None = None) -> pd.DataFrame:
