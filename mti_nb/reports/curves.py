@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from ..records.runs import RunRecord
 from .figures import axis_label, setup_line
@@ -72,6 +73,15 @@ def _band(sub: pd.DataFrame) -> pd.DataFrame:
     return sub.groupby('epoch')['value'].agg(['mean', 'min', 'max', 'count']).sort_index()
 
 
+def _empty_note(kind: str, spec, df: pd.DataFrame) -> str:
+    "Why a panel is empty: no curve at all in these records, or a metric the training-time evaluation leaves out."
+    if kind == 'loss':
+        return 'no training loss recorded'
+    if (df.kind == 'heldout').any():
+        return f'no held-out {spec.label}:\nnot evaluated during training'
+    return 'no held-out curve recorded\n(runs made before learning curves)'
+
+
 def plot_curves(records: Iterable[RunRecord | None], label: Callable[[RunRecord], str] | None = None,
                 tasks: Sequence[str] | None = None, title: str = '', profile: str | None = None,
                 seeds: Sequence[int] | None = None, loss: bool = True, cell: tuple[float, float] = (4.2, 3.0)) -> Figure:
@@ -106,17 +116,17 @@ def plot_curves(records: Iterable[RunRecord | None], label: Callable[[RunRecord]
                     banded = True
                     ax.fill_between(b.index, b['min'], b['max'], color=colours[v], alpha=0.18, lw=0)
             if sub.empty:
-                ax.text(0.5, 0.5, 'no held-out curve recorded' if kind == 'heldout' else 'no training loss recorded',
-                        ha='center', va='center', transform=ax.transAxes, fontsize=9, color='0.4')
-            elif kind == 'loss' and (sub.value > 0).all():
-                ax.set_yscale('log')
+                ax.text(0.5, 0.5, _empty_note(kind, spec, df), ha='center', va='center', transform=ax.transAxes,
+                        fontsize=9, color='0.4')
             ax.set_ylabel('held-out ' + axis_label(spec) if kind == 'heldout'
                           else f'training loss, {get_task(t).label}\n↓ lower is better', fontsize=9)
             ax.set_xlabel('epoch', fontsize=9)
             ax.tick_params(labelsize=8)
             ax.grid(alpha=0.3)
-            if not sub.empty:
-                ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            if not sub.empty and sub.epoch.nunique() == 1:          # one evaluation (smoke): a point, centred
+                e = int(sub.epoch.iloc[0])
+                ax.set_xlim(e - 1, e + 1)
             if i == 0:
                 ax.set_title(get_task(t).label, fontsize=10)
     handles = [Line2D([], [], color=colours[v], marker='o', ms=3.5,
