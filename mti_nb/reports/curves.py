@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from ..models.registry import list_models
 from ..records.runs import RunRecord
 from .figures import axis_label, setup_line
 from .tables import BACKBONE_LABELS, NOT_CONVERGED_MARK, convergence_note, record_label
@@ -92,7 +93,11 @@ def plot_curves(records: Iterable[RunRecord | None], label: Callable[[RunRecord]
     df = curve_frame(recs, label)
     tasks = list(tasks) if tasks is not None else list(dict.fromkeys(t for r in recs for t in r.config['tasks']))
     lab = label or curve_label(recs)
-    variants = list(dict.fromkeys(lab(r) for r in recs))
+    order = {m: i for i, m in enumerate(list_models())}       # the registry's order, as the tables: single task first
+    first: dict[str, int] = {}
+    for r in recs:
+        first.setdefault(lab(r), order.get(r.config['model'], len(order)))
+    variants = sorted(first, key=first.get)
     colours = {v: plt.get_cmap('tab10' if len(variants) <= 10 else 'tab20')(i % 20) for i, v in enumerate(variants)}
     n_seeds = {v: len({r.seed for r in recs if lab(r) == v}) for v in variants}
     kinds = ['heldout', 'loss'] if loss else ['heldout']
