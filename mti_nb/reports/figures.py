@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 
 from ..records.runs import RunRecord
 from .paper import metric_spec
-from .tables import BACKBONE_LABELS, record_label
+from .tables import BACKBONE_LABELS, convergence_note, mark_not_converged, record_label
 from ..safeio import atomic_write
 from ..tasks import Metric, get_task
 from ..viz.maps import DEPTH_CMAP, PROB_CMAP, class_names, model_views, prepare_image, render_task, depth_range, task_map, task_palette
@@ -87,6 +87,9 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
     names = [str(x) for x in (table.index if labels is None else labels)]
     if len(names) != len(table):
         raise ValueError(f'plot_paired: {len(names)} labels for {len(table)} rows')
+    late = 'converged' in table and (table['converged'] == 'no').any()   # rows whose runs had not settled: '†'
+    if late:
+        names = mark_not_converged(names, table['converged'])
     w = max(3.4, 0.55 * len(names) + 1.8)
     ncols = max(1, min(ncols, len(metrics), int(max_width // w)))     # many rows: fewer, wider panels per line
     nrows = math.ceil(len(metrics) / ncols)
@@ -125,7 +128,9 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
         ax.set_visible(False)
     handles = [Patch(color=OURS_COLOUR, label=ours_label + _seeds_note(table, have_err)),
                Patch(color=PAPER_COLOUR, label=paper_label + ' (as published)')]
-    fig.legend(handles=handles, loc='outside lower center', ncol=2, fontsize=9, frameon=False)
+    if late:
+        handles.append(Patch(color='none', label=convergence_note()))
+    fig.legend(handles=handles, loc='outside lower center', ncol=min(len(handles), 2), fontsize=9, frameon=False)
     head = '\n'.join(s for s in (title, setup_line(profile, seeds)) if s)
     if head:
         fig.suptitle(head, fontsize=11)

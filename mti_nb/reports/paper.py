@@ -184,5 +184,7 @@ def beside(ours: pd.DataFrame, paper: pd.DataFrame | None, columns: Mapping[str,
         out[f'{pc} (paper)'] = [float(paper[pc].iloc[i]) if i is not None and pc in paper and pd.notna(paper[pc].iloc[i])
                                 else np.nan for i in pos]
     out['seeds'] = [int(ours.at[k, 'n_seeds']) if k is not None and 'n_seeds' in ours else 0 for k in found]
+    if 'converged' in ours:                                  # whether the row's runs had settled (tables chapter)
+        out['converged'] = [str(ours.at[k, 'converged']) if k is not None else '' for k in found]
     out.attrs['metric_keys'] = {pc: keys.get(pc, oc) for pc, oc in columns.items()}   # what each column measures
     return out

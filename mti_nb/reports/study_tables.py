@@ -16,7 +16,8 @@ import pandas as pd
 from ..core import results_dir
 from ..records.runs import RunRecord, delta_m, find_baselines, headline_value
 from .paper import DERIVED_METRICS, metric_spec
-from .tables import AUX_LETTERS, BACKBONE_LABELS, method_label, record_label
+from .tables import (AUX_LETTERS, BACKBONE_LABELS, combine_converged, convergence_note, mark_not_converged,
+                                   method_label, record_converged, record_label)
 from ..safeio import atomic_write_text
 from ..tasks import get_task
 
@@ -27,7 +28,7 @@ __all__ = ['PAPER_PREFIX', 'STUDY_PAPER_TABLES', 'STUDY_ORDER', 'EXTRA_FIGURES',
 
 # %% ../../nbs/62_study_tables.ipynb #16656f7e
 def aggregate(frame: pd.DataFrame, by: str | Sequence[str], cols: Sequence[str] | None = None) -> pd.DataFrame:
-    "Mean of `cols` per group of `by` (first-appearance order), with `<col>_std` (ddof=1) and `n_seeds`."
+    "Mean of `cols` per group of `by` (first-appearance order), with `<col>_std` (ddof=1), `n_seeds` (and `converged`, combined)."
     by = [by] if isinstance(by, str) else list(by)
     if frame.empty:
         raise ValueError('aggregate: the frame is empty (no records to summarise)')
@@ -42,6 +43,8 @@ def aggregate(frame: pd.DataFrame, by: str | Sequence[str], cols: Sequence[str] 
     for c in cols:
         out[f'{c}_std'] = std[c]
     out['n_seeds'] = g['seed'].nunique() if 'seed' in frame else g.size()
+    if 'converged' in frame:                    # 'no' if any run of the group is not converged (tables chapter)
+        out['converged'] = g['converged'].agg(combine_converged)
     return out
 
 
@@ -69,11 +72,12 @@ def information_flow_frame(records: Iterable[RunRecord], tasks: Sequence[str]) -
         if r.config['model'] != 'single_task':
             continue
         rows.append(dict(location='ST', stride=np.nan, seed=r.seed, run_id=r.run_id,
-                         **_metric_cols(r.metrics, r.config['tasks']), delta_m=0.0))
+                         **_metric_cols(r.metrics, r.config['tasks']), delta_m=0.0, converged=record_converged(r)))
     st = pd.DataFrame(rows)
     if len(st):   # one ST row per seed: each single-task run fills its own task's columns
         st = st.groupby(['location', 'seed'], sort=False).agg(
-            {c: (','.join if c == 'run_id' else 'first') for c in st.columns if c not in ('location', 'seed')}
+            {c: (','.join if c == 'run_id' else combine_converged if c == 'converged' else 'first')
+           for c in st.columns if c not in ('location', 'seed')}
         ).reset_index()
     out = [st] if len(st) else []
     for r in records:
@@ -90,11 +94,12 @@ def information_flow_frame(records: Iterable[RunRecord], tasks: Sequence[str]) -
             have = all(t in ms for t in tasks)
             dm = delta_m(ms, values, tasks) if mode != 'missing' and have else np.nan
             out.append(pd.DataFrame([dict(location=location_label(stride), stride=np.nan if stride is None else stride,
-                                          seed=r.seed, run_id=r.run_id, **_metric_cols(ms, tasks), delta_m=dm)]))
+                                          seed=r.seed, run_id=r.run_id, **_metric_cols(ms, tasks), delta_m=dm,
+                                          converged=record_converged(r))]))
     if not out:
         raise ValueError('information_flow_frame: no records')
     df = pd.concat(out, ignore_index=True)
-    return df[['location', 'stride', 'seed', 'run_id'] + [c for c in df.columns if '.' in c] + ['delta_m']]
+    return df[['location', 'stride', 'seed', 'run_id'] + [c for c in df.columns if '.' in c] + ['delta_m', 'converged']]
 
 # %% ../../nbs/62_study_tables.ipynb #b15106f0
 PAPER_PREFIX = {'semseg': 'semseg', 'human_parts': 'parts', 'sal': 'sal', 'edge': 'edge', 'normals': 'normals',
@@ -121,6 +126,7 @@ def st_mt_frame(records: Iterable[RunRecord], tasks: Sequence[str], reference_ba
         ok = all(t in r.metrics for t in tasks)
         row['delta_m_vs_st'] = delta_m(r.metrics, st, tasks) if ok and mode != 'missing' else np.nan
         row['delta_m_vs_ref'] = delta_m(r.metrics, ref, tasks) if ok and ref_mode != 'missing' else np.nan
+        row['converged'] = record_converged(r)
         rows.append(row)
     if not rows:
         raise ValueError('st_mt_frame: no multi-task records among the records given')
@@ -280,6 +286,8 @@ def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = N
             out[f'{names[m]} paper'] = [_num(p) for p in t[f'{m} (paper)']]
     if 'seeds' in t:
         out['seeds'] = t['seeds'].astype(int)
+    if 'converged' in t:                                    # rows whose runs had not settled: 'label †'
+        out.index = pd.Index(mark_not_converged(t.index, t['converged']), name=t.index.name)
     return out
 
 
@@ -352,6 +360,8 @@ def results_readme(out_dir: str | os.PathLike | None = None) -> str:
         if any(c.endswith(' (ours)') for c in t.columns):
             shown = t[t['seeds'] > 0] if 'seeds' in t else t
             lines += [markdown_table(ours_beside_paper(shown, info.get('metric_keys'))), '']
+            if 'converged' in shown and (shown['converged'] == 'no').any():
+                lines += [convergence_note(), '']
             if len(shown) < len(t):
                 lines += [f'{len(t) - len(shown)} row(s) of the paper\'s table not run in this set-up are left out '
                           f'(they are in the CSV).', '']

@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 
 from ..models.registry import list_models, model_label
+from ..records import runs as _runs
 from ..records.runs import RunRecord, record_delta_m, setup_key
 from ..tasks import TASKS, get_task
 
 # %% auto #0
-__all__ = ['AUX_LETTERS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES', 'method_label',
-           'record_label', 'records_frame', 'results_table', 'format_table']
+__all__ = ['AUX_LETTERS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES', 'NOT_CONVERGED_MARK',
+           'method_label', 'record_label', 'record_converged', 'combine_converged', 'convergence_note',
+           'mark_not_converged', 'records_frame', 'results_table', 'format_table']
 
 # %% ../../nbs/60_tables.ipynb #b44f2843
 AUX_LETTERS = {'normals': 'N', 'edge': 'E', 'sal': 'S', 'depth': 'D', 'semseg': 'Seg', 'human_parts': 'P'}
@@ -28,6 +30,7 @@ SETUP_COLUMNS = ('dataset', 'backbone', 'pretrained', 'profile', 'train_hw', 'ep
 GROUP_BY = ('model', 'tasks', 'aux', 'fpm', 'scales')
 COST_COLUMNS = ('params', 'macs', 'wall_time_s', 'images_per_s', 'peak_memory_mb')
 ALL_SCALES = (4, 8, 16, 32)
+NOT_CONVERGED_MARK = '†'
 
 
 def method_label(model: str, aux: Sequence[str] = (), fpm: bool = True, scales: Sequence[int] = ALL_SCALES) -> str:
@@ -47,6 +50,39 @@ def record_label(r: RunRecord) -> str:
     "The `method_label` of a record's config."
     c = r.config
     return method_label(c['model'], c.get('aux_tasks', ()), c.get('fpm', True), c.get('scales', ALL_SCALES))
+
+# %% ../../nbs/60_tables.ipynb #bb0b5eb0
+_WORDS = {True: 'yes', False: 'no', None: 'unknown'}
+
+
+def record_converged(r: RunRecord) -> str:
+    "'yes' / 'no' / 'unknown': whether every task of the run settled, from `r.extra['convergence']` (absent: unknown)."
+    conv = r.extra.get('convergence') if isinstance(r.extra, Mapping) else None
+    if not isinstance(conv, Mapping) or not conv:
+        return 'unknown'
+    return combine_converged(_WORDS.get(v.get('converged') if isinstance(v, Mapping) else None, 'unknown')
+                             for v in conv.values())
+
+
+def combine_converged(values: Iterable[Any]) -> str:
+    "'no' if any value is 'no', 'yes' if there are values and all are 'yes', else 'unknown'."
+    vals = [v for v in values if isinstance(v, str)]
+    if 'no' in vals:
+        return 'no'
+    return 'yes' if vals and all(v == 'yes' for v in vals) else 'unknown'
+
+
+def convergence_note(tol: float | None = None) -> str:
+    "The footnote of the mark, with the threshold of the run records chapter (`CONVERGENCE_TOL`)."
+    tol = getattr(_runs, 'CONVERGENCE_TOL', None) if tol is None else tol
+    amount = f'more than {100 * tol:g} %' if tol is not None else 'more than the threshold'
+    return (f'{NOT_CONVERGED_MARK} not converged: its held-out metric still moved {amount} over the last quarter '
+            'of training (CONVERGENCE_TOL)')
+
+
+def mark_not_converged(labels: Iterable[Any], converged: Iterable[Any]) -> list:
+    "`labels` with a trailing ' †' where `converged` is 'no' (other labels unchanged)."
+    return [f'{l} {NOT_CONVERGED_MARK}' if c == 'no' else l for l, c in zip(labels, converged)]
 
 # %% ../../nbs/60_tables.ipynb #41975461
 def _plain(v: Any) -> Any:
@@ -74,6 +110,7 @@ def records_frame(records: Iterable[RunRecord], tasks: Sequence[str] | None = No
             keys = [m.key for m in get_task(t).metrics]
             row.update({f'{t}.{k}': (np.nan if ms.get(k) is None else float(ms[k])) for k in keys if k in ms})
         row['delta_m'] = np.nan if r.delta_m is None else r.delta_m
+        row['converged'] = record_converged(r)
         row.update({k: getattr(r, k) for k in COST_COLUMNS})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -106,7 +143,8 @@ def results_table(records: Iterable[RunRecord], by: Sequence[str] = GROUP_BY, me
     keys = ['setup', *by]
     # one row per (group, seed): the single-task runs of one seed are merged (each fills its task's columns)
     per_seed = df.groupby(keys + ['seed'], sort=False, dropna=False).agg(
-        {**{c: 'mean' for c in cols}, 'run_id': list, 'method': lambda s: sorted(set(s))}).reset_index()
+        {**{c: 'mean' for c in cols}, 'run_id': list, 'method': lambda s: sorted(set(s)),
+         'converged': combine_converged}).reset_index()
     g = per_seed.groupby(keys, sort=False, dropna=False)
     mean, std = g[cols].mean(), g[cols].std(ddof=1)
     out = mean.copy()
@@ -114,6 +152,7 @@ def results_table(records: Iterable[RunRecord], by: Sequence[str] = GROUP_BY, me
         out[f'{c}_std'] = std[c]
     out['n_seeds'] = g['seed'].nunique()
     out['run_ids'] = g['run_id'].agg(lambda s: [i for ids in s for i in ids])
+    out['converged'] = g['converged'].agg(combine_converged)   # 'no' if any run of the row is not converged
     methods = g['method'].agg(lambda s: sorted({m for ms in s for m in ms}))
     out = out.reset_index()
     # the row label: the method name when the group holds one method, else the grouping values
@@ -133,13 +172,15 @@ def results_table(records: Iterable[RunRecord], by: Sequence[str] = GROUP_BY, me
 
 
 def format_table(table: pd.DataFrame, digits: Mapping[str, int] | int = 2) -> pd.DataFrame:
-    "String view: 'mean ± std' per metric column (just 'mean' with one seed), plus the grouping columns."
+    "String view: 'mean ± std' per metric column (just 'mean' with one seed), plus the grouping columns; rows not converged marked †."
     metric_cols = [c for c in table.columns if f'{c}_std' in table.columns]
     out = pd.DataFrame(index=table.index)
+    if 'converged' in table and not isinstance(table.index, pd.MultiIndex):
+        out.index = pd.Index(mark_not_converged(table.index, table['converged']), name=table.index.name)
     for c in table.columns:
         if c in metric_cols or c.endswith('_std') or c == 'run_ids':
             continue
-        out[c] = table[c]
+        out[c] = table[c].to_numpy()
     for c in metric_cols:
         d = digits.get(c, 2) if isinstance(digits, Mapping) else digits
         def fmt(m, s):

@@ -28,6 +28,7 @@ from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
 from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
 from ..records.runs import record_path
+from ..reports.curves import plot_curves
 from ..safeio import atomic_write, atomic_write_text
 from ..tasks import DATASET_TASKS, check_tasks
 # the variants of the paper's tables live in `mti_nb.studies.variants`; these names stay importable from here
@@ -224,6 +225,14 @@ class Study:
         paths['json'] = stem.with_suffix('.json')
         atomic_write_text(paths['json'], json.dumps(info, indent=1, default=str))
         return paths
+
+    def save_curves(self, records: Sequence, suffix: str = '', title: str = '', label=None) -> Path:
+        "Draw the learning curves of `records` (`mti_nb.reports.curves.plot_curves`, one line per variant) to `<name><suffix>_curves.png`."
+        fig = plot_curves(records, label=label, title=title or f'{self.name}{suffix}: learning curves',
+                          profile=self.profile.name, seeds=self.seeds)
+        path = self.out_dir / f'{self.name}{suffix}_curves.png'
+        atomic_write(path, lambda f: fig.savefig(f, format='png', dpi=110, bbox_inches='tight'))
+        return path
 
 
 @dataclass(frozen=True)
