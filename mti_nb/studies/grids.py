@@ -17,13 +17,13 @@ from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.runs import find_record
 from .setup import Study, StudyParams, import_records, study_setup
 from .sota import ASTMT_BACKBONES, sota_pascal_backbones
-from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, find_variant,
+from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, diagnostic_variants, find_variant,
                                      scale_variants, sota_variants)
 
 # %% auto #0
 __all__ = ['GRIDS', 'GridPlan', 'register_grid', 'grid_params', 'study_grid', 'grid_configs', 'notebook_params',
            'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid',
-           'sota_pascal_grid', 'attention_masks_grid']
+           'sota_pascal_grid', 'attention_masks_grid', 'mtinet_diagnostics_grid']
 
 # %% ../../nbs/72_grids.ipynb #75b204a4
 @dataclass
@@ -192,3 +192,15 @@ def attention_masks_grid(p: dict) -> GridPlan:
     "The MTI-Net (all scales, FPM) whose attention and FPM masks the explorer shows: ablation_scales' last run."
     study = _study('attention_masks', p, ('synthetic', 'nyud'))
     return GridPlan('attention_masks', study, study.configs([find_variant(scale_variants(NYUD_TASKS), model='mti_net', scales=ALL_SCALES)]))
+
+
+@register_grid('mtinet_diagnostics')
+@_common
+def mtinet_diagnostics_grid(p: dict) -> GridPlan:
+    "Why MTI-Net lags: single-task, PAD-Net, MTI-Net and MTI-Net with one part changed per row (two seeds by default)."
+    if p['seeds'] is None:
+        p = {**p, 'seeds': '0,1'}
+    study = _study('mtinet_diagnostics', p, ('synthetic', 'nyud'))
+    variants = diagnostic_variants(NYUD_TASKS)
+    return GridPlan('mtinet_diagnostics', study, study.configs(variants), info=dict(variants=variants))
+

@@ -17,8 +17,9 @@ from ..models.registry import list_models, model_label
 
 # %% auto #0
 __all__ = ['NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'ALL_SCALES', 'SCALE_SETS', 'SCALE_LABELS', 'PAPER_MODEL_NAMES',
-           'COMPONENT_PAPER_TABLES', 'Variant', 'config_key', 'single_task_variants', 'scale_variants',
-           'component_variants', 'sota_variants', 'component_paper_tables', 'table_rows', 'find_variant']
+           'COMPONENT_PAPER_TABLES', 'DIAGNOSTIC_OPTIONS', 'Variant', 'config_key', 'single_task_variants',
+           'scale_variants', 'component_variants', 'sota_variants', 'component_paper_tables', 'table_rows',
+           'find_variant', 'diagnostic_variants']
 
 # %% ../../nbs/74_variants.ipynb #9b27e79b
 NYUD_TASKS = ('semseg', 'depth')
@@ -143,3 +144,19 @@ def find_variant(variants: Iterable[Mapping], **config) -> Mapping:
     return hits[0]
 
 
+
+# %% ../../nbs/74_variants.ipynb #7b6e1024
+DIAGNOSTIC_OPTIONS = {'deep supervision 0': (('deep_supervision_weight', 0.0),),   # row label -> MTI-Net's model options
+                      'task features 64': (('task_channels', 64),),
+                      'no distillation': (('distillation', False),)}
+
+
+def diagnostic_variants(tasks: Sequence[str] = NYUD_TASKS) -> list[Variant]:
+    "Single-task, PAD-Net, MTI-Net, then MTI-Net with one part changed per row (no FPM, `DIAGNOSTIC_OPTIONS`)."
+    t2a = component_variants('2a')
+    def shared(label: str, **config) -> Variant:    # Table 2a's row of that configuration, relabelled
+        return Variant(find_variant(t2a, **config).fields, label)
+    mti = dict(model='mti_net', tasks=tuple(tasks), aux_tasks=())
+    return (single_task_variants(tasks) + [shared('PAD-Net', model='pad_net', aux_tasks=()),
+                                           shared('MTI-Net', **mti, fpm=True), shared('no FPM', **mti, fpm=False)] +
+            [Variant.of(k, **mti, model_options=o) for k, o in DIAGNOSTIC_OPTIONS.items()])
