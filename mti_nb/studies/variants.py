@@ -145,7 +145,7 @@ def find_variant(variants: Iterable[Mapping], **config) -> Mapping:
 
 
 
-# %% ../../nbs/74_variants.ipynb #7b6e1024
+# %% ../../nbs/74_variants.ipynb #d277913e
 DIAGNOSTIC_OPTIONS = {'deep supervision 0': (('deep_supervision_weight', 0.0),),   # row label -> MTI-Net's model options
                       'task features 64': (('task_channels', 64),),
                       'no distillation': (('distillation', False),)}
