@@ -356,8 +356,7 @@ def holdout_indices(n: int, fraction: float) -> list[int]:
     "Positions of the held-out images among `n` training images: `round(fraction * n)` (at least 1 if `fraction` > 0), evenly spread, no seed."
     if not 0 <= fraction < 1:
         raise ValueError(f'holdout={fraction!r} is not valid; expected a fraction of the training images, 0 <= holdout < 1')
-    m = max(1, round(fraction * n)) if fraction > 0 else 0
-    if m and n - m < 1:
+    if (m := max(1, round(fraction * n)) if fraction > 0 else 0) and n - m < 1:
         raise ValueError(f'holdout={fraction} of {n} training images leaves none to train on')
     return [int((k + 0.5) * n / m) for k in range(m)]
 
@@ -367,8 +366,7 @@ def build_dataset(dataset: str, split: str, tasks: Sequence[str], root=None, tra
                   train: bool | None = None, holdout: float = 0.0, heldout: bool = False) -> DenseDataset:
     "One split with its transforms (training augmentation if `train`, default: split == 'train'); `holdout` > 0 leaves out (or, with `heldout`, keeps only) that fraction of the training split."
     if heldout and not (split == 'train' and holdout > 0):
-        raise ValueError(f'build_dataset: heldout=True needs split="train" and holdout > 0 (got split={split!r}, '
-                         f'holdout={holdout!r})')
+        raise ValueError(f'build_dataset: heldout=True needs split="train" and holdout > 0, got {split!r}, {holdout!r}')
     train = split == 'train' and not heldout if train is None else train
     ds = _split_dataset(dataset, split, tasks, root, train_hw, n, seed, data_hw, train)
     if split != 'train' or not holdout:
@@ -376,8 +374,7 @@ def build_dataset(dataset: str, split: str, tasks: Sequence[str], root=None, tra
     held = holdout_indices(len(ds), holdout)
     if heldout:                            # evaluated as the validation split is: full images, no augmentation
         return ds.select(held, eval_transform(dataset) if not train else None)
-    left = set(held)
-    return ds.select([i for i in range(len(ds)) if i not in left])
+    return ds.select(sorted(set(range(len(ds))) - set(held)))
 
 
 def _split_dataset(dataset: str, split: str, tasks: Sequence[str], root, train_hw, n, seed, data_hw,

@@ -24,16 +24,17 @@ import numpy as np
 
 from ..core import project_root, results_dir
 from ..config import RunConfig
+from .curves import CONVERGENCE_TOL, convergence   # noqa: F401 - records.runs.convergence too
 from .fingerprint import fingerprint_differences, stamp_differences
 from ..safeio import atomic_write_text
 from ..tasks import get_task
 
 # %% auto #0
-__all__ = ['MANIFEST_NAME', 'SCHEMA_VERSION', 'MODEL_FIELDS', 'CONVERGENCE_TOL', 'headline_value', 'delta_m', 'git_commit',
-           'provenance', 'data_manifest', 'now_iso', 'RunRecord', 'new_record', 'runs_dir', 'record_path',
-           'RecordError', 'RecordWarning', 'RecordMismatchError', 'record_checksum', 'save_record', 'load_record',
-           'reuse_problems', 'find_record', 'list_records', 'reuse_report', 'single_task_config', 'setup_key',
-           'find_baselines', 'record_delta_m', 'convergence']
+__all__ = ['MANIFEST_NAME', 'SCHEMA_VERSION', 'MODEL_FIELDS', 'headline_value', 'delta_m', 'git_commit', 'provenance',
+           'data_manifest', 'now_iso', 'RunRecord', 'new_record', 'runs_dir', 'record_path', 'RecordError',
+           'RecordWarning', 'RecordMismatchError', 'record_checksum', 'save_record', 'load_record', 'reuse_problems',
+           'find_record', 'list_records', 'reuse_report', 'single_task_config', 'setup_key', 'find_baselines',
+           'record_delta_m']
 
 # %% ../../nbs/51_runs.ipynb #45888da7
 def headline_value(task: str, value: float | Mapping[str, float]) -> float:
@@ -396,26 +397,3 @@ def record_delta_m(rec: RunRecord, records: Iterable[RunRecord] | None = None,
     rec.extra['delta_m_baseline'] = mode
     rec.delta_m = None if mode == 'missing' else delta_m(rec.metrics, values, rec.config['tasks'])
     return rec
-
-# %% ../../nbs/51_runs.ipynb #5e009c2e
-CONVERGENCE_TOL = 0.02     # relative change of the held-out headline metric over the last quarter of training
-
-
-def convergence(history: Sequence[Mapping], tasks: Sequence[str], tol: float = CONVERGENCE_TOL) -> dict[str, dict]:
-    "Per task: its held-out headline metric at the evaluation nearest 3/4 of training and at the last, their relative change, and whether it is <= `tol`."
-    evals = [(e['epoch'], e['heldout'].get('metrics') or {}) for e in history
-             if isinstance(e, Mapping) and isinstance(e.get('heldout'), Mapping) and 'partial' not in e]
-    end = max((e.get('epoch', 0) for e in history if isinstance(e, Mapping)), default=0)
-    out = {}
-    for t in tasks:
-        key = get_task(t).primary.key
-        pts = [(ep, float(m[t][key])) for ep, m in evals if isinstance(m.get(t), Mapping)
-               and isinstance(m[t].get(key), (int, float)) and math.isfinite(m[t][key])]
-        res = {'metric': key, 'q3_epoch': None, 'q3': None, 'last': pts[-1][1] if pts else None, 'change': None,
-               'converged': None}
-        if len(pts) >= 2:
-            ep, q3 = min(pts[:-1], key=lambda p: (abs(p[0] - 0.75 * end), p[0]))
-            change = abs(pts[-1][1] - q3) / max(abs(q3), 1e-12)
-            res.update(q3_epoch=ep, q3=q3, change=change, converged=change <= tol)
-        out[t] = res
-    return out
