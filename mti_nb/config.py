@@ -5,6 +5,7 @@
 # %% ../nbs/29_config.ipynb #5d308d93
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import hashlib
 import json
@@ -67,6 +68,7 @@ PRECISIONS = ('fp32', 'bf16', 'fp16')
 _NOT_HASHED = ('data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic')
 _HASHED_WHEN_SET = ('model_options', 'channels_last', 'compile')   # added later: hashed only when not None, so older run ids stay valid
 LEGACY_VALUES = {'holdout': 0.0, 'evals': 0}   # added later: what runs did before (hashed unless equal to it)
+_STORED = contextvars.ContextVar('mti_nb_stored_config', default=False)   # set while a stored config is read
 
 
 def _f(default: Any, help: str, **meta) -> Any:
@@ -127,7 +129,8 @@ class RunConfig:
         check_model_config(self.model, self.backbone, self.tasks, self.aux_tasks, self.scales, self.dataset,
                            self.model_options)
         _check_numbers(self)
-        if err := stride_error(self.train_hw, max(backbone_info(self.backbone).strides)):
+        object.__setattr__(self, '_stored', _STORED.get())      # not a field: neither compared, saved nor hashed
+        if not self._stored and (err := stride_error(self.train_hw, max(backbone_info(self.backbone).strides))):
             raise ValueError(f'RunConfig.{err} (training inputs are never padded)')
 
     def to_dict(self) -> dict:
@@ -145,8 +148,12 @@ class RunConfig:
 
     @classmethod
     def from_stored(cls, d: dict) -> 'RunConfig':
-        "A config stored by a run record or checkpoint: fields it lacks (`LEGACY_VALUES`) take the values runs had before they existed."
-        return cls.from_dict({**LEGACY_VALUES, **d})
+        "A config stored by a run record or checkpoint: fields it lacks (`LEGACY_VALUES`) take the values runs had before they existed; a size from before the stride rule is kept."
+        token = _STORED.set(True)
+        try:
+            return cls.from_dict({**LEGACY_VALUES, **d})
+        finally:
+            _STORED.reset(token)
 
     @property
     def run_id(self) -> str:
@@ -158,8 +165,12 @@ class RunConfig:
         return f'{self.model}-{"+".join(self.tasks)}-{h}'
 
     def replace(self, **kw) -> 'RunConfig':
-        "A copy with some fields changed."
-        return dataclasses.replace(self, **kw)
+        "A copy with some fields changed (a stored config's copy keeps its old size unless the size or backbone changes)."
+        token = _STORED.set(getattr(self, '_stored', False) and not {'train_hw', 'backbone'} & set(kw))
+        try:
+            return dataclasses.replace(self, **kw)
+        finally:
+            _STORED.reset(token)
 
 
 def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic', **overrides) -> RunConfig:
