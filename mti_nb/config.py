@@ -5,6 +5,7 @@
 # %% ../nbs/29_config.ipynb #5d308d93
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import hashlib
 import json
@@ -13,10 +14,11 @@ from typing import Any
 
 from .core import DATASETS, Profile, check_choice, get_profile
 from .models import zoo   # noqa: F401 - registers every model: the choices of RunConfig.model
+from .models.backbones import backbone_info, stride_error
 from .models.registry import check_model_config, list_models
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'RunConfig', 'run_config']
+__all__ = ['PRECISIONS', 'LEGACY_VALUES', 'RunConfig', 'run_config']
 
 # %% ../nbs/29_config.ipynb #5f05bb68
 _FLOAT32_MAX = 3.4028234663852886e38
@@ -33,7 +35,13 @@ def _check_numbers(cfg) -> None:
             what = 'a positive integer' if lo == 1 else f'an integer >= {lo}'
             raise ValueError(f'RunConfig.{name}={v!r} is not valid; expected {what}{" or None" if none_ok else ""}')
     integer('epochs', 1); integer('batch_size', 1); integer('seed', 0); integer('workers', 0)
-    integer('n_train', 1, True); integer('n_val', 1, True)
+    integer('n_train', 1, True); integer('n_val', 1, True); integer('evals', 0)
+    h = cfg.holdout
+    if isinstance(h, bool) or not isinstance(h, numbers.Real) or not 0 <= h < 1:
+        raise ValueError(f'RunConfig.holdout={h!r} is not valid; expected a fraction of the training images, 0 <= holdout < 1')
+    if cfg.evals and not h:
+        raise ValueError(f'RunConfig.evals={cfg.evals} needs held-out images, but holdout={h!r}; set holdout > 0 '
+                         f'(e.g. 0.1) or evals=0 (no learning curve)')
     for name in ('train_hw', 'data_hw'):
         v = getattr(cfg, name)
         if v is None and name == 'data_hw':
@@ -59,6 +67,8 @@ def _check_numbers(cfg) -> None:
 PRECISIONS = ('fp32', 'bf16', 'fp16')
 _NOT_HASHED = ('data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic')
 _HASHED_WHEN_SET = ('model_options', 'channels_last', 'compile')   # added later: hashed only when not None, so older run ids stay valid
+LEGACY_VALUES = {'holdout': 0.0, 'evals': 0}   # added later: what runs did before (hashed unless equal to it)
+_STORED = contextvars.ContextVar('mti_nb_stored_config', default=False)   # set while a stored config is read
 
 
 def _f(default: Any, help: str, **meta) -> Any:
@@ -81,6 +91,9 @@ class RunConfig:
     fpm: bool = _f(True, 'MTI-Net: the feature propagation module from each coarser scale to the next finer one')
     train_hw: tuple[int, int] = _f((96, 128), 'training crop, height x width')
     epochs: int = _f(8, 'training epochs')
+    evals: int = _f(6, 'evaluations on the held-out training images (the learning curve), at evenly spaced epochs '
+                    'ending with the last (0: no curve)')
+    holdout: float = _f(0.1, 'fraction of the training images held out (never trained on) for the learning curve')
     batch_size: int = _f(8, 'images per optimiser step (over all processes under DDP)')
     optimizer: str = _f('adam', 'the optimiser')
     lr: float = _f(1e-4, 'initial learning rate (poly decay per iteration)')
@@ -116,6 +129,9 @@ class RunConfig:
         check_model_config(self.model, self.backbone, self.tasks, self.aux_tasks, self.scales, self.dataset,
                            self.model_options)
         _check_numbers(self)
+        object.__setattr__(self, '_stored', _STORED.get())      # not a field: neither compared, saved nor hashed
+        if not self._stored and (err := stride_error(self.train_hw, max(backbone_info(self.backbone).strides))):
+            raise ValueError(f'RunConfig.{err} (training inputs are never padded)')
 
     def to_dict(self) -> dict:
         "Plain-JSON form of the config."
@@ -130,17 +146,31 @@ class RunConfig:
             raise ValueError(f'unknown RunConfig fields: {sorted(unknown)}')
         return cls(**d)
 
+    @classmethod
+    def from_stored(cls, d: dict) -> 'RunConfig':
+        "A config stored by a run record or checkpoint: fields it lacks (`LEGACY_VALUES`) take the values runs had before they existed; a size from before the stride rule is kept."
+        token = _STORED.set(True)
+        try:
+            return cls.from_dict({**LEGACY_VALUES, **d})
+        finally:
+            _STORED.reset(token)
+
     @property
     def run_id(self) -> str:
         "Short hash of the fields that decide the result, prefixed by model and tasks for humans."
         d = {k: v for k, v in self.to_dict().items()
-             if k not in _NOT_HASHED and not (k in _HASHED_WHEN_SET and v is None)}
+             if k not in _NOT_HASHED and not (k in _HASHED_WHEN_SET and v is None)
+             and not (k in LEGACY_VALUES and v == LEGACY_VALUES[k])}
         h = hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
         return f'{self.model}-{"+".join(self.tasks)}-{h}'
 
     def replace(self, **kw) -> 'RunConfig':
-        "A copy with some fields changed."
-        return dataclasses.replace(self, **kw)
+        "A copy with some fields changed (a stored config's copy keeps its old size unless the size or backbone changes)."
+        token = _STORED.set(getattr(self, '_stored', False) and not {'train_hw', 'backbone'} & set(kw))
+        try:
+            return dataclasses.replace(self, **kw)
+        finally:
+            _STORED.reset(token)
 
 
 def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic', **overrides) -> RunConfig:
@@ -151,6 +181,7 @@ def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic',
     base = dict(dataset=dataset, backbone=p.backbone, pretrained=p.pretrained, train_hw=s.train_hw,
                 epochs=s.epochs, batch_size=s.batch_size, lr=s.lr, weight_decay=s.weight_decay, profile=p.name,
                 n_train=p.synth_train if synth else p.max_train, n_val=p.synth_val if synth else p.max_val,
-                data_hw=p.synth_hw if synth else None, workers=p.workers, seed=p.seeds[0])
+                data_hw=p.synth_hw if synth else None, workers=p.workers, seed=p.seeds[0], holdout=p.holdout,
+                evals=p.evals)
     base.update(overrides)
     return RunConfig(**base)

@@ -110,6 +110,8 @@ class Profile:
     synth_hw: tuple[int, int] = (120, 160)
     max_train: int | None = None     # subsample a real dataset (smoke runs on real data only)
     max_val: int | None = None
+    holdout: float = 0.1             # fraction of the training images held out for the learning curve
+    evals: int = 6                   # held-out evaluations per run (the learning curve's points)
 
     def schedule(self, dataset: str) -> Schedule:
         "The schedule of `dataset` in this profile (clear error if the profile has none)."
@@ -120,7 +122,7 @@ class Profile:
         return self.schedules[dataset]
 
 
-_SMOKE_SCHED = Schedule(train_hw=(48, 64), epochs=1, batch_size=4)
+_SMOKE_SCHED = Schedule(train_hw=(32, 64), epochs=1, batch_size=4)
 PROFILES: dict[str, Profile] = {
     'smoke': Profile(
         name='smoke',
@@ -131,15 +133,15 @@ PROFILES: dict[str, Profile] = {
     'demo': Profile(
         name='demo', description='embedded synthetic benchmark, small models from scratch, minutes on a 2-core CPU',
         backbone='hrnet_w18_small_v2', pretrained=False, seeds=(0,), workers=0,
-        schedules={'synthetic': Schedule(train_hw=(80, 112), epochs=6, batch_size=8, lr=1e-3)},
+        schedules={'synthetic': Schedule(train_hw=(96, 128), epochs=6, batch_size=8, lr=1e-3)},
         synth_train=200, synth_val=50, synth_hw=(96, 128)),
     'paper': Profile(
         name='paper', description="the paper's data, resolutions, ImageNet-pretrained backbones and schedules (GPU)",
         backbone='hrnet_w18_small_v2', pretrained=True, seeds=(0, 1, 2), workers=8,
         schedules={'nyud': Schedule(train_hw=(480, 640), epochs=100, batch_size=6),
                    'pascal': Schedule(train_hw=(512, 512), epochs=60, batch_size=8),
-                   'synthetic': Schedule(train_hw=(240, 320), epochs=60, batch_size=8)},
-        synth_train=2000, synth_val=500, synth_hw=(240, 320)),
+                   'synthetic': Schedule(train_hw=(256, 320), epochs=60, batch_size=8)},
+        synth_train=2000, synth_val=500, synth_hw=(256, 320)),
 }
 
 

@@ -193,7 +193,7 @@ def given_fields(ns: argparse.Namespace, names: Sequence[str]) -> dict[str, Any]
     return {k: getattr(ns, k) for k in names if hasattr(ns, k)}
 
 # %% ../../nbs/90_cli.ipynb #6d21e643
-_RUN_OPTIONS = ('out_dir', 'force', 'sync_bn', 'eval_every', 'initial_scales', 'config', 'print_config')
+_RUN_OPTIONS = ('out_dir', 'force', 'sync_bn', 'initial_scales', 'config', 'print_config')
 
 
 def config_choices() -> dict[str, Sequence]:
@@ -217,7 +217,6 @@ def train_parser(prog: str = 'mti_nb_train') -> argparse.ArgumentParser:
     g.add_argument('--out-dir', help='results folder (default: results/ or $MTI_NB_RESULTS)')
     g.add_argument('--force', action='store_true', help='train again even if the run has a record')
     g.add_argument('--sync-bn', action='store_true', help='DDP: synchronise BatchNorm across processes')
-    g.add_argument('--eval-every', type=int, default=0, metavar='N', help='evaluate every N epochs while training')
     g.add_argument('--initial-scales', action='store_true', help="also score each scale's initial predictions")
     return ap
 
@@ -264,7 +263,7 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         return fail(prog, e)
     try:
         rec = run_experiment(cfg, ns.out_dir, force=ns.force, initial_scales=ns.initial_scales,
-                             eval_every=ns.eval_every, sync_bn=ns.sync_bn)
+                             sync_bn=ns.sync_bn)
     except TrainingInterrupted as e:
         print(e, file=sys.stderr)
         return 130

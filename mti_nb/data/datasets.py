@@ -5,6 +5,7 @@
 # %% ../../nbs/15_datasets.ipynb #9a7291b6
 from __future__ import annotations
 
+import copy
 import json
 import os
 import warnings
@@ -26,7 +27,7 @@ from .transforms import eval_transform, train_transform
 # %% auto #0
 __all__ = ['NYUD_TASK_DIRS', 'NYUD_LAYOUT', 'PASCAL_LAYOUT', 'meta_dir', 'read_tsv', 'read_image', 'read_png', 'read_npy',
            'read_mat', 'numeric_array', 'check_labels', 'DenseDataset', 'NYUDDataset', 'label_boundaries',
-           'PascalContextDataset', 'dataset_root', 'build_dataset']
+           'PascalContextDataset', 'dataset_root', 'holdout_indices', 'build_dataset']
 
 # %% ../../nbs/15_datasets.ipynb #049f2802
 def meta_dir() -> Path:
@@ -144,6 +145,14 @@ class DenseDataset(Dataset):
             keep = np.sort(np.random.default_rng(seed).choice(len(self.ids), n, replace=False))
             self.ids = [self.ids[i] for i in keep]
         return self
+
+    def select(self, keep: Sequence[int], transform=None) -> 'DenseDataset':
+        "A copy holding the items at positions `keep` (in that order), with `transform` if given."
+        new = copy.copy(self)
+        new.ids = [self.ids[i] for i in keep]
+        if transform is not None:
+            new.transform = transform
+        return new
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -343,14 +352,36 @@ def dataset_root(dataset: str, root: str | os.PathLike | None = None, name: str 
     return root
 
 
+def holdout_indices(n: int, fraction: float) -> list[int]:
+    "Positions of the held-out images among `n` training images: `round(fraction * n)` (at least 1 if `fraction` > 0), evenly spread, no seed."
+    if not 0 <= fraction < 1:
+        raise ValueError(f'holdout={fraction!r} is not valid; expected a fraction of the training images, 0 <= holdout < 1')
+    if (m := max(1, round(fraction * n)) if fraction > 0 else 0) and n - m < 1:
+        raise ValueError(f'holdout={fraction} of {n} training images leaves none to train on')
+    return [int((k + 0.5) * n / m) for k in range(m)]
+
+
 def build_dataset(dataset: str, split: str, tasks: Sequence[str], root=None, train_hw: tuple[int, int] | None = None,
                   n: int | None = None, seed: int = 0, data_hw: tuple[int, int] | None = None,
-                  train: bool | None = None) -> DenseDataset:
-    "The dataset of one split with its transforms (training augmentation if `train`, default: split == 'train')."
+                  train: bool | None = None, holdout: float = 0.0, heldout: bool = False) -> DenseDataset:
+    "One split with its transforms (training augmentation if `train`, default: split == 'train'); `holdout` > 0 leaves out (or, with `heldout`, keeps only) that fraction of the training split."
+    if heldout and not (split == 'train' and holdout > 0):
+        raise ValueError(f'build_dataset: heldout=True needs split="train" and holdout > 0, got {split!r}, {holdout!r}')
+    train = split == 'train' and not heldout if train is None else train
+    ds = _split_dataset(dataset, split, tasks, root, train_hw, n, seed, data_hw, train)
+    if split != 'train' or not holdout:
+        return ds
+    held = holdout_indices(len(ds), holdout)
+    if heldout:                            # evaluated as the validation split is: full images, no augmentation
+        return ds.select(held, eval_transform(dataset) if not train else None)
+    return ds.select(sorted(set(range(len(ds))) - set(held)))
+
+
+def _split_dataset(dataset: str, split: str, tasks: Sequence[str], root, train_hw, n, seed, data_hw,
+                   train: bool) -> DenseDataset:
     check_choice('dataset', dataset, ('synthetic', 'nyud', 'pascal'))
     check_choice('split', split, ('train', 'val'))
     tasks = check_tasks(tasks, dataset)
-    train = split == 'train' if train is None else train
     if train and train_hw is None:
         raise ValueError('build_dataset: training transforms need train_hw (the crop/resize size)')
     tf = train_transform(dataset, tuple(train_hw)) if train else eval_transform(dataset)

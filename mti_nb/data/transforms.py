@@ -110,6 +110,29 @@ class RandomHFlip:
         return f'RandomHFlip(p={self.p})'
 
 
+def _warp(image, targets, M: np.ndarray, out_hw: tuple[int, int], scale: float, rotate: bool):
+    "Warp `image` and `targets` by the affine `M` into `out_hw`: outside is the mean colour / ignore; depth / `scale`; normals turned (if `rotate`) and renormalised."
+    H, W = out_hw
+    mean = [float(m) for m in IMAGENET_MEAN]
+    img = cv2.warpAffine(_as_float_image(image), M, (W, H), flags=cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_CONSTANT, borderValue=mean)
+    out = {}
+    for k, v in targets.items():
+        nearest = get_task(k).interpolation == 'nearest'
+        fill = _fill(v)
+        r = cv2.warpAffine(v, M, (W, H), flags=cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR,   # no NEAREST_EXACT
+                           borderMode=cv2.BORDER_CONSTANT, borderValue=(fill,) * 4 if v.ndim == 3 else fill)
+        if k == 'normals' and (rotate or scale != 1):
+            if rotate:
+                r = r.copy()
+                r[..., :2] = r[..., :2] @ (M[:, :2] / scale).T.astype(np.float32)
+            r /= np.sqrt(np.einsum('hwc,hwc->hw', r, r))[..., None]
+        elif k == 'depth' and scale != 1:
+            r /= np.float32(scale)
+        out[k] = r
+    return img, out
+
+
 class RandomScaleRotate:
     "Zoom by a factor uniform in `scale_range` and rotate by an angle uniform in [-max_deg, max_deg] about the centre, keeping the size (ASTMT's ScaleNRotate)."
     def __init__(self, scale_range: tuple[float, float] = (1.0, 1.0), max_deg: float = 20.0,
@@ -120,24 +143,7 @@ class RandomScaleRotate:
         "Rotate by `angle` degrees (counter-clockwise on screen) and zoom by `scale`; depth is divided by `scale`."
         H, W = image.shape[:2]
         M = cv2.getRotationMatrix2D(((W - 1) / 2, (H - 1) / 2), angle, scale)
-        mean = [float(m) for m in IMAGENET_MEAN]
-        img = cv2.warpAffine(_as_float_image(image), M, (W, H), flags=cv2.INTER_LINEAR,
-                             borderMode=cv2.BORDER_CONSTANT, borderValue=mean)
-        out = {}
-        for k, v in targets.items():
-            nearest = get_task(k).interpolation == 'nearest'
-            flags = cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR       # warpAffine has no NEAREST_EXACT
-            fill = _fill(v)
-            r = cv2.warpAffine(v, M, (W, H), flags=flags, borderMode=cv2.BORDER_CONSTANT,
-                               borderValue=(fill,) * 4 if v.ndim == 3 else fill)
-            if k == 'normals':
-                r = r.copy()
-                r[..., :2] = r[..., :2] @ (M[:, :2] / scale).T.astype(np.float32)
-                r /= np.sqrt(np.einsum('hwc,hwc->hw', r, r))[..., None]
-            elif k == 'depth':
-                r = r / np.float32(scale)
-            out[k] = r
-        return img, out
+        return _warp(image, targets, M, (H, W), scale, rotate=True)
 
     def __call__(self, image, targets):
         lo, hi = self.scale_range
@@ -182,24 +188,9 @@ class RandomScaleCrop:
 
     def warp(self, image, targets, s: float, y0: int, x0: int):
         "Scale by `s` and take the (H, W) window at (y0, x0) of the scaled image (outside: mean colour / ignore)."
-        th, tw = self.hw
         M = np.array([[s, 0, -x0], [0, s, -y0]], np.float64)
         M[:, 2] += (s - 1) / 2              # pixel centres: x' + 0.5 = s (x + 0.5)
-        mean = [float(m) for m in IMAGENET_MEAN]
-        img = cv2.warpAffine(_as_float_image(image), M, (tw, th), flags=cv2.INTER_LINEAR,
-                             borderMode=cv2.BORDER_CONSTANT, borderValue=mean)
-        out = {}
-        for k, v in targets.items():
-            nearest = get_task(k).interpolation == 'nearest'
-            fill = _fill(v)
-            r = cv2.warpAffine(v, M, (tw, th), flags=cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_CONSTANT, borderValue=(fill,) * 4 if v.ndim == 3 else fill)
-            if k == 'normals' and s != 1:
-                r /= np.sqrt(np.einsum('hwc,hwc->hw', r, r))[..., None]
-            elif k == 'depth' and s != 1:
-                r /= np.float32(s)
-            out[k] = r
-        return img, out
+        return _warp(image, targets, M, self.hw, s, rotate=False)
 
     def __call__(self, image, targets):
         s = self.scale.draw()

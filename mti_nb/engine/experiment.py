@@ -26,7 +26,7 @@ from .checkpoints import checkpoint_path, load_checkpoint, run_lock_path
 from .devices import resolve_device
 from .distributed import _barrier, free_port, init_distributed
 from .evaluation import evaluate
-from .loaders import build_datasets, eval_loader
+from .loaders import build_datasets, build_heldout, eval_loader
 from .progress import Callback, tqdm
 from .trainer import FINAL_MODEL, DivergedError, _build_model, train
 from ..models import resources
@@ -98,12 +98,14 @@ def _reused(rec: runs.RunRecord, cfg: RunConfig, out_dir, initial_scales: bool, 
 
 
 def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool = False,
-                   progress: bool = True, initial_scales: bool = False, eval_every: int = 0, sync_bn: bool = False,
+                   progress: bool = True, initial_scales: bool = False, sync_bn: bool = False,
                    lock_timeout: float | None = None, tensorboard: bool | str | None = None,
                    callbacks: Sequence[Callback] = ()):
     "The record of `cfg`'s run: reused if one answers it (same config, data, code), else trained under a lock, evaluated and written."
     datasets = build_datasets(cfg)
-    data = fingerprint.data_fingerprint({'train': datasets[0], 'val': datasets[1]})
+    held = build_heldout(cfg)          # the learning curve's images: part of the data the record answers for
+    data = fingerprint.data_fingerprint({'train': datasets[0], 'val': datasets[1],
+                                         **({'heldout': held} if held is not None else {})})
     code = fingerprint.code_stamp(cfg.model)
     rec = None if force else runs.find_record(cfg, out_dir, data=data, code=code)
     if rec is not None:
@@ -114,17 +116,17 @@ def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, for
     with lock:
         if is_main and not force and (rec := runs.find_record(cfg, out_dir, data=data, code=code)) is not None:
             return _reused(rec, cfg, out_dir, initial_scales, datasets[1])   # trained by another process meanwhile
-        return _train_and_record(cfg, out_dir, force, progress, initial_scales, eval_every, sync_bn, data, code,
+        return _train_and_record(cfg, out_dir, force, progress, initial_scales, sync_bn, data, code,
                                  tensorboard, callbacks)
 
 
-def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, initial_scales: bool, eval_every: int,
+def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, initial_scales: bool,
                       sync_bn: bool, data: dict, code: dict, tensorboard: bool | str | None = None,
                       callbacks: Sequence[Callback] = ()):
     t_start = time.perf_counter()
     started = runs.now_iso()
     weights = weights_provenance(cfg.pretrained)      # before training: the file the run starts from
-    tr, model, loaders = train(cfg, out_dir, force=force, progress=progress, eval_every=eval_every,
+    tr, model, loaders = train(cfg, out_dir, force=force, progress=progress,
                                sync_bn=sync_bn, return_model=True, tensorboard=tensorboard, callbacks=callbacks)
     di = init_distributed(resolve_device(cfg.device))
     if not di.is_main:
@@ -138,6 +140,7 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, init
         eval_time = time.perf_counter() - t_eval
         cost = _cost(model, cfg)
         extra = {'final_model': FINAL_MODEL, 'eval_split': 'val', 'eval_images': ev['n_images'],
+                 'curve_split': 'heldout', 'convergence': runs.convergence(tr['history'], cfg.tasks),
                  'eval_time_s': eval_time, 'train': {k: v for k, v in tr.items() if k != 'history'},
                  'memory_kind': tr['memory_kind']}
         if 'initial' in ev:
@@ -186,7 +189,7 @@ def load_model(record_or_run_id, out_dir: str | os.PathLike | None = None, devic
     r = record_or_run_id
     run_id = r if isinstance(r, str) else (r['run_id'] if isinstance(r, Mapping) else r.run_id)
     ck = load_checkpoint(checkpoint_path(run_id, out_dir), map_location='cpu')
-    cfg = RunConfig.from_dict(dict(ck['config']))
+    cfg = RunConfig.from_stored(dict(ck['config']))     # checkpoints from before `holdout`/`evals` too
     if cfg.run_id != run_id:
         raise RuntimeError(f'checkpoint of {run_id!r} holds the config of {cfg.run_id!r}')
     model = _build_model(cfg.replace(pretrained=False))

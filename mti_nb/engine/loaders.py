@@ -19,7 +19,7 @@ from ..data import datasets as mti_datasets
 from .checkpoints import seed_worker
 
 # %% auto #0
-__all__ = ['EpochSampler', 'SeededDataset', 'Loaders', 'build_datasets', 'build_loaders', 'eval_loader']
+__all__ = ['EpochSampler', 'SeededDataset', 'Loaders', 'build_datasets', 'build_heldout', 'build_loaders', 'eval_loader']
 
 # %% ../../nbs/44_loaders.ipynb #cae6351f
 class EpochSampler(Sampler[int]):
@@ -61,21 +61,33 @@ class SeededDataset(Dataset):
 
 @dataclass
 class Loaders:
-    "Training and evaluation loaders of one run, with the training sampler (for `set_epoch`)."
+    "Training, validation and held-out loaders of one run, with the training sampler (for `set_epoch`)."
     train: DataLoader
     val: DataLoader
     sampler: EpochSampler
     batch_per_process: int
+    heldout: DataLoader | None = None     # the held-out training images (`cfg.holdout`; None without)
+
+
+def _common(cfg: RunConfig) -> dict:
+    return dict(root=cfg.data_root, train_hw=cfg.train_hw, data_hw=cfg.data_hw)   # data seed: the datasets' default
 
 
 def build_datasets(cfg: RunConfig) -> tuple[Dataset, Dataset]:
-    "The training and evaluation datasets of `cfg` (through `mti_nb.data.datasets.build_dataset`)."
+    "The training (without its held-out images) and validation datasets of `cfg` (`mti_nb.data.datasets.build_dataset`)."
     ds = mti_datasets
     tasks = tuple(cfg.tasks) + tuple(cfg.aux_tasks)
-    common = dict(root=cfg.data_root, train_hw=cfg.train_hw, data_hw=cfg.data_hw)   # data seed: the datasets' default
-    train = ds.build_dataset(cfg.dataset, 'train', tasks, n=cfg.n_train, **common)
-    val = ds.build_dataset(cfg.dataset, 'val', tasks, n=cfg.n_val, **common)
+    train = ds.build_dataset(cfg.dataset, 'train', tasks, n=cfg.n_train, holdout=cfg.holdout, **_common(cfg))
+    val = ds.build_dataset(cfg.dataset, 'val', tasks, n=cfg.n_val, **_common(cfg))
     return train, val
+
+
+def build_heldout(cfg: RunConfig) -> Dataset | None:
+    "The held-out training images of `cfg` (evaluation transforms), where the learning curve is drawn; None if `cfg.holdout` is 0."
+    if not cfg.holdout:
+        return None
+    return mti_datasets.build_dataset(cfg.dataset, 'train', tuple(cfg.tasks) + tuple(cfg.aux_tasks), n=cfg.n_train,
+                                      holdout=cfg.holdout, heldout=True, **_common(cfg))
 
 
 def build_loaders(cfg: RunConfig, rank: int = 0, world_size: int = 1, device: torch.device | None = None,
@@ -92,7 +104,9 @@ def build_loaders(cfg: RunConfig, rank: int = 0, world_size: int = 1, device: to
     sampler = EpochSampler(train_ds, shuffle=True, seed=cfg.seed, num_replicas=world_size, rank=rank)
     train = DataLoader(train_ds, batch_size=bs, sampler=sampler, drop_last=True,
                        generator=torch.Generator().manual_seed(cfg.seed), **_loader_kw(cfg, device))
-    return Loaders(train, eval_loader(cfg, val_ds, bs, device), sampler, bs)
+    held = build_heldout(cfg)
+    return Loaders(train, eval_loader(cfg, val_ds, bs, device), sampler, bs,
+                   eval_loader(cfg, held, bs, device) if held is not None else None)
 
 
 def _loader_kw(cfg: RunConfig, device: torch.device | None) -> dict:

@@ -132,9 +132,10 @@ def epoch_line(run_id: str, entry: Mapping, epochs: int, epoch_s: float | None =
     loss = {k: v for k, v in (entry.get('loss') or {}).items() if '/' not in k}
     if loss:
         parts.append('loss ' + ' '.join(f'{k} {v:.4g}' for k, v in loss.items()))
-    val = _val_metrics(entry.get('val'))
+    split = 'heldout' if entry.get('heldout') else 'val'      # 'val': histories written before the learning curve
+    val = _val_metrics(entry.get(split))
     if val:
-        parts.append('val ' + ' '.join(f'{k} {v:.4g}' for k, v in val.items()))
+        parts.append(f'{split} ' + ' '.join(f'{k} {v:.4g}' for k, v in val.items()))
     if epoch_s is None:
         epoch_s = entry.get('epoch_time_s')
     parts.append(f'time {fmt_duration(epoch_s)}')
@@ -146,12 +147,13 @@ def epoch_line(run_id: str, entry: Mapping, epochs: int, epoch_s: float | None =
 def history_scalars(entry: Mapping) -> dict[str, float]:
     "The scalars of one history entry as TensorBoard tags (every loss term, every held-out metric, lr, epoch time)."
     out = {f'train/loss/{k}': float(v) for k, v in (entry.get('loss') or {}).items()}
-    val = entry.get('val') or {}
+    split = 'heldout' if entry.get('heldout') else 'val'      # 'val': histories written before the learning curve
+    val = entry.get(split) or {}
     for task, m in (val.get('metrics') or {}).items():
         for k, v in (m.items() if isinstance(m, Mapping) else ()):
             if isinstance(v, (int, float)) and math.isfinite(v):
-                out[f'val/{task}/{k}'] = float(v)
-    out.update({f'val/loss/{k}': float(v) for k, v in (val.get('loss') or {}).items()})
+                out[f'{split}/{task}/{k}'] = float(v)
+    out.update({f'{split}/loss/{k}': float(v) for k, v in (val.get('loss') or {}).items()})
     if entry.get('lr') is not None:
         out['lr'] = float(entry['lr'])
     if entry.get('epoch_time_s') is not None:
@@ -249,7 +251,7 @@ class Callback:
     def on_step_end(self, trainer: 'Trainer', dt: float) -> None: ...
     def on_evaluate(self, trainer: 'Trainer', entry: dict) -> None: ...
     def on_epoch(self, trainer: 'Trainer', entry: dict) -> None:
-        "After each epoch, with its history entry (losses, lr, time, and 'val' when it was evaluated)."
+        "After each epoch, with its history entry (losses, lr, time, and 'heldout' when it was evaluated)."
     def on_checkpoint(self, trainer: 'Trainer', path) -> None: ...
     def on_fit_end(self, trainer: 'Trainer') -> None: ...
     def on_close(self, trainer: 'Trainer') -> None:

@@ -29,8 +29,8 @@ from .progress import Callback, Progress, StepFunction   # hooks; bar + epoch lo
 from ..models.zoo import ModelConfig, build_model
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'POLY_POWER', 'FINAL_MODEL', 'build_optimizer', 'build_training_criterion', 'build_scheduler',
-           'NonFiniteLossError', 'DivergedError', 'TrainingInterrupted', 'Trainer', 'train']
+__all__ = ['OPTIMIZERS', 'POLY_POWER', 'FINAL_MODEL', 'build_optimizer', 'build_training_criterion', 'eval_epochs',
+           'build_scheduler', 'NonFiniteLossError', 'DivergedError', 'TrainingInterrupted', 'Trainer', 'train']
 
 # %% ../../nbs/47_trainer.ipynb #4ed62ee0
 OPTIMIZERS: dict[str, Callable] = {
@@ -65,6 +65,11 @@ def build_training_criterion(cfg: RunConfig, model: nn.Module) -> nn.Module:
         return own(cfg.dataset, cfg.loss_weights)
     return build_criterion(cfg.model, cfg.tasks, cfg.aux_tasks, cfg.dataset, cfg.loss_weights,
                            getattr(model, 'deep_supervision_weight', 1.0))
+
+
+def eval_epochs(epochs: int, evals: int) -> list[int]:
+    "The epochs (1-based) after which a run of `epochs` evaluates its held-out images `evals` times: evenly spaced, ending with the last (fewer when `epochs` < `evals`)."
+    return sorted({round(k * epochs / evals) for k in range(1, evals + 1)} - {0}) if evals else []
 
 
 def build_scheduler(optimizer: torch.optim.Optimizer, total_steps: int, power: float = POLY_POWER
@@ -124,9 +129,10 @@ def _record_time() -> str:
 class Trainer:
     "Trains the run of `cfg` (resuming its checkpoint unless `force`): `setup()`, then `fit()` gives the training record."
     def __init__(self, cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool = False,
-                 progress: bool = True, eval_every: int = 0, sync_bn: bool = False, deterministic: bool | None = None,
+                 progress: bool = True, sync_bn: bool = False, deterministic: bool | None = None,
                  tensorboard: bool | str | None = None, callbacks: Sequence[Callback] = ()):
-        self.cfg, self.out_dir, self.force, self.eval_every, self.sync_bn = cfg, out_dir, force, eval_every, sync_bn
+        self.cfg, self.out_dir, self.force, self.sync_bn = cfg, out_dir, force, sync_bn
+        self.eval_at = eval_epochs(cfg.epochs, cfg.evals)     # the learning curve's epochs (held-out images)
         self.deterministic = deterministic
         self.callbacks = [Progress(progress, tensorboard), *callbacks]
         self.model = None
@@ -252,12 +258,13 @@ class Trainer:
                                   f'{self.state["step"] + 1}: '
                                   f'{"; ".join(_bad_terms(loss, getattr(self.criterion, "weights", None)))}; {keep}')
 
-    def validate(self) -> dict:
-        "Monitoring on the evaluation split (main process): metrics but the slow edge odsF, and the losses."
+    def evaluate_heldout(self) -> dict:
+        "One point of the learning curve, on the held-out training images (main process): metrics but the slow edge odsF, losses, images."
         mon = [t for t in self.cfg.tasks if t != 'edge']
-        res = evaluate(self.model, self.loaders.val, mon, self.cfg.dataset, self.device, precision=self.precision,
+        res = evaluate(self.model, self.loaders.heldout, mon, self.cfg.dataset, self.device, precision=self.precision,
                        criterion=self.criterion) if mon else {}
-        return {'metrics': res.get('final', {}), 'loss': res.get('loss', {})}
+        return {'metrics': res.get('final', {}), 'loss': res.get('loss', {}),
+                'n_images': res.get('n_images', len(self.loaders.heldout.dataset))}
 
     def _interrupted(self, msg: str):
         print(msg, file=sys.stderr)
@@ -296,9 +303,9 @@ class Trainer:
                                         f'again to resume')
         entry = {'epoch': epoch + 1, 'loss': self.meter.mean(), 'lr': self.optimizer.param_groups[0]['lr'],
                  'epoch_time_s': time.perf_counter() - t_epoch}
-        if self.eval_every and ((epoch + 1) % self.eval_every == 0 or epoch + 1 == cfg.epochs):
+        if epoch + 1 in self.eval_at:          # before the epoch's checkpoint: a resumed run has the same curve
             if di.is_main:
-                entry['val'] = self.validate()
+                entry['heldout'] = self.evaluate_heldout()
                 self._call('on_evaluate', entry)
             _barrier(di)
         st['history'].append(entry)
@@ -349,12 +356,12 @@ class Trainer:
 
 # %% ../../nbs/47_trainer.ipynb #7c13ed01
 def train(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool = False, progress: bool = True,
-          eval_every: int = 0, stop_after: int | None = None, sync_bn: bool = False,
+          stop_after: int | None = None, sync_bn: bool = False,
           on_step: Callable | None = None, return_model: bool = False, deterministic: bool | None = None,
           tensorboard: bool | str | None = None, callbacks: Sequence[Callback] = ()):
     "Train the run of `cfg` (resuming its checkpoint unless `force`); returns the training record (and the model)."
     hooks = [*callbacks, *([StepFunction(on_step)] if on_step is not None else [])]
-    t = Trainer(cfg, out_dir, force=force, progress=progress, eval_every=eval_every, sync_bn=sync_bn,
+    t = Trainer(cfg, out_dir, force=force, progress=progress, sync_bn=sync_bn,
                 deterministic=deterministic, tensorboard=tensorboard, callbacks=hooks)
     rec = t.fit(stop_after)
     return (rec, t.model, t.loaders) if return_model else rec

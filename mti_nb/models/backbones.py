@@ -20,8 +20,8 @@ from torchvision.ops import FeaturePyramidNetwork
 from ..core import check_choice
 
 # %% auto #0
-__all__ = ['Pretrained', 'BACKBONES', 'BACKBONE_INFO', 'create_timm', 'Backbone', 'HRNetBackbone', 'ResNetFPN', 'DilatedResNet',
-           'BackboneInfo', 'backbone_info', 'build_backbone']
+__all__ = ['Pretrained', 'BACKBONES', 'BACKBONE_INFO', 'create_timm', 'Backbone', 'stride_error', 'HRNetBackbone', 'ResNetFPN',
+           'DilatedResNet', 'BackboneInfo', 'backbone_info', 'build_backbone']
 
 # %% ../../nbs/20_backbones.ipynb #58c4690d
 Pretrained = bool | str | os.PathLike
@@ -61,6 +61,18 @@ class Backbone(nn.Module):
         return [(math.ceil(hw[0] / s), math.ceil(hw[1] / s)) for s in self.strides]
 
 
+def stride_error(hw: tuple[int, int], stride: int, what: str = 'train_hw') -> str | None:
+    "The one-line error for a size `hw` that is not a multiple of `stride` (with the nearest valid sizes); None if it is."
+    h, w = int(hw[0]), int(hw[1])
+    if h % stride == 0 and w % stride == 0:
+        return None
+    down = (h // stride * stride, w // stride * stride)
+    up = (-(-h // stride) * stride, -(-w // stride) * stride)
+    valid = [f'{a}x{b}' for a, b in (down, up) if a > 0 and b > 0]
+    return (f"{what}={h}x{w} is not a multiple of the backbone's output stride {stride}; "
+            f'nearest valid sizes: {", ".join(valid)}')
+
+
 def _pad_to(x: torch.Tensor, multiple: int) -> torch.Tensor:
     "Zero-pad the bottom/right of `x` to a multiple of `multiple` (a no-op when it already is)."
     h, w = x.shape[-2:]
@@ -69,7 +81,7 @@ def _pad_to(x: torch.Tensor, multiple: int) -> torch.Tensor:
 
 
 class HRNetBackbone(Backbone):
-    "timm HRNet, raw branch outputs (`feature_location=''`) at 1/4..1/32; pads to x32 and crops (any input size)."
+    "timm HRNet, raw branch outputs (`feature_location=''`) at 1/4..1/32; in eval mode pads to x32 and crops (any size)."
     head = 'hrnet'
 
     def __init__(self, timm_name: str = 'hrnet_w18_small_v2', pretrained: Pretrained = False):
@@ -80,6 +92,8 @@ class HRNetBackbone(Backbone):
         self.strides = tuple(self.body.feature_info.reduction())
 
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
+        if self.training and (err := stride_error(x.shape[-2:], self.strides[-1], 'training input')):
+            raise ValueError(err + ' (training inputs are never padded)')
         sizes = self.output_sizes(x.shape[-2:])
         feats = self.body(_pad_to(x, self.strides[-1]))
         return [f[..., :h, :w] for f, (h, w) in zip(feats, sizes)]

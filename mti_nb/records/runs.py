@@ -24,6 +24,7 @@ import numpy as np
 
 from ..core import project_root, results_dir
 from ..config import RunConfig
+from .curves import CONVERGENCE_TOL, convergence   # noqa: F401 - records.runs.convergence too
 from .fingerprint import fingerprint_differences, stamp_differences
 from ..safeio import atomic_write_text
 from ..tasks import get_task
@@ -150,7 +151,7 @@ class RunRecord:
     @property
     def run_config(self) -> RunConfig:
         "The config as a `RunConfig`."
-        return RunConfig.from_dict(self.config)
+        return RunConfig.from_stored(self.config)     # records from before `holdout`/`evals` read as they were
 
     def headline(self) -> dict[str, float]:
         "The headline metric of each task."
@@ -350,7 +351,7 @@ def _norm(v: Any) -> Any:
 
 # %% ../../nbs/51_runs.ipynb #a9a4d646
 MODEL_FIELDS = ('model', 'tasks', 'aux_tasks', 'fpm', 'scales', 'loss_weights')
-_NOT_SETUP = MODEL_FIELDS + ('seed', 'data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic')
+_NOT_SETUP = MODEL_FIELDS + ('seed', 'data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic', 'evals')
 
 
 def single_task_config(cfg: RunConfig, task: str) -> RunConfig:
