@@ -350,7 +350,7 @@ def _norm(v: Any) -> Any:
     return tuple(_norm(x) for x in v) if isinstance(v, (list, tuple)) else v
 
 # %% ../../nbs/51_runs.ipynb #a9a4d646
-MODEL_FIELDS = ('model', 'tasks', 'aux_tasks', 'fpm', 'scales', 'loss_weights')
+MODEL_FIELDS = ('model', 'tasks', 'aux_tasks', 'fpm', 'scales', 'loss_weights', 'model_options')
 _NOT_SETUP = MODEL_FIELDS + ('seed', 'data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic', 'evals')
 
 
