@@ -13,6 +13,8 @@ ifndef DEMO_OUT
 DEMO_OUT := out/demo-$(shell date +%Y%m%d-%H%M%S)
 endif
 REUSE ?=
+# the runs train two at a time, one thread each: the committed demo records were made so (results depend on threads)
+DEMO_PARALLEL ?= 2
 
 .PHONY: help venv test demo export clean-nbs check-export check-clean check-imports test-notebooks nbdev-test browser-check
 
@@ -59,8 +61,10 @@ nbdev-test: venv
 demo: venv
 	@mkdir -p $(DEMO_OUT)
 	@echo "make demo: nbs/ablation_scales.ipynb -> $(DEMO_OUT)/ ($(if $(REUSE),committed run records reused,every run trained: about 10 min on a 2-core CPU))" >&2
+	$(if $(REUSE),,$(BIN)/mti_nb_study ablation_scales --profile demo -p out_dir $(abspath $(DEMO_OUT)) \
+		--executor local --parallel $(DEMO_PARALLEL) --threads 1)
 	$(BIN)/papermill --log-output --no-progress-bar nbs/ablation_scales.ipynb $(DEMO_OUT)/ablation_scales.ipynb \
-		-p out_dir $(abspath $(DEMO_OUT))$(if $(REUSE), -p reuse True)
+		-p profile demo -p out_dir $(abspath $(DEMO_OUT))$(if $(REUSE), -p reuse True)
 	@$(BIN)/python tools/compare_results.py $(DEMO_OUT)/ablation_scales.csv results/ablation_scales.csv
 
 # a real-browser check of the attention-mask explorer (not part of `make test`: it installs Debian's chromium)
