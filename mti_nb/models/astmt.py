@@ -5,6 +5,7 @@
 # %% ../../nbs/25_astmt.ipynb #b67c7770
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -20,7 +21,8 @@ from .registry import ModelSpec, check_option, register_model
 # %% auto #0
 __all__ = ['FUSIONS', 'GradReverse', 'grad_reverse', 'GradientReversal', 'TaskSE', 'ResidualAdapter', 'ModulatedBlock',
            'TaskPass', 'ASTMTOutput', 'FPNFusion', 'DeepLabFusion', 'ASTMT', 'build_astmt', 'TaskDiscriminator',
-           'normalize_grad', 'adversarial_loss', 'discriminator_accuracy', 'ASTMTCriterion', 'ASTMTOptions']
+           'normalize_grad', 'adversarial_loss', 'discriminator_accuracy', 'ramp_lambda', 'ASTMTCriterion',
+           'ASTMTOptions']
 
 # %% ../../nbs/25_astmt.ipynb #6bf06ecd
 class GradReverse(torch.autograd.Function):
@@ -165,23 +167,25 @@ FUSIONS = {'fpn': FPNFusion, 'deeplab': DeepLabFusion}
 
 
 def _check_args(owner: str, n_blocks: int, modulate_backbone: bool, reuse_backbone: bool, adv_weight: float,
-                adv_lambda: float) -> None:
+                adv_lambda: float, adv_gamma: float = 10.0) -> None:
     "The argument rules shared by `ASTMT` and `ASTMTOptions` (one-line errors naming `owner`)."
     check_option(owner, 'n_blocks', n_blocks, n_blocks >= 1, 'an integer >= 1')
     check_option(owner, 'reuse_backbone', reuse_backbone, not (modulate_backbone and reuse_backbone),
                  'False unless modulate_backbone=False (a modulated backbone differs per task: it cannot be computed once)')
     check_option(owner, 'adv_weight', adv_weight, adv_weight >= 0, 'a number >= 0')
     check_option(owner, 'adv_lambda', adv_lambda, adv_lambda >= 0, 'a number >= 0')
+    check_option(owner, 'adv_gamma', adv_gamma, adv_gamma > 0, 'a number > 0')
 
 
 class ASTMT(nn.Module):
     "Attentive single-tasking: one pass per task over a shared backbone + decoder, modulated per task."
     def __init__(self, backbone: Backbone, tasks: dict[str, int], decoder_ch: int = 128, n_blocks: int = 2,
                  reduction: int = 16, modulate_backbone: bool = True, reuse_backbone: bool = False,
-                 adv_weight: float = 0.1, adv_lambda: float = 1.0, disc_hidden: int = 64):
+                 adv_weight: float = 0.1, adv_lambda: float = 1.0, disc_hidden: int = 64, adv_ramp: bool = True,
+                 adv_gamma: float = 10.0):
         super().__init__()
         if not tasks: raise ValueError('ASTMT: needs at least one task, got an empty `tasks` dict')
-        _check_args('ASTMT', n_blocks, modulate_backbone, reuse_backbone, adv_weight, adv_lambda)
+        _check_args('ASTMT', n_blocks, modulate_backbone, reuse_backbone, adv_weight, adv_lambda, adv_gamma)
         if backbone.head not in FUSIONS:
             raise ValueError(f'ASTMT: backbone {type(backbone).__name__} (head {backbone.head!r}) is neither an FPN '
                              f"backbone nor a dilated ResNet; use 'resnet18_fpn', 'resnet50_fpn', 'resnet26_dilated' "
@@ -189,6 +193,7 @@ class ASTMT(nn.Module):
         self.backbone, self.tasks = backbone, tuple(tasks)
         self.modulate_backbone, self.reuse_backbone = modulate_backbone, reuse_backbone
         self.decoder_ch, self.adv_weight, self.adv_lambda, self.disc_hidden = decoder_ch, adv_weight, adv_lambda, disc_hidden
+        self.adv_ramp, self.adv_gamma = adv_ramp, adv_gamma
         self.strides = tuple(backbone.strides)
         self.block_se = nn.ModuleDict()
         if modulate_backbone:
@@ -248,7 +253,7 @@ class ASTMT(nn.Module):
         base = build_criterion('astmt', self.tasks, (), dataset, weights)
         disc = (TaskDiscriminator(self.decoder_ch, len(self.tasks), self.disc_hidden)
                 if self.adv_weight > 0 and len(self.tasks) > 1 else None)
-        return ASTMTCriterion(base, disc, self.adv_weight, self.adv_lambda)
+        return ASTMTCriterion(base, disc, self.adv_weight, self.adv_lambda, self.adv_ramp, self.adv_gamma)
 
 
 def build_astmt(backbone: str, tasks: dict[str, int], pretrained: Pretrained = False, **kwargs) -> ASTMT:
@@ -302,14 +307,34 @@ def discriminator_accuracy(discriminator: TaskDiscriminator, grads: dict[str, Te
     return torch.cat(hits).mean()
 
 # %% ../../nbs/25_astmt.ipynb #09d8202e
+def ramp_lambda(p: float, lambda_max: float = 1.0, gamma: float = 10.0) -> float:
+    "The domain-adversarial schedule of the reversal's strength: `lambda_max * (2 / (1 + exp(-gamma p)) - 1)`, p in [0, 1]."
+    if not 0 <= p <= 1: raise ValueError(f'ramp_lambda: training progress p must be in [0, 1], got {p!r}')
+    return lambda_max * (2 / (1 + math.exp(-gamma * p)) - 1)
+
+
 class ASTMTCriterion(nn.Module):
     "The tasks' weighted losses (`base`) + `adv_weight` x the discriminator's loss on gradient-reversed task gradients."
     def __init__(self, base: nn.Module, discriminator: TaskDiscriminator | None, adv_weight: float = 0.1,
-                 adv_lambda: float = 1.0):
+                 adv_lambda: float = 1.0, ramp: bool = True, gamma: float = 10.0):
         super().__init__()
         self.base, self.discriminator = base, discriminator
         self.adv_weight, self.adv_lambda = float(adv_weight), float(adv_lambda)
+        self.ramp, self.gamma = bool(ramp), float(gamma)
+        self.progress: float | None = None   # set by the trainer before each step (`set_progress`)
         self.tasks = tuple(base.tasks)
+
+    def set_progress(self, p: float) -> None:
+        "The fraction of training done before this step, in [0, 1] (the trainer: steps done / all steps of the run)."
+        self.progress = min(max(float(p), 0.0), 1.0)
+
+    def reversal(self) -> float:
+        "The reversal's strength now: `adv_lambda` (constant), or `ramp_lambda(progress, adv_lambda, gamma)`."
+        if not self.ramp: return self.adv_lambda
+        if self.progress is None:
+            raise RuntimeError('ASTMTCriterion: the ramped reversal (adv_ramp=True) needs the training progress; call '
+                               'set_progress(p) before the step (mti_nb.engine.trainer.Trainer does) or use adv_ramp=False')
+        return ramp_lambda(self.progress, self.adv_lambda, self.gamma)
 
     def forward(self, out: ASTMTOutput, targets) -> LossOutput:
         loss = self.base(out, targets)
@@ -320,9 +345,11 @@ class ASTMTCriterion(nn.Module):
             raise KeyError(f'ASTMTCriterion: the model output has no shared map for tasks {missing}; '
                            f'it needs an ASTMTOutput (from ASTMT.forward)')
         grads = {t: torch.autograd.grad(loss.per_task[t], out.shared[t], create_graph=True)[0] for t in self.tasks}
-        adv = adversarial_loss(self.discriminator, grads, self.adv_lambda, self.tasks)
+        lam = self.reversal()
+        adv = adversarial_loss(self.discriminator, grads, lam, self.tasks)
         acc = discriminator_accuracy(self.discriminator, grads, self.tasks)
-        return LossOutput(loss.total + self.adv_weight * adv, loss.per_task, loss.initial, {'adv': adv, 'adv/acc': acc})
+        return LossOutput(loss.total + self.adv_weight * adv, loss.per_task, loss.initial,
+                          {'adv': adv, 'adv/acc': acc, 'adv/lambda': torch.tensor(lam)})
 
 
 @dataclass(frozen=True)
@@ -336,12 +363,14 @@ class ASTMTOptions:
     adv_weight: float = 0.1
     adv_lambda: float = 1.0
     disc_hidden: int = 64
+    adv_ramp: bool = True
+    adv_gamma: float = 10.0
 
     def __post_init__(self):
         for k in ('decoder_ch', 'reduction', 'disc_hidden'):
             check_option('ASTMTOptions', k, getattr(self, k), getattr(self, k) >= 1, 'a positive integer')
         _check_args('ASTMTOptions', self.n_blocks, self.modulate_backbone, self.reuse_backbone, self.adv_weight,
-                    self.adv_lambda)
+                    self.adv_lambda, self.adv_gamma)
 
 
 register_model(ModelSpec('astmt', 'ASTMT', ASTMT, backbones=('fpn', 'deeplab'), options=ASTMTOptions))
