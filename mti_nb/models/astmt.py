@@ -182,7 +182,7 @@ class ASTMT(nn.Module):
     def __init__(self, backbone: Backbone, tasks: dict[str, int], decoder_ch: int = 128, n_blocks: int = 2,
                  reduction: int = 16, modulate_backbone: bool = True, reuse_backbone: bool = False,
                  adv_weight: float = 0.1, adv_lambda: float = 1.0, disc_hidden: int = 64, adv_ramp: bool = True,
-                 adv_gamma: float = 10.0):
+                 adv_gamma: float = 10.0, disc_pixelwise: bool = False):
         super().__init__()
         if not tasks: raise ValueError('ASTMT: needs at least one task, got an empty `tasks` dict')
         _check_args('ASTMT', n_blocks, modulate_backbone, reuse_backbone, adv_weight, adv_lambda, adv_gamma)
@@ -193,7 +193,7 @@ class ASTMT(nn.Module):
         self.backbone, self.tasks = backbone, tuple(tasks)
         self.modulate_backbone, self.reuse_backbone = modulate_backbone, reuse_backbone
         self.decoder_ch, self.adv_weight, self.adv_lambda, self.disc_hidden = decoder_ch, adv_weight, adv_lambda, disc_hidden
-        self.adv_ramp, self.adv_gamma = adv_ramp, adv_gamma
+        self.adv_ramp, self.adv_gamma, self.disc_pixelwise = adv_ramp, adv_gamma, disc_pixelwise
         self.strides = tuple(backbone.strides)
         self.block_se = nn.ModuleDict()
         if modulate_backbone:
@@ -251,7 +251,7 @@ class ASTMT(nn.Module):
     def training_criterion(self, dataset: str, weights=None) -> 'ASTMTCriterion':
         "The training objective: the tasks' weighted losses + `adv_weight` x the adversarial loss on the gradients."
         base = build_criterion('astmt', self.tasks, (), dataset, weights)
-        disc = (TaskDiscriminator(self.decoder_ch, len(self.tasks), self.disc_hidden)
+        disc = (TaskDiscriminator(self.decoder_ch, len(self.tasks), self.disc_hidden, self.disc_pixelwise)
                 if self.adv_weight > 0 and len(self.tasks) > 1 else None)
         return ASTMTCriterion(base, disc, self.adv_weight, self.adv_lambda, self.adv_ramp, self.adv_gamma)
 
@@ -262,23 +262,37 @@ def build_astmt(backbone: str, tasks: dict[str, int], pretrained: Pretrained = F
 
 # %% ../../nbs/25_astmt.ipynb #eedfde39
 class TaskDiscriminator(nn.Module):
-    "Small conv net: which task (of `n_tasks`) did a gradient map [B, channels, H, W] come from? -> [B, n_tasks]."
-    def __init__(self, channels: int, n_tasks: int, hidden: int = 64):
+    "Which task (of `n_tasks`) did a gradient map [B, channels, H, W] come from? -> [B, n_tasks] (pixelwise: [B, n_tasks, H, W])."
+    def __init__(self, channels: int, n_tasks: int, hidden: int = 64, pixelwise: bool = False):
         super().__init__()
         if n_tasks < 2: raise ValueError(f'TaskDiscriminator: needs n_tasks >= 2, got {n_tasks!r}')
-        self.n_tasks = n_tasks
-        self.body = nn.Sequential(nn.Conv2d(channels, hidden, 1), nn.ReLU(inplace=True),
-                                  nn.Conv2d(hidden, hidden, 3, padding=1), nn.ReLU(inplace=True),
-                                  nn.Conv2d(hidden, n_tasks, 1))
+        self.n_tasks, self.pixelwise = n_tasks, pixelwise
+        if pixelwise:   # the original's: two 1x1 convs, one decision per pixel
+            self.body = nn.Sequential(nn.Conv2d(channels, hidden, 1, bias=False), nn.ReLU(inplace=True),
+                                      nn.Conv2d(hidden, n_tasks, 1))
+        else:
+            self.body = nn.Sequential(nn.Conv2d(channels, hidden, 1), nn.ReLU(inplace=True),
+                                      nn.Conv2d(hidden, hidden, 3, padding=1), nn.ReLU(inplace=True),
+                                      nn.Conv2d(hidden, n_tasks, 1))
 
     def forward(self, g: Tensor) -> Tensor:
-        return self.body(g).mean((2, 3))
+        return self.body(g) if self.pixelwise else self.body(g).mean((2, 3))
 
 
-def normalize_grad(g: Tensor, eps: float = 1e-20) -> Tensor:
-    "Divide each sample of `g` by its root-mean-square (direction kept, scale removed)."
+def normalize_grad(g: Tensor, eps: float = 1e-20, per_pixel: bool = False) -> Tensor:
+    "Divide each sample of `g` by its root-mean-square (per_pixel: each pixel's channel vector by its L2 norm)."
+    if per_pixel: return g / g.norm(dim=1, keepdim=True).add(1e-10)
     rms = g.pow(2).mean(dim=tuple(range(1, g.dim())), keepdim=True).add(eps).sqrt()
     return g / rms
+
+
+def _disc_input(discriminator: TaskDiscriminator, g: Tensor, normalize: bool) -> Tensor:
+    return normalize_grad(g, per_pixel=getattr(discriminator, 'pixelwise', False)) if normalize else g
+
+
+def _labels(logits: Tensor, index: int) -> Tensor:
+    "The task index as the label of every sample (and pixel, for per-pixel logits)."
+    return torch.full((logits.shape[0], *logits.shape[2:]), index, dtype=torch.long, device=logits.device)
 
 
 def adversarial_loss(discriminator: TaskDiscriminator, grads: dict[str, Tensor], lambda_: float = 1.0,
@@ -290,19 +304,17 @@ def adversarial_loss(discriminator: TaskDiscriminator, grads: dict[str, Tensor],
     losses = []
     for t, g in grads.items():
         _check_task(t, tasks, 'adversarial_loss')
-        g = grad_reverse(normalize_grad(g) if normalize else g, lambda_)
-        logits = discriminator(g)
-        label = torch.full((g.shape[0],), tasks.index(t), dtype=torch.long, device=g.device)
-        losses.append(F.cross_entropy(logits, label))
+        logits = discriminator(grad_reverse(_disc_input(discriminator, g, normalize), lambda_))
+        losses.append(F.cross_entropy(logits, _labels(logits, tasks.index(t))))
     return torch.stack(losses).mean()
 
 
 @torch.no_grad()
 def discriminator_accuracy(discriminator: TaskDiscriminator, grads: dict[str, Tensor],
                            tasks: Sequence[str] | None = None, normalize: bool = True) -> Tensor:
-    "Fraction of gradient maps whose task `discriminator` names correctly (chance: 1 / n_tasks)."
+    "Fraction of gradient maps (pixelwise: pixels) whose task `discriminator` names correctly (chance: 1 / n_tasks)."
     tasks = tuple(grads) if tasks is None else tuple(tasks)
-    hits = [(discriminator(normalize_grad(g) if normalize else g).argmax(1) == tasks.index(t)).float()
+    hits = [(discriminator(_disc_input(discriminator, g, normalize)).argmax(1) == tasks.index(t)).float().flatten()
             for t, g in grads.items()]
     return torch.cat(hits).mean()
 
@@ -365,6 +377,7 @@ class ASTMTOptions:
     disc_hidden: int = 64
     adv_ramp: bool = True
     adv_gamma: float = 10.0
+    disc_pixelwise: bool = False
 
     def __post_init__(self):
         for k in ('decoder_ch', 'reduction', 'disc_hidden'):
