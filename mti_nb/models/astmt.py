@@ -181,8 +181,8 @@ class ASTMT(nn.Module):
     "Attentive single-tasking: one pass per task over a shared backbone + decoder, modulated per task."
     def __init__(self, backbone: Backbone, tasks: dict[str, int], decoder_ch: int = 128, n_blocks: int = 2,
                  reduction: int = 16, modulate_backbone: bool = True, reuse_backbone: bool = False,
-                 adv_weight: float = 0.1, adv_lambda: float = 1.0, disc_hidden: int = 64, adv_ramp: bool = True,
-                 adv_gamma: float = 10.0, disc_pixelwise: bool = False):
+                 adv_weight: float = 0.1, adv_lambda: float = 10.0, disc_hidden: int = 64, adv_ramp: bool = True,
+                 adv_gamma: float = 10.0, disc_pixelwise: bool = True):
         super().__init__()
         if not tasks: raise ValueError('ASTMT: needs at least one task, got an empty `tasks` dict')
         _check_args('ASTMT', n_blocks, modulate_backbone, reuse_backbone, adv_weight, adv_lambda, adv_gamma)
@@ -373,11 +373,11 @@ class ASTMTOptions:
     modulate_backbone: bool = True
     reuse_backbone: bool = False
     adv_weight: float = 0.1
-    adv_lambda: float = 1.0
+    adv_lambda: float = 10.0
     disc_hidden: int = 64
     adv_ramp: bool = True
     adv_gamma: float = 10.0
-    disc_pixelwise: bool = False
+    disc_pixelwise: bool = True
 
     def __post_init__(self):
         for k in ('decoder_ch', 'reduction', 'disc_hidden'):
