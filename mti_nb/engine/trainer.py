@@ -239,6 +239,8 @@ class Trainer:
         with _autocast(self.device, self.precision):
             out = self.net(image)
         self._call('on_step', self.epoch, self.state['step'], out)
+        if hasattr(self.criterion, 'set_progress'):   # a criterion that follows training (ASTMT's ramp): steps done / all
+            self.criterion.set_progress((self.epoch * self.steps_per_epoch + self.state['step']) / (self.cfg.epochs * self.steps_per_epoch))
         loss = self.criterion(out, batch.targets)
         if not torch.isfinite(loss.total):
             raise self._non_finite(loss)

@@ -5,6 +5,7 @@
 # %% ../../nbs/25_astmt.ipynb #b67c7770
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -20,7 +21,8 @@ from .registry import ModelSpec, check_option, register_model
 # %% auto #0
 __all__ = ['FUSIONS', 'GradReverse', 'grad_reverse', 'GradientReversal', 'TaskSE', 'ResidualAdapter', 'ModulatedBlock',
            'TaskPass', 'ASTMTOutput', 'FPNFusion', 'DeepLabFusion', 'ASTMT', 'build_astmt', 'TaskDiscriminator',
-           'normalize_grad', 'adversarial_loss', 'discriminator_accuracy', 'ASTMTCriterion', 'ASTMTOptions']
+           'normalize_grad', 'adversarial_loss', 'discriminator_accuracy', 'ramp_lambda', 'ASTMTCriterion',
+           'ASTMTOptions']
 
 # %% ../../nbs/25_astmt.ipynb #6bf06ecd
 class GradReverse(torch.autograd.Function):
@@ -165,23 +167,25 @@ FUSIONS = {'fpn': FPNFusion, 'deeplab': DeepLabFusion}
 
 
 def _check_args(owner: str, n_blocks: int, modulate_backbone: bool, reuse_backbone: bool, adv_weight: float,
-                adv_lambda: float) -> None:
+                adv_lambda: float, adv_gamma: float = 10.0) -> None:
     "The argument rules shared by `ASTMT` and `ASTMTOptions` (one-line errors naming `owner`)."
     check_option(owner, 'n_blocks', n_blocks, n_blocks >= 1, 'an integer >= 1')
     check_option(owner, 'reuse_backbone', reuse_backbone, not (modulate_backbone and reuse_backbone),
                  'False unless modulate_backbone=False (a modulated backbone differs per task: it cannot be computed once)')
     check_option(owner, 'adv_weight', adv_weight, adv_weight >= 0, 'a number >= 0')
     check_option(owner, 'adv_lambda', adv_lambda, adv_lambda >= 0, 'a number >= 0')
+    check_option(owner, 'adv_gamma', adv_gamma, adv_gamma > 0, 'a number > 0')
 
 
 class ASTMT(nn.Module):
     "Attentive single-tasking: one pass per task over a shared backbone + decoder, modulated per task."
     def __init__(self, backbone: Backbone, tasks: dict[str, int], decoder_ch: int = 128, n_blocks: int = 2,
                  reduction: int = 16, modulate_backbone: bool = True, reuse_backbone: bool = False,
-                 adv_weight: float = 0.1, adv_lambda: float = 1.0, disc_hidden: int = 64):
+                 adv_weight: float = 0.1, adv_lambda: float = 10.0, disc_hidden: int = 64, adv_ramp: bool = True,
+                 adv_gamma: float = 10.0, disc_pixelwise: bool = True):
         super().__init__()
         if not tasks: raise ValueError('ASTMT: needs at least one task, got an empty `tasks` dict')
-        _check_args('ASTMT', n_blocks, modulate_backbone, reuse_backbone, adv_weight, adv_lambda)
+        _check_args('ASTMT', n_blocks, modulate_backbone, reuse_backbone, adv_weight, adv_lambda, adv_gamma)
         if backbone.head not in FUSIONS:
             raise ValueError(f'ASTMT: backbone {type(backbone).__name__} (head {backbone.head!r}) is neither an FPN '
                              f"backbone nor a dilated ResNet; use 'resnet18_fpn', 'resnet50_fpn', 'resnet26_dilated' "
@@ -189,6 +193,7 @@ class ASTMT(nn.Module):
         self.backbone, self.tasks = backbone, tuple(tasks)
         self.modulate_backbone, self.reuse_backbone = modulate_backbone, reuse_backbone
         self.decoder_ch, self.adv_weight, self.adv_lambda, self.disc_hidden = decoder_ch, adv_weight, adv_lambda, disc_hidden
+        self.adv_ramp, self.adv_gamma, self.disc_pixelwise = adv_ramp, adv_gamma, disc_pixelwise
         self.strides = tuple(backbone.strides)
         self.block_se = nn.ModuleDict()
         if modulate_backbone:
@@ -246,9 +251,9 @@ class ASTMT(nn.Module):
     def training_criterion(self, dataset: str, weights=None) -> 'ASTMTCriterion':
         "The training objective: the tasks' weighted losses + `adv_weight` x the adversarial loss on the gradients."
         base = build_criterion('astmt', self.tasks, (), dataset, weights)
-        disc = (TaskDiscriminator(self.decoder_ch, len(self.tasks), self.disc_hidden)
+        disc = (TaskDiscriminator(self.decoder_ch, len(self.tasks), self.disc_hidden, self.disc_pixelwise)
                 if self.adv_weight > 0 and len(self.tasks) > 1 else None)
-        return ASTMTCriterion(base, disc, self.adv_weight, self.adv_lambda)
+        return ASTMTCriterion(base, disc, self.adv_weight, self.adv_lambda, self.adv_ramp, self.adv_gamma)
 
 
 def build_astmt(backbone: str, tasks: dict[str, int], pretrained: Pretrained = False, **kwargs) -> ASTMT:
@@ -257,23 +262,37 @@ def build_astmt(backbone: str, tasks: dict[str, int], pretrained: Pretrained = F
 
 # %% ../../nbs/25_astmt.ipynb #eedfde39
 class TaskDiscriminator(nn.Module):
-    "Small conv net: which task (of `n_tasks`) did a gradient map [B, channels, H, W] come from? -> [B, n_tasks]."
-    def __init__(self, channels: int, n_tasks: int, hidden: int = 64):
+    "Which task (of `n_tasks`) did a gradient map [B, channels, H, W] come from? -> [B, n_tasks] (pixelwise: [B, n_tasks, H, W])."
+    def __init__(self, channels: int, n_tasks: int, hidden: int = 64, pixelwise: bool = False):
         super().__init__()
         if n_tasks < 2: raise ValueError(f'TaskDiscriminator: needs n_tasks >= 2, got {n_tasks!r}')
-        self.n_tasks = n_tasks
-        self.body = nn.Sequential(nn.Conv2d(channels, hidden, 1), nn.ReLU(inplace=True),
-                                  nn.Conv2d(hidden, hidden, 3, padding=1), nn.ReLU(inplace=True),
-                                  nn.Conv2d(hidden, n_tasks, 1))
+        self.n_tasks, self.pixelwise = n_tasks, pixelwise
+        if pixelwise:   # the original's: two 1x1 convs, one decision per pixel
+            self.body = nn.Sequential(nn.Conv2d(channels, hidden, 1, bias=False), nn.ReLU(inplace=True),
+                                      nn.Conv2d(hidden, n_tasks, 1))
+        else:
+            self.body = nn.Sequential(nn.Conv2d(channels, hidden, 1), nn.ReLU(inplace=True),
+                                      nn.Conv2d(hidden, hidden, 3, padding=1), nn.ReLU(inplace=True),
+                                      nn.Conv2d(hidden, n_tasks, 1))
 
     def forward(self, g: Tensor) -> Tensor:
-        return self.body(g).mean((2, 3))
+        return self.body(g) if self.pixelwise else self.body(g).mean((2, 3))
 
 
-def normalize_grad(g: Tensor, eps: float = 1e-20) -> Tensor:
-    "Divide each sample of `g` by its root-mean-square (direction kept, scale removed)."
+def normalize_grad(g: Tensor, eps: float = 1e-20, per_pixel: bool = False) -> Tensor:
+    "Divide each sample of `g` by its root-mean-square (per_pixel: each pixel's channel vector by its L2 norm)."
+    if per_pixel: return g / g.norm(dim=1, keepdim=True).add(1e-10)
     rms = g.pow(2).mean(dim=tuple(range(1, g.dim())), keepdim=True).add(eps).sqrt()
     return g / rms
+
+
+def _disc_input(discriminator: TaskDiscriminator, g: Tensor, normalize: bool) -> Tensor:
+    return normalize_grad(g, per_pixel=getattr(discriminator, 'pixelwise', False)) if normalize else g
+
+
+def _labels(logits: Tensor, index: int) -> Tensor:
+    "The task index as the label of every sample (and pixel, for per-pixel logits)."
+    return torch.full((logits.shape[0], *logits.shape[2:]), index, dtype=torch.long, device=logits.device)
 
 
 def adversarial_loss(discriminator: TaskDiscriminator, grads: dict[str, Tensor], lambda_: float = 1.0,
@@ -285,31 +304,49 @@ def adversarial_loss(discriminator: TaskDiscriminator, grads: dict[str, Tensor],
     losses = []
     for t, g in grads.items():
         _check_task(t, tasks, 'adversarial_loss')
-        g = grad_reverse(normalize_grad(g) if normalize else g, lambda_)
-        logits = discriminator(g)
-        label = torch.full((g.shape[0],), tasks.index(t), dtype=torch.long, device=g.device)
-        losses.append(F.cross_entropy(logits, label))
+        logits = discriminator(grad_reverse(_disc_input(discriminator, g, normalize), lambda_))
+        losses.append(F.cross_entropy(logits, _labels(logits, tasks.index(t))))
     return torch.stack(losses).mean()
 
 
 @torch.no_grad()
 def discriminator_accuracy(discriminator: TaskDiscriminator, grads: dict[str, Tensor],
                            tasks: Sequence[str] | None = None, normalize: bool = True) -> Tensor:
-    "Fraction of gradient maps whose task `discriminator` names correctly (chance: 1 / n_tasks)."
+    "Fraction of gradient maps (pixelwise: pixels) whose task `discriminator` names correctly (chance: 1 / n_tasks)."
     tasks = tuple(grads) if tasks is None else tuple(tasks)
-    hits = [(discriminator(normalize_grad(g) if normalize else g).argmax(1) == tasks.index(t)).float()
+    hits = [(discriminator(_disc_input(discriminator, g, normalize)).argmax(1) == tasks.index(t)).float().flatten()
             for t, g in grads.items()]
     return torch.cat(hits).mean()
 
 # %% ../../nbs/25_astmt.ipynb #09d8202e
+def ramp_lambda(p: float, lambda_max: float = 1.0, gamma: float = 10.0) -> float:
+    "The domain-adversarial schedule of the reversal's strength: `lambda_max * (2 / (1 + exp(-gamma p)) - 1)`, p in [0, 1]."
+    if not 0 <= p <= 1: raise ValueError(f'ramp_lambda: training progress p must be in [0, 1], got {p!r}')
+    return lambda_max * (2 / (1 + math.exp(-gamma * p)) - 1)
+
+
 class ASTMTCriterion(nn.Module):
     "The tasks' weighted losses (`base`) + `adv_weight` x the discriminator's loss on gradient-reversed task gradients."
     def __init__(self, base: nn.Module, discriminator: TaskDiscriminator | None, adv_weight: float = 0.1,
-                 adv_lambda: float = 1.0):
+                 adv_lambda: float = 1.0, ramp: bool = True, gamma: float = 10.0):
         super().__init__()
         self.base, self.discriminator = base, discriminator
         self.adv_weight, self.adv_lambda = float(adv_weight), float(adv_lambda)
+        self.ramp, self.gamma = bool(ramp), float(gamma)
+        self.progress: float | None = None   # set by the trainer before each step (`set_progress`)
         self.tasks = tuple(base.tasks)
+
+    def set_progress(self, p: float) -> None:
+        "The fraction of training done before this step, in [0, 1] (the trainer: steps done / all steps of the run)."
+        self.progress = min(max(float(p), 0.0), 1.0)
+
+    def reversal(self) -> float:
+        "The reversal's strength now: `adv_lambda` (constant), or `ramp_lambda(progress, adv_lambda, gamma)`."
+        if not self.ramp: return self.adv_lambda
+        if self.progress is None:
+            raise RuntimeError('ASTMTCriterion: the ramped reversal (adv_ramp=True) needs the training progress; call '
+                               'set_progress(p) before the step (mti_nb.engine.trainer.Trainer does) or use adv_ramp=False')
+        return ramp_lambda(self.progress, self.adv_lambda, self.gamma)
 
     def forward(self, out: ASTMTOutput, targets) -> LossOutput:
         loss = self.base(out, targets)
@@ -320,9 +357,11 @@ class ASTMTCriterion(nn.Module):
             raise KeyError(f'ASTMTCriterion: the model output has no shared map for tasks {missing}; '
                            f'it needs an ASTMTOutput (from ASTMT.forward)')
         grads = {t: torch.autograd.grad(loss.per_task[t], out.shared[t], create_graph=True)[0] for t in self.tasks}
-        adv = adversarial_loss(self.discriminator, grads, self.adv_lambda, self.tasks)
+        lam = self.reversal()
+        adv = adversarial_loss(self.discriminator, grads, lam, self.tasks)
         acc = discriminator_accuracy(self.discriminator, grads, self.tasks)
-        return LossOutput(loss.total + self.adv_weight * adv, loss.per_task, loss.initial, {'adv': adv, 'adv/acc': acc})
+        return LossOutput(loss.total + self.adv_weight * adv, loss.per_task, loss.initial,
+                          {'adv': adv, 'adv/acc': acc, 'adv/lambda': torch.tensor(lam)})
 
 
 @dataclass(frozen=True)
@@ -334,14 +373,17 @@ class ASTMTOptions:
     modulate_backbone: bool = True
     reuse_backbone: bool = False
     adv_weight: float = 0.1
-    adv_lambda: float = 1.0
+    adv_lambda: float = 10.0
     disc_hidden: int = 64
+    adv_ramp: bool = True
+    adv_gamma: float = 10.0
+    disc_pixelwise: bool = True
 
     def __post_init__(self):
         for k in ('decoder_ch', 'reduction', 'disc_hidden'):
             check_option('ASTMTOptions', k, getattr(self, k), getattr(self, k) >= 1, 'a positive integer')
         _check_args('ASTMTOptions', self.n_blocks, self.modulate_backbone, self.reuse_backbone, self.adv_weight,
-                    self.adv_lambda)
+                    self.adv_lambda, self.adv_gamma)
 
 
 register_model(ModelSpec('astmt', 'ASTMT', ASTMT, backbones=('fpn', 'deeplab'), options=ASTMTOptions))
