@@ -133,7 +133,7 @@ PROFILES: dict[str, Profile] = {
     'demo': Profile(
         name='demo', description='embedded synthetic benchmark, small models from scratch, minutes on a 2-core CPU',
         backbone='hrnet_w18_small_v2', pretrained=False, seeds=(0,), workers=0,
-        schedules={'synthetic': Schedule(train_hw=(96, 128), epochs=6, batch_size=8, lr=1e-3)},
+        schedules={'synthetic': Schedule(train_hw=(64, 96), epochs=6, batch_size=8, lr=1e-3)},
         synth_train=200, synth_val=50, synth_hw=(96, 128)),
     'paper': Profile(
         name='paper', description="the paper's data, resolutions, ImageNet-pretrained backbones and schedules (GPU)",
