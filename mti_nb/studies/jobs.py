@@ -33,9 +33,10 @@ __all__ = ['EXECUTORS', 'RunJob', 'JobOutcome', 'run_grid']
 class RunJob:
     "One run of a grid as a submitit job: train (or reuse) the record of `config`; returns its run id and metrics."
     def __init__(self, config: dict, out_dir: str, run_kwargs: dict | None = None, threads: int | None = None,
-                 nproc: int = 1, train_options: Sequence[str] = ()):
+                 nproc: int = 1, train_options: Sequence[str] = (), progress: bool = False):
         self.config, self.out_dir, self.run_kwargs = dict(config), str(out_dir), dict(run_kwargs or {})
         self.threads, self.nproc, self.train_options = threads, int(nproc), list(train_options)
+        self.progress = progress   # True: text progress and one line per epoch in the job's stderr log
 
     def __call__(self) -> dict:
         if self.threads:
@@ -44,7 +45,7 @@ class RunJob:
         if self.nproc > 1:
             rec = self._torchrun(cfg)
         else:
-            rec = run_experiment(cfg, self.out_dir, progress=False, **self.run_kwargs)
+            rec = run_experiment(cfg, self.out_dir, progress=getattr(self, 'progress', False), **self.run_kwargs)
         return {'run_id': rec.run_id, 'metrics': rec.headline(), 'delta_m': rec.delta_m}
 
     def torchrun_command(self, config_path: str | os.PathLike) -> list[str]:
@@ -159,6 +160,7 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     if parallel:
         slots = slots[:parallel]
     threads = threads or max(1, (os.cpu_count() or 1) // len(slots))
+    echo, offsets = plan.study.progress, {}    # the jobs' per-epoch lines, echoed to this terminal
     ex = _executor('local', folder, f'mti_nb_{plan.name}', time_min, g, None, None, None, 0, None)
     running: dict[int, tuple[RunConfig, Any]] = {}
     queue = list(todo)
@@ -172,7 +174,25 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
             if g:
                 ex.update_parameters(**_gpu_slot(s, g))
             running[s] = (c, ex.submit(RunJob(c.to_dict(), str(out_dir), plan.run_kwargs, threads, g,
-                                              train_options)))
+                                              train_options, progress=echo)))
+            print(f'{plan.name}: started {c.run_id} ({len(todo) - len(queue)}/{len(todo)})', file=sys.stderr, flush=True)
         if running:
             time.sleep(poll_s)
+        if echo:
+            for c, j in running.values():
+                _echo_epoch_lines(Path(j.paths.stderr), offsets)
     return [outcomes[c.run_id] for c in plan.unique()]
+
+
+def _echo_epoch_lines(log: Path, offsets: dict) -> None:
+    "Print the per-epoch lines a local job added to its stderr log since the last call (bars' redraws are skipped)."
+    try:
+        with open(log, 'rb') as f:
+            f.seek(offsets.get(log, 0)); new = f.read()
+    except FileNotFoundError:
+        return
+    end = new.rfind(b'\n') + 1                  # only whole lines; the rest is read next time
+    offsets[log] = offsets.get(log, 0) + end
+    for line in new[:end].decode('utf-8', 'replace').replace('\r', '\n').splitlines():
+        if ' epoch ' in line and ' | ' in line:
+            print(line.strip(), file=sys.stderr, flush=True)
