@@ -165,7 +165,7 @@ STEPS_SCRIPT = """
 import hashlib, json, sys
 import torch
 """ + FIND + _finds('train') + """
-cfg, steps, out_dir = RunConfig.from_dict(json.loads(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
+cfg, steps, out_dir = getattr(RunConfig, 'from_stored', RunConfig.from_dict)(json.loads(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
 torch.set_num_threads(int(sys.argv[4]))
 seen = []
 class Stop(Exception):
@@ -187,7 +187,7 @@ EVAL_SCRIPT = """
 import json, sys
 import torch
 """ + FIND + _finds('seed_everything', '_build_model', 'evaluate', 'eval_loader', 'build_datasets') + """
-cfg = RunConfig.from_dict(json.loads(sys.argv[1]))
+cfg = getattr(RunConfig, 'from_stored', RunConfig.from_dict)(json.loads(sys.argv[1]))
 torch.set_num_threads(int(sys.argv[2]))
 seed_everything(cfg.seed)
 model = _build_model(cfg)
@@ -244,7 +244,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
     from mti_nb.records import fingerprint
     from mti_nb.records import runs
-    from mti_nb.engine.loaders import build_datasets
+    from mti_nb.engine.loaders import build_datasets, build_heldout
     import torch
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -272,7 +272,9 @@ def main(argv=None) -> int:
     for rec in records:
         cfg = rec.run_config
         train_ds, val_ds = build_datasets(cfg) if cfg.dataset == 'synthetic' and cfg.data_root is None else (None, None)
-        data = fingerprint.data_fingerprint({'train': train_ds, 'val': val_ds}) if train_ds is not None else None
+        held = build_heldout(cfg) if train_ds is not None else None   # as run_experiment fingerprints a run's data
+        data = fingerprint.data_fingerprint({'train': train_ds, 'val': val_ds, **({'heldout': held} if held is not None
+                                             else {})}) if train_ds is not None else None
         code = fingerprint.code_stamp(cfg.model)
         if rec.status == 'complete' and not runs.reuse_problems(rec, data or {}, code) and rec.data:
             n_ok += 1

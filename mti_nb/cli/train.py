@@ -234,7 +234,7 @@ def config_from_args(ns: argparse.Namespace) -> RunConfig:
             raise ValueError(f'--config {p}: not JSON ({e})') from None
         if not isinstance(d, dict):
             raise ValueError(f'--config {p}: expected a JSON object of RunConfig fields')
-        return RunConfig.from_dict({**d.get('config', d), **over}) if 'run_id' in d else RunConfig.from_dict({**d, **over})
+        return RunConfig.from_stored({**d.get('config', d), **over}) if 'run_id' in d else RunConfig.from_dict({**d, **over})
     return run_config(over.pop('profile', None), over.pop('dataset', 'synthetic'), **over)
 
 

@@ -140,7 +140,7 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, init
         eval_time = time.perf_counter() - t_eval
         cost = _cost(model, cfg)
         extra = {'final_model': FINAL_MODEL, 'eval_split': 'val', 'eval_images': ev['n_images'],
-                 'curve_split': 'heldout', 'convergence': runs.convergence(tr['history'], cfg.tasks),
+                 'curve_split': 'heldout' if cfg.evals else None, 'convergence': runs.convergence(tr['history'], cfg.tasks),
                  'eval_time_s': eval_time, 'train': {k: v for k, v in tr.items() if k != 'history'},
                  'memory_kind': tr['memory_kind']}
         if 'initial' in ev:

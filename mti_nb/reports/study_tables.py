@@ -215,6 +215,7 @@ def runs_overview(records: Iterable[RunRecord]) -> pd.DataFrame:
 STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<study>.ipynb out.ipynb`)
     ('ablation_scales', 'Table 3: influence of the scales (the main job, `make demo`)', ''),
     ('information_flow', 'Table 4: information flow (initial predictions per scale vs final output)', ''),
+    ('mtinet_diagnostics', 'Why MTI-Net lags on HRNet-18: one part changed per row (two seeds)', ''),
     ('ablation_components_2a', 'Table 2(a): components, NYUD-like tasks (semseg + depth)', ''),
     ('ablation_components_2a_depth', 'Table S2: every depth metric of Table 2(a)', ''),
     ('ablation_components_2a_seg', 'Table S2: every segmentation metric of Table 2(a)', ''),
@@ -326,6 +327,7 @@ def _setup(info: Mapping) -> str:
             ('ImageNet-pretrained' if info.get('pretrained') is True else 'from scratch'
              if info.get('pretrained') is False else None) if 'pretrained' in info else None,
             f'{info["epochs"]} epochs' if info.get('epochs') else None,
+            f'{info["train_hw"][0]}x{info["train_hw"][1]} crops' if len(info.get('train_hw') or ()) == 2 else None,
             f'seeds {",".join(map(str, info["seeds"]))}' if info.get('seeds') else None,
             f'{len(info["run_ids"])} run records' if info.get('run_ids') else None]
     return ', '.join(b for b in bits if b)

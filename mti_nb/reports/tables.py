@@ -18,7 +18,7 @@ from ..tasks import TASKS, get_task
 
 # %% auto #0
 __all__ = ['AUX_LETTERS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES', 'NOT_CONVERGED_MARK',
-           'method_label', 'record_label', 'record_converged', 'combine_converged', 'convergence_note',
+           'method_label', 'options_text', 'record_label', 'record_converged', 'combine_converged', 'convergence_note',
            'mark_not_converged', 'records_frame', 'results_table', 'format_table']
 
 # %% ../../nbs/60_tables.ipynb #b44f2843
@@ -27,14 +27,15 @@ BACKBONE_LABELS = {'hrnet_w18_small_v2': 'HRNet-18', 'hrnet_w18': 'HRNet-18 (ful
                    'resnet18_fpn': 'R18-FPN', 'resnet50_fpn': 'R50-FPN', 'resnet26_dilated': 'R26-DLv3+',
                    'resnet50_dilated': 'R50-DLv3+'}
 SETUP_COLUMNS = ('dataset', 'backbone', 'pretrained', 'profile', 'train_hw', 'epochs')
-GROUP_BY = ('model', 'tasks', 'aux', 'fpm', 'scales')
+GROUP_BY = ('model', 'tasks', 'aux', 'fpm', 'scales', 'options')
 COST_COLUMNS = ('params', 'macs', 'wall_time_s', 'images_per_s', 'peak_memory_mb')
 ALL_SCALES = (4, 8, 16, 32)
 NOT_CONVERGED_MARK = '†'
 
 
-def method_label(model: str, aux: Sequence[str] = (), fpm: bool = True, scales: Sequence[int] = ALL_SCALES) -> str:
-    "Paper-style method name, e.g. 'MTI-Net (N+E) w/o FPM [1/4,1/8]'."
+def method_label(model: str, aux: Sequence[str] = (), fpm: bool = True, scales: Sequence[int] = ALL_SCALES,
+                 options: Sequence = ()) -> str:
+    "Paper-style method name, e.g. 'MTI-Net (N+E) w/o FPM [1/4,1/8]'; model options in braces, e.g. '{task_channels=64}'."
     s = model_label(model)
     if aux:
         s += ' (' + '+'.join(AUX_LETTERS.get(a, a) for a in aux) + ')'
@@ -43,13 +44,21 @@ def method_label(model: str, aux: Sequence[str] = (), fpm: bool = True, scales: 
             s += ' w/o FPM'
         if tuple(scales) != ALL_SCALES:
             s += ' [' + ','.join(f'1/{x}' for x in scales) + ']'
+    if options:
+        s += ' {' + options_text(options) + '}'
     return s
+
+
+def options_text(options: Sequence | None) -> str:
+    "A config's `model_options` pairs as 'k=v, k=v' ('' for none)."
+    return ', '.join(f'{k}={v}' for k, v in (options or ()))
 
 
 def record_label(r: RunRecord) -> str:
     "The `method_label` of a record's config."
     c = r.config
-    return method_label(c['model'], c.get('aux_tasks', ()), c.get('fpm', True), c.get('scales', ALL_SCALES))
+    return method_label(c['model'], c.get('aux_tasks', ()), c.get('fpm', True), c.get('scales', ALL_SCALES),
+                        c.get('model_options') or ())
 
 # %% ../../nbs/60_tables.ipynb #bb0b5eb0
 _WORDS = {True: 'yes', False: 'no', None: 'unknown'}
@@ -101,7 +110,7 @@ def records_frame(records: Iterable[RunRecord], tasks: Sequence[str] | None = No
                'aux': '+'.join(AUX_LETTERS.get(a, a) for a in c.get('aux_tasks', ())),
                'fpm': ('yes' if c.get('fpm') else 'no') if mti else '',
                'scales': ','.join(f'1/{s}' for s in c.get('scales', ())) if mti else '',
-               'method': record_label(r)}
+               'options': options_text(c.get('model_options')), 'method': record_label(r)}
         row.update({k: str(_plain(c.get(k))) if isinstance(c.get(k), (list, tuple)) else c.get(k) for k in SETUP_COLUMNS})
         row['setup'] = setup_key(c)
         for t, ms in r.metrics.items():

@@ -167,6 +167,8 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     while queue or running:
         for s in [s for s, (c, j) in running.items() if j.done()]:
             c, j = running.pop(s)
+            if echo:
+                _echo_epoch_lines(Path(j.paths.stderr), offsets)   # its last lines
             outcomes[c.run_id] = _outcome(c, j)
         while queue and len(running) < len(slots):
             s = next(x for x in slots if x not in running)
