@@ -17,6 +17,8 @@ import typing
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from .core import STAND_IN
+
 # %% auto #0
 __all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'check_image_file', 'check_out_dir',
            'cli_parser', 'run_cli']
@@ -102,14 +104,16 @@ def arg_type(parse: Callable[..., Any], **kw) -> Callable[[str], Any]:
 
 
 def parse_pretrained(value: Any) -> bool | str:
-    "True/False (also as strings) or the path of a local weights file, which must exist."
+    "True/False (also as strings), 'stand-in' (the shipped recognition-pretrained weights) or the path of a local weights file, which must exist."
     if isinstance(value, bool):
         return value
+    if isinstance(value, str) and value.strip().lower() == STAND_IN:
+        return STAND_IN
     if isinstance(value, str) and value.lower() in ('true', 'false', 'yes', 'no', '1', '0'):
         return value.lower() in ('true', 'yes', '1')
     p = Path(str(value)).expanduser()
     if not p.is_file():
-        raise FileNotFoundError(f'pretrained={value!r}: expected True, False or the path of a weights file; '
+        raise FileNotFoundError(f'pretrained={value!r}: expected True, False, "stand-in" or the path of a weights file; '
                                 f'{p} does not exist')
     return str(p.resolve())
 

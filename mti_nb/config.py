@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import functools
 import hashlib
 import json
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
-from .core import DATASETS, Profile, check_choice, get_profile
+from .core import DATASETS, STAND_IN, Profile, check_choice, get_profile, stand_in_file
 from .models import zoo   # noqa: F401 - registers every model: the choices of RunConfig.model
 from .models.backbones import backbone_info, stride_error
 from .models.registry import check_model_config, list_models
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'LEGACY_VALUES', 'RunConfig', 'run_config']
+__all__ = ['PRECISIONS', 'LEGACY_VALUES', 'resolve_pretrained', 'weights_token', 'RunConfig', 'run_config']
 
 # %% ../nbs/29_config.ipynb #5f05bb68
 _FLOAT32_MAX = 3.4028234663852886e38
@@ -65,6 +67,39 @@ def _check_numbers(cfg) -> None:
 
 # %% ../nbs/29_config.ipynb #dc508328
 PRECISIONS = ('fp32', 'bf16', 'fp16')
+
+
+def resolve_pretrained(value: Any, backbone: str, shipped: Path | None = None) -> Any:
+    """`pretrained` as a run holds it: True/False, or a weights file. 'stand-in' is the file shipped for `backbone`
+    (an error if there is none); a stored path that no longer exists but names that file is the shipped file of
+    this checkout, so records and checkpoints travel between clones."""
+    if not isinstance(value, str):
+        return value
+    shipped = shipped or stand_in_file(backbone)
+    if value.strip().lower() == STAND_IN:
+        if not shipped.is_file():
+            raise FileNotFoundError(f"pretrained='stand-in': no stand-in weights are shipped for backbone {backbone!r} "
+                                    f'(expected {shipped}); make them with `papermill nbs/pretrain_backbone.ipynb OUT.ipynb '
+                                    f'-p backbone {backbone}`, or train from scratch (pretrained=False)')
+        return str(shipped)
+    if Path(value).name == shipped.name and not Path(value).expanduser().exists() and shipped.is_file():
+        return str(shipped)
+    return value
+
+
+@functools.lru_cache(maxsize=64)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    from mti_nb.safeio import sha256_file
+    return sha256_file(path)
+
+
+def weights_token(pretrained: Any) -> Any:
+    "How a run id names `pretrained`: True/False as they are; a weights file by its name and SHA-256 (the same in "
+    "every clone, and new weights make new runs); a path that does not exist, as it is."
+    if not isinstance(pretrained, str) or not (p := Path(pretrained).expanduser()).is_file():
+        return pretrained
+    st = p.stat()
+    return f'{p.name} sha256:{_digest(str(p.resolve()), st.st_size, st.st_mtime_ns)}'
 _NOT_HASHED = ('data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic')
 _HASHED_WHEN_SET = ('model_options', 'channels_last', 'compile')   # added later: hashed only when not None, so older run ids stay valid
 LEGACY_VALUES = {'holdout': 0.0, 'evals': 0}   # added later: what runs did before (hashed unless equal to it)
@@ -85,8 +120,8 @@ class RunConfig:
     aux_tasks: tuple[str, ...] = _f((), 'auxiliary tasks: trained as extra (deep-supervised) outputs, not scored')
     model: str = _f('mti_net', 'the architecture (a registered model: mti_nb.models.registry)', choices=list_models())
     backbone: str = _f('hrnet_w18_small_v2', 'the backbone (timm name or one of the FPN / dilated variants)')
-    pretrained: bool | str = _f(False, "True: ImageNet weights from timm's hub; a path: local weights; "
-                                'False: from scratch')
+    pretrained: bool | str = _f(False, "True: ImageNet weights from timm's hub; a path: local weights; 'stand-in': "
+                                "the recognition-pretrained weights shipped for the backbone; False: from scratch")
     scales: tuple[int, ...] = _f((4, 8, 16, 32), 'MTI-Net: the backbone scales (output strides) where tasks interact')
     fpm: bool = _f(True, 'MTI-Net: the feature propagation module from each coarser scale to the next finer one')
     train_hw: tuple[int, int] = _f((96, 128), 'training crop, height x width')
@@ -99,8 +134,9 @@ class RunConfig:
     lr: float = _f(1e-4, 'initial learning rate (poly decay per iteration)')
     weight_decay: float = _f(1e-4, 'weight decay')
     seed: int = _f(0, 'random seed (weights, data order, augmentation)')
-    precision: str = _f('fp32', 'autocast precision on CUDA (fp32 elsewhere)', choices=PRECISIONS)
-    profile: str = _f('demo', 'the size profile (smoke | demo | paper) whose schedule, backbone and data sizes '
+    precision: str = _f('fp32', 'autocast precision on CUDA; bf16 also on CPUs with AVX512-BF16/AMX (fp32 elsewhere)',
+                        choices=PRECISIONS)
+    profile: str = _f('demo', 'the size profile (smoke | demo | study | paper) whose schedule, backbone and data sizes '
                       'fill the fields not given')
     n_train: int | None = _f(None, 'synthetic: images rendered; real data: subsample of the training split '
                              '(None: all)')
@@ -121,6 +157,7 @@ class RunConfig:
     def __post_init__(self):
         check_choice('dataset', self.dataset, DATASETS)
         check_choice('precision', self.precision, PRECISIONS)
+        object.__setattr__(self, 'pretrained', resolve_pretrained(self.pretrained, self.backbone))
         for k in ('tasks', 'aux_tasks', 'scales', 'train_hw', 'data_hw', 'loss_weights', 'model_options'):
             v = getattr(self, k)
             if isinstance(v, list):
@@ -161,6 +198,8 @@ class RunConfig:
         d = {k: v for k, v in self.to_dict().items()
              if k not in _NOT_HASHED and not (k in _HASHED_WHEN_SET and v is None)
              and not (k in LEGACY_VALUES and v == LEGACY_VALUES[k])}
+        if 'pretrained' in d:
+            d['pretrained'] = weights_token(d['pretrained'])
         h = hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
         return f'{self.model}-{"+".join(self.tasks)}-{h}'
 
@@ -178,7 +217,7 @@ def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic',
     p = profile if isinstance(profile, Profile) else get_profile(profile)
     s = p.schedule(dataset)
     synth = dataset == 'synthetic'
-    base = dict(dataset=dataset, backbone=p.backbone, pretrained=p.pretrained, train_hw=s.train_hw,
+    base = dict(dataset=dataset, backbone=p.backbone, pretrained=p.pretrained, precision=p.precision, train_hw=s.train_hw,
                 epochs=s.epochs, batch_size=s.batch_size, lr=s.lr, weight_decay=s.weight_decay, profile=p.name,
                 n_train=p.synth_train if synth else p.max_train, n_val=p.synth_val if synth else p.max_val,
                 data_hw=p.synth_hw if synth else None, workers=p.workers, seed=p.seeds[0], holdout=p.holdout,

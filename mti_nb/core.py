@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 # %% auto #0
-__all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'PROFILES', 'check_choice',
-           'project_root', 'in_test', 'test_results_dir', 'results_dir', 'cache_dir', 'Schedule', 'Profile',
-           'default_profile', 'get_profile']
+__all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'STAND_IN', 'PROFILES',
+           'check_choice', 'project_root', 'in_test', 'test_results_dir', 'results_dir', 'cache_dir', 'Schedule',
+           'Profile', 'stand_in_file', 'default_profile', 'get_profile']
 
 # %% ../nbs/00_core.ipynb #71aaae99
 ENV_PROFILE = 'MTI_NB_PROFILE'
@@ -101,7 +101,7 @@ class Profile:
     name: str
     description: str
     backbone: str
-    pretrained: bool
+    pretrained: bool | str           # True (timm hub), False (scratch) or STAND_IN (the shipped recognition weights)
     seeds: tuple[int, ...]
     workers: int
     schedules: dict[str, Schedule]
@@ -112,6 +112,8 @@ class Profile:
     max_val: int | None = None
     holdout: float = 0.1             # fraction of the training images held out for the learning curve
     evals: int = 6                   # held-out evaluations per run (the learning curve's points)
+    precision: str = 'fp32'          # 'bf16': autocast where the CPU (AVX512-BF16/AMX) or GPU has it
+    results_subdir: str = ''         # where its study results go under results/ ('' : results/ itself)
 
     def schedule(self, dataset: str) -> Schedule:
         "The schedule of `dataset` in this profile (clear error if the profile has none)."
@@ -120,6 +122,15 @@ class Profile:
             raise ValueError(f'profile {self.name!r} has no schedule for dataset {dataset!r}; '
                              f'it has: {", ".join(self.schedules)}')
         return self.schedules[dataset]
+
+
+STAND_IN = 'stand-in'   # pretrained='stand-in': the recognition-pretrained weights shipped for the run's backbone
+
+
+def stand_in_file(backbone: str) -> Path:
+    "Where the shipped stand-in weights of `backbone` are: `mti_nb/meta/pretrained/<backbone>_recognition.pth` (may be absent)."
+    import mti_nb
+    return Path(mti_nb.__file__).resolve().parent / 'meta' / 'pretrained' / f'{backbone}_recognition.pth'
 
 
 _SMOKE_SCHED = Schedule(train_hw=(32, 64), epochs=1, batch_size=4)
@@ -135,6 +146,12 @@ PROFILES: dict[str, Profile] = {
         backbone='hrnet_w18_small_v2', pretrained=False, seeds=(0,), workers=0,
         schedules={'synthetic': Schedule(train_hw=(64, 96), epochs=6, batch_size=8, lr=1e-3)},
         synth_train=200, synth_val=50, synth_hw=(96, 128)),
+    'study': Profile(
+        name='study', description='the converged synthetic study: HRNet-18 from the recognition-pretrained stand-in '
+        'weights, aligned 96x128 crops, 24 epochs, bf16 where the CPU has it, three seeds; results in results/study/',
+        backbone='hrnet_w18_small_v2', pretrained=STAND_IN, seeds=(0, 1, 2), workers=0, precision='bf16',
+        schedules={'synthetic': Schedule(train_hw=(96, 128), epochs=24, batch_size=8, lr=1e-3)},
+        synth_train=200, synth_val=100, synth_hw=(96, 128), results_subdir='study'),
     'paper': Profile(
         name='paper', description="the paper's data, resolutions, ImageNet-pretrained backbones and schedules (GPU)",
         backbone='hrnet_w18_small_v2', pretrained=True, seeds=(0, 1, 2), workers=8,

@@ -18,7 +18,7 @@ from typing import IO, Callable, Iterator
 
 # %% auto #0
 __all__ = ['pid_alive', 'remove_stale_temps', 'default_mode', 'fsync_dir', 'temp_name', 'atomic_write', 'atomic_write_text',
-           'is_empty_dir', 'atomic_folder', 'LockedError', 'file_lock']
+           'sha256_file', 'is_empty_dir', 'atomic_folder', 'LockedError', 'file_lock']
 
 # %% ../nbs/02_safeio.ipynb #d8ae1aef
 def pid_alive(pid: int) -> bool:
@@ -103,6 +103,13 @@ def atomic_write(path: str | os.PathLike, data: bytes | str | Callable[[IO[bytes
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     "Write `text` (UTF-8) to `path` atomically."
     return atomic_write(path, text.encode('utf-8'))
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    "SHA-256 (hex) of a file's bytes, read in blocks."
+    import hashlib
+    with open(path, 'rb') as f:
+        return hashlib.file_digest(f, 'sha256').hexdigest()
 
 # %% ../nbs/02_safeio.ipynb #59e8fdf0
 def is_empty_dir(path: Path) -> bool:

@@ -20,10 +20,10 @@ from tqdm.auto import tqdm
 
 from .train import OneLineParser, fail, parse_hw_option
 from ..records.runs import MANIFEST_NAME, atomic_write_text
+from ..safeio import sha256_file
 
 # %% auto #0
-__all__ = ['LAYOUTS', 'Layout', 'Problem', 'DataReport', 'sha256_file', 'manifest_text', 'check_data', 'check_data_parser',
-           'check_data_main']
+__all__ = ['LAYOUTS', 'Layout', 'Problem', 'DataReport', 'manifest_text', 'check_data', 'check_data_parser', 'check_data_main']
 
 # %% ../../nbs/91_check_data.ipynb #de86047e
 @dataclass(frozen=True)
@@ -154,15 +154,6 @@ def _check_item(rep: DataReport, ds, dataset: str, sid: str, tasks: Sequence[str
             rep.add('error', f'{t} of {sid}', str(e).splitlines()[0]); continue
         if img is not None:
             _raw_checks(rep, t, sid, a, img.shape[:2], f'{t} of {sid}')
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    "SHA-256 of a file, read in chunks."
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        while b := f.read(chunk):
-            h.update(b)
-    return h.hexdigest()
 
 
 def manifest_text(root: Path, workers: int = 4, progress: bool = False, skip: Sequence[Path] = ()) -> str:

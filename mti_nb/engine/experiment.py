@@ -75,11 +75,8 @@ def weights_provenance(pretrained) -> dict | None:
     "`{'file', 'path', 'sha256', 'bytes'}` of a local weights file (`RunConfig.pretrained` a path); None for True/False."
     if pretrained is None or isinstance(pretrained, bool):
         return None
-    p, h = Path(pretrained).expanduser(), hashlib.sha256()
-    with open(p, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            h.update(block)
-    return {'file': p.name, 'path': str(pretrained), 'sha256': h.hexdigest(), 'bytes': p.stat().st_size}
+    p = Path(pretrained).expanduser()
+    return {'file': p.name, 'path': str(pretrained), 'sha256': safeio.sha256_file(p), 'bytes': p.stat().st_size}
 
 
 def _reused(rec: runs.RunRecord, cfg: RunConfig, out_dir, initial_scales: bool, val_ds: Dataset) -> runs.RunRecord:

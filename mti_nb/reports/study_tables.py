@@ -325,7 +325,8 @@ def _setup(info: Mapping) -> str:
             f'data {info["dataset"]}' if info.get('dataset') else None,
             f'backbone {BACKBONE_LABELS.get(info["backbone"], info["backbone"])}' if info.get('backbone') else None,
             ('ImageNet-pretrained' if info.get('pretrained') is True else 'from scratch'
-             if info.get('pretrained') is False else None) if 'pretrained' in info else None,
+             if info.get('pretrained') is False else f'pretrained: {Path(str(info["pretrained"])).name}'
+             if info.get('pretrained') else None) if 'pretrained' in info else None,
             f'{info["epochs"]} epochs' if info.get('epochs') else None,
             f'{info["train_hw"][0]}x{info["train_hw"][1]} crops' if len(info.get('train_hw') or ()) == 2 else None,
             f'seeds {",".join(map(str, info["seeds"]))}' if info.get('seeds') else None,

@@ -22,20 +22,24 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from ..checks import as_int, parse_hw
-from ..core import cache_dir, check_choice
+from ..core import cache_dir, check_choice, stand_in_file
 from ..data.recognition import MIN_AREA, RECOG_LABELS, RecognitionSet, recognition_root
 from ..data.synthetic import spec_hash
+from ..engine.devices import bf16_supported
 from ..engine.checkpoints import load_checkpoint, save_checkpoint, seed_everything
 from ..engine.trainer import POLY_POWER, build_scheduler
 from ..models.backbones import BACKBONES, build_backbone
 from ..records.runs import git_commit, now_iso, provenance
-from ..safeio import atomic_write, atomic_write_text
+from ..safeio import atomic_write, atomic_write_text, sha256_file
 
 # %% auto #0
-__all__ = ['PretrainConfig', 'Recognizer', 'average_precision', 'multilabel_scores', 'pretrain', 'sha256_file',
+__all__ = ['PRETRAIN_PRECISIONS', 'PretrainConfig', 'Recognizer', 'average_precision', 'multilabel_scores', 'pretrain',
            'backbone_weights', 'timm_name', 'stand_in_path', 'save_weights', 'check_weights', 'plot_curve']
 
 # %% ../../nbs/78_pretrain.ipynb #9b000ace
+PRETRAIN_PRECISIONS = ('fp32', 'bf16')
+
+
 @dataclass(frozen=True)
 class PretrainConfig:
     "How a backbone is pretrained on recognition scenes (validated on creation)."
@@ -51,9 +55,11 @@ class PretrainConfig:
     seed: int = 0                          # weights, data order, flips
     flip: bool = True                      # random horizontal flips
     min_area: float = MIN_AREA
+    precision: str = 'fp32'                # 'fp32' | 'bf16' (CPU autocast, the loss in fp32; needs AVX512-BF16 or AMX)
 
     def __post_init__(self):
         check_choice('backbone', self.backbone, BACKBONES)
+        check_choice('precision', self.precision, PRETRAIN_PRECISIONS)
         for k, lo in (('n_train', 1), ('n_val', 1), ('data_seed', 0), ('epochs', 1), ('batch_size', 1), ('seed', 0)):
             object.__setattr__(self, k, as_int(getattr(self, k), k, lo=lo))
         hw = parse_hw(self.hw, 'hw', lo=32, hi=1024, required=True)
@@ -105,12 +111,17 @@ def multilabel_scores(logits: torch.Tensor, labels: torch.Tensor) -> dict[str, f
     return {'map': float(ap[varied].mean()) if varied.any() else float('nan'), 'f1': f1}
 
 # %% ../../nbs/78_pretrain.ipynb #3374371f
-def _evaluate(model: nn.Module, loader: DataLoader) -> dict[str, float]:
+def _autocast(precision: str):
+    "bf16 autocast on the CPU for `precision` 'bf16' (the loss stays fp32), else nothing."
+    return torch.autocast('cpu', torch.bfloat16, enabled=precision == 'bf16')
+
+
+def _evaluate(model: nn.Module, loader: DataLoader, precision: str = 'fp32') -> dict[str, float]:
     model.eval()
     logits, labels = [], []
-    with torch.no_grad():
+    with torch.no_grad(), _autocast(precision):
         for x, y in loader:
-            logits.append(model(x)), labels.append(y)
+            logits.append(model(x).float()), labels.append(y)
     model.train()
     lg, lb = torch.cat(logits), torch.cat(labels)
     return {'val_loss': F.binary_cross_entropy_with_logits(lg, lb).item(), **{f'val_{k}': v for k, v in
@@ -120,6 +131,8 @@ def _evaluate(model: nn.Module, loader: DataLoader) -> dict[str, float]:
 def pretrain(cfg: PretrainConfig, data_root: str | os.PathLike | None = None, work_dir: str | os.PathLike | None = None,
              progress: bool = True, stop_after: int | None = None, workers: int = 0) -> dict:
     "Train `cfg` (resuming from its work folder); returns {'model': Recognizer, 'curve': [...], 'data_root', 'work_dir'}."
+    if cfg.precision == 'bf16' and not bf16_supported(torch.device('cpu')):
+        raise ValueError("precision='bf16': this CPU has neither AVX512-BF16 nor AMX; use precision='fp32'")
     root = recognition_root(cfg.n_train, cfg.n_val, cfg.hw, cfg.data_seed, cfg.min_area, root=data_root,
                             progress=progress)
     work = Path(work_dir) if work_dir is not None else cache_dir('pretrain', cfg.key())
@@ -146,14 +159,16 @@ def pretrain(cfg: PretrainConfig, data_root: str | os.PathLike | None = None, wo
         order = torch.Generator().manual_seed(cfg.seed * 100_003 + epoch)
         loader = DataLoader(train_ds, batch_size=cfg.batch_size, shuffle=True, generator=order, num_workers=workers)
         for x, y in tqdm(loader, desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not progress, leave=False):
-            loss = F.binary_cross_entropy_with_logits(model(x), y)
+            with _autocast(cfg.precision):
+                logits = model(x)
+            loss = F.binary_cross_entropy_with_logits(logits.float(), y)
             if not torch.isfinite(loss):
                 raise FloatingPointError(f'pretraining loss became {loss.item()} in epoch {epoch + 1}; lower lr={cfg.lr}')
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step(), sched.step()
             total, n = total + loss.item() * len(x), n + len(x)
-        curve.append({'epoch': epoch + 1, 'train_loss': total / n, **_evaluate(model, val_loader),
+        curve.append({'epoch': epoch + 1, 'train_loss': total / n, **_evaluate(model, val_loader, cfg.precision),
                       'lr': sched.get_last_lr()[0], 'time_s': time.perf_counter() - t0})
         save_checkpoint(ck_path, {'config': cfg.to_dict(), 'model': model.state_dict(), 'optimizer': opt.state_dict(),
                                   'scheduler': sched.state_dict(), 'torch_rng': torch.get_rng_state(),
@@ -163,15 +178,6 @@ def pretrain(cfg: PretrainConfig, data_root: str | os.PathLike | None = None, wo
     return {'model': model, 'curve': curve, 'data_root': root, 'work_dir': work}
 
 # %% ../../nbs/78_pretrain.ipynb #6a88ba96
-def sha256_file(path: str | os.PathLike) -> str:
-    "SHA-256 (hex) of a file's bytes."
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            h.update(block)
-    return h.hexdigest()
-
-
 def backbone_weights(model: Recognizer) -> dict[str, torch.Tensor]:
     "The backbone's timm state dict (keys as `timm.create_model(name)` has them), floating tensors in fp16."
     return {k: v.detach().half() if v.is_floating_point() else v.detach().clone()
@@ -185,9 +191,7 @@ def timm_name(backbone: str) -> str:
 
 def stand_in_path(backbone: str) -> Path:
     "Where the shipped stand-in weights of `backbone` live: `mti_nb/meta/pretrained/<backbone>_recognition.pth`."
-    check_choice('backbone', backbone, BACKBONES)
-    import mti_nb
-    return Path(mti_nb.__file__).resolve().parent / 'meta' / 'pretrained' / f'{backbone}_recognition.pth'
+    return stand_in_file(check_choice('backbone', backbone, BACKBONES))   # what pretrained='stand-in' loads
 
 
 def save_weights(model: Recognizer, cfg: PretrainConfig, curve: list[dict], path: str | os.PathLike,

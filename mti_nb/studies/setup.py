@@ -170,6 +170,11 @@ def import_records(cfgs: Sequence[RunConfig], src: str | os.PathLike, out_dir: s
     return done
 
 # %% ../../nbs/71_studies.ipynb #2afc77f6
+def _portable(pretrained: Any) -> Any:
+    "A sidecar names a weights file by its name (its path differs between clones); True/False stay as they are."
+    return Path(pretrained).name if isinstance(pretrained, str) else pretrained
+
+
 @dataclass
 class Study:
     "A study's validated set-up: profile, dataset, the base run config, seeds and where results go."
@@ -197,7 +202,7 @@ class Study:
         data = ('the embedded synthetic benchmark' + (f' ({b.n_train} training / {b.n_val} validation images '
                 f'rendered at {b.data_hw[0]}x{b.data_hw[1]})' if b.data_hw else '')) if self.dataset == 'synthetic' \
             else f'{self.dataset} from {b.data_root}'
-        w = ('ImageNet-pretrained' if b.pretrained is True else f'weights from {b.pretrained}' if b.pretrained
+        w = ('ImageNet-pretrained' if b.pretrained is True else f'weights from `{Path(b.pretrained).name}`' if b.pretrained
              else 'trained from scratch')
         s = (f'**Profile `{self.profile.name}`** ({self.profile.description}). Data: {data}. Backbone '
              f'`{b.backbone}`, {w}; {b.epochs} epochs at {b.train_hw[0]}x{b.train_hw[1]}, batch {b.batch_size}, '
@@ -217,7 +222,7 @@ class Study:
             paths['png'] = stem.with_suffix('.png')
             atomic_write(paths['png'], lambda f: fig.savefig(f, format='png', dpi=120, bbox_inches='tight'))
         info = dict(study=self.name, table=paths['csv'].name, profile=self.profile.name, dataset=self.dataset,
-                    backbone=self.base.backbone, pretrained=self.base.pretrained, epochs=self.base.epochs,
+                    backbone=self.base.backbone, pretrained=_portable(self.base.pretrained), epochs=self.base.epochs,
                     train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
                     run_ids=[r.run_id for r in records if r is not None], **meta)
         if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
@@ -238,19 +243,19 @@ class Study:
 @dataclass(frozen=True)
 class StudyParams:
     "The parameters every training study notebook declares (its papermill `parameters` cell); None: the profile's."
-    profile: str | None = None       # 'smoke' | 'demo' | 'paper'; None: $MTI_NB_PROFILE, else 'demo'
+    profile: str | None = None       # 'smoke' | 'demo' | 'study' | 'paper'; None: $MTI_NB_PROFILE, else 'demo'
     dataset: str = 'synthetic'       # 'synthetic' | 'nyud' | 'pascal' (those the study allows)
     data_root: str | None = None     # the dataset's folder; None: $MTI_NB_NYUD / $MTI_NB_PASCAL
     backbone: str | None = None
-    pretrained: Any = None           # True (timm hub), False (from scratch) or a weights file
+    pretrained: Any = None           # True (timm hub), False (from scratch), 'stand-in' or a weights file; None: the profile's
     epochs: Any = None
     batch_size: Any = None
     image_size: Any = None           # training crop "HxW"
     seeds: Any = None                # e.g. "0,1,2"
     device: str | None = 'auto'      # 'auto' | 'cpu' | 'cuda' | 'cuda:N'
     workers: Any = None              # data-loader workers
-    out_dir: str | None = None       # None: results/ (or $MTI_NB_RESULTS)
-    precision: str | None = None     # None: fp32; 'bf16' | 'fp16' (autocast on CUDA)
+    out_dir: str | None = None       # None: results/ (or $MTI_NB_RESULTS), plus the profile's subfolder (study: results/study/)
+    precision: str | None = None     # None: the profile's; 'fp32' | 'bf16' (CUDA, or CPUs with AVX512-BF16/AMX) | 'fp16' (CUDA)
     allow_cpu: Any = False           # the paper profile refuses to train on a CPU unless True
     allow_synthetic: Any = False     # the paper profile refuses the synthetic benchmark unless True
     reuse: Any = False               # True / a folder: first copy the records of the runs from results/ (or its runs/)
@@ -310,5 +315,6 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
     seeds = parse_seeds(p.seeds, prof.seeds)
     base = run_config(prof, p.dataset, data_root=data_root, device=check_device(p.device or 'auto'), seed=seeds[0],
                       **over)
-    out = results_dir(p.out_dir)
+    out = results_dir(p.out_dir) if p.out_dir else results_dir() / prof.results_subdir   # results/study/ for 'study'
+    out.mkdir(parents=True, exist_ok=True)
     return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out), model_options)
