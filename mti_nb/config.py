@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import functools
+import warnings
 import hashlib
 import json
 from pathlib import Path
@@ -20,7 +21,7 @@ from .models.backbones import backbone_info, stride_error
 from .models.registry import check_model_config, list_models
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'LEGACY_VALUES', 'resolve_pretrained', 'weights_token', 'RunConfig', 'run_config']
+__all__ = ['PRECISIONS', 'LEGACY_VALUES', 'resolve_pretrained', 'weights_sha256', 'RunConfig', 'run_config', 'profile_precision']
 
 # %% ../nbs/29_config.ipynb #5f05bb68
 _FLOAT32_MAX = 3.4028234663852886e38
@@ -93,14 +94,18 @@ def _digest(path: str, size: int, mtime_ns: int) -> str:
     return sha256_file(path)
 
 
-def weights_token(pretrained: Any) -> Any:
-    "How a run id names `pretrained`: True/False as they are; a weights file by its name and SHA-256 (the same in "
-    "every clone, and new weights make new runs); a path that does not exist, as it is."
-    if not isinstance(pretrained, str) or not (p := Path(pretrained).expanduser()).is_file():
-        return pretrained
+def weights_sha256(pretrained: Any, stored: str | None = None) -> str | None:
+    """The SHA-256 of the weights file `pretrained` names (None for True/False). A config read from a record or a
+    checkpoint passes the digest it `stored`: it is kept, so the run keeps its id when the file has since changed or
+    is not on this machine; a new config takes the file's."""
+    if not isinstance(pretrained, str):
+        return None
+    p = Path(pretrained).expanduser()
+    if stored or not p.is_file():
+        return stored
     st = p.stat()
-    return f'{p.name} sha256:{_digest(str(p.resolve()), st.st_size, st.st_mtime_ns)}'
-_NOT_HASHED = ('data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic')
+    return _digest(str(p.resolve()), st.st_size, st.st_mtime_ns)
+_NOT_HASHED = ('data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic', 'pretrained_sha256')   # the digest: in `pretrained`'s token
 _HASHED_WHEN_SET = ('model_options', 'channels_last', 'compile')   # added later: hashed only when not None, so older run ids stay valid
 LEGACY_VALUES = {'holdout': 0.0, 'evals': 0}   # added later: what runs did before (hashed unless equal to it)
 _STORED = contextvars.ContextVar('mti_nb_stored_config', default=False)   # set while a stored config is read
@@ -122,6 +127,8 @@ class RunConfig:
     backbone: str = _f('hrnet_w18_small_v2', 'the backbone (timm name or one of the FPN / dilated variants)')
     pretrained: bool | str = _f(False, "True: ImageNet weights from timm's hub; a path: local weights; 'stand-in': "
                                 "the recognition-pretrained weights shipped for the backbone; False: from scratch")
+    pretrained_sha256: str | None = _f(None, 'SHA-256 of the weights file (filled in from the file; a stored config '
+                                       'keeps its own)')
     scales: tuple[int, ...] = _f((4, 8, 16, 32), 'MTI-Net: the backbone scales (output strides) where tasks interact')
     fpm: bool = _f(True, 'MTI-Net: the feature propagation module from each coarser scale to the next finer one')
     train_hw: tuple[int, int] = _f((96, 128), 'training crop, height x width')
@@ -167,6 +174,8 @@ class RunConfig:
                            self.model_options)
         _check_numbers(self)
         object.__setattr__(self, '_stored', _STORED.get())      # not a field: neither compared, saved nor hashed
+        object.__setattr__(self, 'pretrained_sha256',
+                           weights_sha256(self.pretrained, self.pretrained_sha256 if self._stored else None))
         if not self._stored and (err := stride_error(self.train_hw, max(backbone_info(self.backbone).strides))):
             raise ValueError(f'RunConfig.{err} (training inputs are never padded)')
 
@@ -198,13 +207,18 @@ class RunConfig:
         d = {k: v for k, v in self.to_dict().items()
              if k not in _NOT_HASHED and not (k in _HASHED_WHEN_SET and v is None)
              and not (k in LEGACY_VALUES and v == LEGACY_VALUES[k])}
-        if 'pretrained' in d:
-            d['pretrained'] = weights_token(d['pretrained'])
+        if isinstance(self.pretrained, str):   # a weights file by its name and bytes: the same id in every clone
+            d['pretrained'] = f'{Path(self.pretrained).name} sha256:{self.pretrained_sha256}' if self.pretrained_sha256 \
+                else self.pretrained
         h = hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
         return f'{self.model}-{"+".join(self.tasks)}-{h}'
 
     def replace(self, **kw) -> 'RunConfig':
         "A copy with some fields changed (a stored config's copy keeps its old size unless the size or backbone changes)."
+        if 'pretrained' in kw:                  # other weights: their own digest
+            kw.setdefault('pretrained_sha256', None)
+        elif 'backbone' in kw and isinstance(self.pretrained, str) and Path(self.pretrained).name == stand_in_file(self.backbone).name:
+            kw.update(pretrained=STAND_IN, pretrained_sha256=None)   # the stand-in of the new backbone
         token = _STORED.set(getattr(self, '_stored', False) and not {'train_hw', 'backbone'} & set(kw))
         try:
             return dataclasses.replace(self, **kw)
@@ -217,10 +231,26 @@ def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic',
     p = profile if isinstance(profile, Profile) else get_profile(profile)
     s = p.schedule(dataset)
     synth = dataset == 'synthetic'
-    base = dict(dataset=dataset, backbone=p.backbone, pretrained=p.pretrained, precision=p.precision, train_hw=s.train_hw,
+    base = dict(dataset=dataset, backbone=p.backbone, pretrained=p.pretrained, train_hw=s.train_hw,
                 epochs=s.epochs, batch_size=s.batch_size, lr=s.lr, weight_decay=s.weight_decay, profile=p.name,
                 n_train=p.synth_train if synth else p.max_train, n_val=p.synth_val if synth else p.max_val,
                 data_hw=p.synth_hw if synth else None, workers=p.workers, seed=p.seeds[0], holdout=p.holdout,
                 evals=p.evals)
     base.update(overrides)
+    base.setdefault('precision', profile_precision(p, base.get('device', 'auto')))
     return RunConfig(**base)
+
+
+def profile_precision(p: Profile, device: str = 'auto') -> str:
+    """The profile's precision where this machine has it: bf16 needs a CUDA GPU with bf16 or a CPU with AVX512-BF16 or
+    AMX; elsewhere fp32, said in a warning (such runs have other ids than the bf16 records, never mixed with them)."""
+    if p.precision != 'bf16':
+        return p.precision
+    import torch
+    from mti_nb.models.resources import cpu_flags
+    cuda = str(device) != 'cpu' and torch.cuda.is_available()
+    ok = torch.cuda.is_bf16_supported() if cuda else bool(cpu_flags() & {'avx512_bf16', 'amx_bf16'})
+    if not ok:
+        warnings.warn(f"profile {p.name!r} trains in bf16, which this machine lacks (a CUDA GPU with bf16, or a CPU with "
+                      f"AVX512-BF16/AMX): its runs train in fp32 here, as other runs than its bf16 records")
+    return 'bf16' if ok else 'fp32'

@@ -108,8 +108,11 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
 def sha256_file(path: str | os.PathLike) -> str:
     "SHA-256 (hex) of a file's bytes, read in blocks."
     import hashlib
+    h = hashlib.sha256()
     with open(path, 'rb') as f:
-        return hashlib.file_digest(f, 'sha256').hexdigest()
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
 
 # %% ../nbs/02_safeio.ipynb #59e8fdf0
 def is_empty_dir(path: Path) -> bool:

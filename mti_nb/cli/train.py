@@ -210,7 +210,8 @@ def train_parser(prog: str = 'mti_nb_train') -> argparse.ArgumentParser:
     ap = OneLineParser(prog=prog, description='Train (or reuse) one run of the study and print its metrics. Every '
                        'RunConfig field is an option; fields not given come from --profile (default: $MTI_NB_PROFILE '
                        'or demo) and --dataset, or from --config.')
-    add_dataclass_options(ap, RunConfig, config_choices(), title='run configuration (RunConfig fields)')
+    add_dataclass_options(ap, RunConfig, config_choices(), skip=('pretrained_sha256',),   # filled in from the file
+                          title='run configuration (RunConfig fields)')
     g = ap.add_argument_group('what to do')
     g.add_argument('--config', metavar='FILE', help='start from this RunConfig (JSON object); options override it')
     g.add_argument('--print-config', action='store_true', help='print the resolved config (JSON) and exit')

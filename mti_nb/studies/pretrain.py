@@ -76,8 +76,11 @@ class PretrainConfig:
         return {**dataclasses.asdict(self), 'hw': list(self.hw)}
 
     def key(self) -> str:
-        "Short hash naming this config's work folder."
-        return spec_hash(self.to_dict())
+        "Short hash naming this config's work folder (fp32, the default, is left out: older work folders still resume)."
+        d = self.to_dict()
+        if d['precision'] == 'fp32':
+            del d['precision']
+        return spec_hash(d)
 
 # %% ../../nbs/78_pretrain.ipynb #5529badc
 class Recognizer(nn.Module):

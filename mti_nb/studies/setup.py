@@ -147,11 +147,11 @@ def check_model_options(options: Any) -> dict[str, Any] | None:
     return opts
 
 # %% ../../nbs/71_studies.ipynb #9dd47959
-def reuse_folder(reuse: Any, out_dir: str | os.PathLike) -> Path | None:
-    "The results folder whose records a study reuses: None/False -> none, True -> the checkout's results/, or a folder."
+def reuse_folder(reuse: Any, out_dir: str | os.PathLike, subdir: str = '') -> Path | None:
+    "The results folder whose records a study reuses: None/False -> none, True -> the checkout's results/ (its profile's `subdir`), or a folder."
     if reuse is None or reuse is False or (isinstance(reuse, str) and reuse.strip().lower() in ('', 'false', 'no', '0')):
         return None
-    src = project_root() / 'results' if reuse is True or str(reuse).strip().lower() in ('true', 'yes', '1') \
+    src = project_root() / 'results' / subdir if reuse is True or str(reuse).strip().lower() in ('true', 'yes', '1') \
         else Path(str(reuse)).expanduser()
     if not (src / 'runs').is_dir():
         raise FileNotFoundError(f'reuse={reuse!r}: {src / "runs"} is not a folder of run records')
@@ -317,4 +317,4 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
                       **over)
     out = results_dir(p.out_dir) if p.out_dir else results_dir() / prof.results_subdir   # results/study/ for 'study'
     out.mkdir(parents=True, exist_ok=True)
-    return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out), model_options)
+    return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out, prof.results_subdir), model_options)
