@@ -27,8 +27,8 @@ from ..tasks import Metric, get_task
 from ..viz.maps import DEPTH_CMAP, PROB_CMAP, class_names, model_views, prepare_image, render_task, depth_range, task_map, task_palette
 
 # %% auto #0
-__all__ = ['OURS_COLOUR', 'PAPER_COLOUR', 'axis_label', 'setup_line', 'plot_paired', 'per_class_iou', 'plot_per_class_iou',
-           'study_per_class_iou', 'save_figure', 'qualitative_figure']
+__all__ = ['OURS_COLOUR', 'PAPER_COLOUR', 'SCRATCH_COLOUR', 'axis_label', 'setup_line', 'plot_paired', 'plot_pretraining',
+           'per_class_iou', 'plot_per_class_iou', 'study_per_class_iou', 'save_figure', 'qualitative_figure']
 
 # %% ../../nbs/63_figures.ipynb #1313e204
 OURS_COLOUR, PAPER_COLOUR = '#1f77b4', '#9a9a9a'
@@ -65,6 +65,16 @@ def _seeds_note(table: pd.DataFrame, have_err: bool) -> str:
     if have_err:
         return f': mean, error bar ± 1 std over {count} seeds'
     return ': one seed, no error bars' if n == [1] else f': mean over {count} seeds'
+
+
+def _ylim_from_zero(ax, vals: np.ndarray, rot: int) -> None:
+    "An axis from zero that holds `vals` (NaN ignored) and the value labels above or below the bars; a line at zero."
+    vals = vals[np.isfinite(vals)]
+    lo, hi = min(0.0, vals.min(initial=0.0)), max(0.0, vals.max(initial=0.0))
+    span = (hi - lo) or 1.0
+    room = 0.30 if rot else 0.15                      # space for the value labels
+    ax.set_ylim(lo - (room * span if lo < 0 else 0), hi + (room * span if hi > 0 else 0.05 * span))
+    ax.axhline(0, color='black', lw=0.8)
 
 
 def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, str] | None = None,
@@ -111,13 +121,7 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
         b2 = ax.bar(x + bw / 2, np.nan_to_num(paper), bw, color=PAPER_COLOUR)
         ax.bar_label(b1, labels=[_fmt(v) for v in ours], fontsize=7, padding=2, rotation=rot)
         ax.bar_label(b2, labels=[_fmt(v) for v in paper], fontsize=7, padding=2, rotation=rot, color='0.35')
-        vals = np.concatenate([ours + e, ours - e, paper])
-        vals = vals[np.isfinite(vals)]
-        lo, hi = min(0.0, vals.min(initial=0.0)), max(0.0, vals.max(initial=0.0))
-        span = (hi - lo) or 1.0
-        room = 0.30 if rot else 0.15                      # space for the value labels
-        ax.set_ylim(lo - (room * span if lo < 0 else 0), hi + (room * span if hi > 0 else 0.05 * span))
-        ax.axhline(0, color='black', lw=0.8)
+        _ylim_from_zero(ax, np.concatenate([ours + e, ours - e, paper]), rot)
         ax.set_title(titles.get(m, spec.label), fontsize=10)
         ax.set_ylabel(axis_label(spec), fontsize=9)
         ax.set_xticks(x, names, rotation=30 if len(names) > 2 else 0, ha='right' if len(names) > 2 else 'center',
@@ -131,6 +135,68 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
     if late:
         handles.append(Patch(color='none', label=convergence_note()))
     fig.legend(handles=handles, loc='outside lower center', ncol=min(len(handles), 2), fontsize=9, frameon=False)
+    head = '\n'.join(s for s in (title, setup_line(profile, seeds)) if s)
+    if head:
+        fig.suptitle(head, fontsize=11)
+    return fig
+
+# %% ../../nbs/63_figures.ipynb #97b4ef05
+SCRATCH_COLOUR = '#ff7f0e'
+
+
+def _weights_label(pretrained: Any) -> str:
+    return ('pretrained (ImageNet)' if pretrained is True else f'pretrained ({Path(str(pretrained)).name})'
+            if pretrained else 'pretrained')
+
+
+def plot_pretraining(table: pd.DataFrame, metrics: Sequence[str] | None = None, title: str = '',
+                     labels: Sequence[str] | None = None, profile: str | None = None,
+                     seeds: Sequence[int] | None = None) -> Figure:
+    "Paired bars (pretrained, from scratch) per method of a `pretraining_table`, one panel per metric, axes from zero."
+    metrics = list(metrics) if metrics is not None else \
+        [c[:-len(' (pretrained)')] for c in table.columns if c.endswith(' (pretrained)') and not c.startswith('seeds ')]
+    if not metrics:
+        raise ValueError(f'plot_pretraining: no metrics to draw; columns: {", ".join(table.columns)}')
+    for m in metrics:
+        for s in ('pretrained', 'scratch'):
+            if f'{m} ({s})' not in table:
+                raise KeyError(f"plot_pretraining: the table has no column '{m} ({s})'; columns: {', '.join(table.columns)}")
+    keys, src = table.attrs.get('metric_keys', {}), table.attrs.get('sources', {})
+    if labels is None:
+        labels = (_weights_label(src.get('pretrained', {}).get('pretrained')), 'from scratch')
+    names = [str(x) for x in table.index]
+    w = max(3.4, 0.55 * len(names) + 1.8)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(w * len(metrics), 4.5), squeeze=False, layout='constrained')
+    x, bw = np.arange(len(names)), 0.4
+    rot = 90 if len(names) > 3 else 0
+    have_err = {'pretrained': False, 'scratch': False}
+    for ax, m in zip(axes.flat, metrics):
+        vals = []
+        for i, (s, colour) in enumerate((('pretrained', OURS_COLOUR), ('scratch', SCRATCH_COLOUR))):
+            v = table[f'{m} ({s})'].to_numpy(float)
+            err = table[f'{m} ({s}, std)'].to_numpy(float) if f'{m} ({s}, std)' in table else None
+            err = None if err is None or not np.isfinite(err).any() else np.nan_to_num(err)
+            have_err[s] |= err is not None
+            b = ax.bar(x + (i - 0.5) * bw, np.nan_to_num(v), bw, color=colour, yerr=err, capsize=3, error_kw=dict(lw=0.9))
+            ax.bar_label(b, labels=[_fmt(u) for u in v], fontsize=7, padding=2, rotation=rot)
+            e = 0 if err is None else err
+            vals += [v + e, v - e]
+        _ylim_from_zero(ax, np.concatenate(vals), rot)
+        try:
+            spec = metric_spec(keys[m]) if m in keys else None
+        except (KeyError, ValueError):
+            spec = None
+        ax.set_title(spec.label if spec else m, fontsize=10)
+        ax.set_ylabel(axis_label(spec) if spec else m, fontsize=9)
+        ax.set_xticks(x, names, rotation=30 if len(names) > 2 else 0, ha='right' if len(names) > 2 else 'center',
+                      fontsize=8)
+        ax.grid(axis='y', alpha=0.3); ax.set_axisbelow(True)
+        ax.tick_params(axis='y', labelsize=8)
+    def note(s):
+        return _seeds_note(pd.DataFrame({'seeds': table[f'seeds ({s})']}), have_err[s]) if f'seeds ({s})' in table else ''
+    handles = [Patch(color=OURS_COLOUR, label=labels[0] + note('pretrained')),
+               Patch(color=SCRATCH_COLOUR, label=labels[1] + note('scratch'))]
+    fig.legend(handles=handles, loc='outside lower center', ncol=2, fontsize=9, frameon=False)
     head = '\n'.join(s for s in (title, setup_line(profile, seeds)) if s)
     if head:
         fig.suptitle(head, fontsize=11)

@@ -6,6 +6,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -19,7 +22,7 @@ from ..tasks import TASKS, get_task
 # %% auto #0
 __all__ = ['AUX_LETTERS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES', 'NOT_CONVERGED_MARK',
            'method_label', 'options_text', 'record_label', 'record_converged', 'combine_converged', 'convergence_note',
-           'mark_not_converged', 'records_frame', 'results_table', 'format_table']
+           'mark_not_converged', 'records_frame', 'results_table', 'format_table', 'pretraining_table']
 
 # %% ../../nbs/60_tables.ipynb #b44f2843
 AUX_LETTERS = {'normals': 'N', 'edge': 'E', 'sal': 'S', 'depth': 'D', 'semseg': 'Seg', 'human_parts': 'P'}
@@ -197,4 +200,55 @@ def format_table(table: pd.DataFrame, digits: Mapping[str, int] | int = 2) -> pd
                 return ''
             return f'{m:.{d}f}' if pd.isna(s) else f'{m:.{d}f} ± {s:.{d}f}'
         out[c] = [fmt(m, s) for m, s in zip(table[c], table[f'{c}_std'])]
+    return out
+
+# %% ../../nbs/60_tables.ipynb #2345268f
+_OURS = ' (ours)'
+_SIDES = ('pretrained', 'scratch')
+
+
+def _read_side(path: str | os.PathLike, side: str) -> tuple[pd.DataFrame, dict]:
+    "A study table and its sidecar (empty if none), with errors naming the file."
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f'pretraining_table: the {side} table {path} does not exist')
+    t = pd.read_csv(path, index_col=0)
+    if t.index.has_duplicates:
+        raise ValueError(f'pretraining_table: {path} has repeated rows ({", ".join(map(str, t.index[t.index.duplicated()]))}); '
+                         f'expected one row per method')
+    side_json = path.with_suffix('.json')
+    info = json.loads(side_json.read_text()) if side_json.is_file() else {}
+    return t, info
+
+
+def pretraining_table(pretrained_csv: str | os.PathLike, scratch_csv: str | os.PathLike,
+                      metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    "Two tables of one study, from pretrained weights and from scratch, side by side: '<metric> (pretrained)', '<metric> (scratch)' per method."
+    tabs, infos = {}, {}
+    for side, path in zip(_SIDES, (pretrained_csv, scratch_csv)):
+        tabs[side], infos[side] = _read_side(path, side)
+    have = {s: [c[:-len(_OURS)] for c in t.columns if c.endswith(_OURS)] for s, t in tabs.items()}
+    common = [m for m in have['pretrained'] if m in have['scratch']]
+    metrics = list(metrics) if metrics is not None else sorted(common, key=lambda m: m != 'delta_m')   # delta_m first
+    bad = [m for m in metrics if m not in common]
+    if bad or not metrics:
+        raise ValueError(f'pretraining_table: metric(s) {", ".join(bad) or "none"} not in both tables; both have: '
+                         f'{", ".join(common) or "no <metric> (ours) column in common"} ({Path(pretrained_csv).name}, '
+                         f'{Path(scratch_csv).name})')
+    rows = list(dict.fromkeys([*tabs['pretrained'].index, *tabs['scratch'].index]))
+    out = pd.DataFrame(index=pd.Index(rows, name=tabs['pretrained'].index.name or 'method'))
+    for m in metrics:
+        for s in _SIDES:
+            out[f'{m} ({s})'] = tabs[s][f'{m}{_OURS}'].reindex(rows).astype(float)
+        for s in _SIDES:
+            if f'{m} (ours, std)' in tabs[s]:
+                out[f'{m} ({s}, std)'] = tabs[s][f'{m} (ours, std)'].reindex(rows).astype(float)
+    for s in _SIDES:
+        if 'seeds' in tabs[s]:
+            out[f'seeds ({s})'] = tabs[s]['seeds'].reindex(rows).fillna(0).astype(int)
+    out = out[out[[f'{m} ({s})' for m in metrics for s in _SIDES]].notna().any(axis=1)]   # rows neither set-up ran
+    keys = {**infos['scratch'].get('metric_keys', {}), **infos['pretrained'].get('metric_keys', {})}
+    out.attrs['metric_keys'] = {m: keys[m] for m in metrics if m in keys}
+    out.attrs['sources'] = {s: dict(table=Path(p).name, pretrained=infos[s].get('pretrained'), tag=infos[s].get('tag'))
+                            for s, p in zip(_SIDES, (pretrained_csv, scratch_csv))}
     return out

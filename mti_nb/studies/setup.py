@@ -196,6 +196,20 @@ class Study:
             return {**v, **opts}
         return [self.base.replace(**fields(v), seed=s) for v in variants for s in self.seeds]
 
+    def tag_for(self, weights: bool) -> str:
+        "The tag of this study's files when its runs start from weights (`weights`) or from scratch, in its profile."
+        own = bool(self.profile.pretrained)            # the profile's own start: study from the stand-in, demo from scratch
+        return '_scratch' if own and not weights else '_pretrained' if weights and not own else ''
+
+    @property
+    def tag(self) -> str:
+        "'_scratch' / '_pretrained' when this study starts otherwise than its profile does (weights or not), else ''."
+        return self.tag_for(bool(self.base.pretrained))
+
+    def stem(self, suffix: str = '') -> str:
+        "The name of an output file of this study, without extension: `<name><tag><suffix>`."
+        return f'{self.name}{self.tag}{suffix}'
+
     def about(self) -> str:
         "Markdown saying what this study's profile and data are, and what they can show."
         b = self.base
@@ -214,16 +228,16 @@ class Study:
         return s
 
     def save(self, table: pd.DataFrame, fig=None, suffix: str = '', records: Sequence = (), **meta) -> dict[str, Path]:
-        "Write `<name><suffix>.csv` (and `.png`, `.json` with profile, data and run ids) to the results folder."
-        stem = self.out_dir / f'{self.name}{suffix}'
+        "Write `<stem(suffix)>.csv` (and `.png`, `.json` with profile, data, weights and run ids) to the results folder."
+        stem = self.out_dir / self.stem(suffix)
         paths = {'csv': stem.with_suffix('.csv')}
         atomic_write_text(paths['csv'], table.to_csv())
         if fig is not None:
             paths['png'] = stem.with_suffix('.png')
             atomic_write(paths['png'], lambda f: fig.savefig(f, format='png', dpi=120, bbox_inches='tight'))
         info = dict(study=self.name, table=paths['csv'].name, profile=self.profile.name, dataset=self.dataset,
-                    backbone=self.base.backbone, pretrained=_portable(self.base.pretrained), epochs=self.base.epochs,
-                    train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
+                    backbone=self.base.backbone, pretrained=_portable(self.base.pretrained), tag=self.tag,
+                    epochs=self.base.epochs, train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
                     run_ids=[r.run_id for r in records if r is not None], **meta)
         if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
             info['metric_keys'] = dict(table.attrs['metric_keys'])
@@ -232,10 +246,10 @@ class Study:
         return paths
 
     def save_curves(self, records: Sequence, suffix: str = '', title: str = '', label=None) -> Path:
-        "Draw the learning curves of `records` (`mti_nb.reports.curves.plot_curves`, one line per variant) to `<name><suffix>_curves.png`."
-        fig = plot_curves(records, label=label, title=title or f'{self.name}{suffix}: learning curves',
+        "Draw the learning curves of `records` (`mti_nb.reports.curves.plot_curves`, one line per variant) to `<stem(suffix)>_curves.png`."
+        fig = plot_curves(records, label=label, title=title or f'{self.stem(suffix)}: learning curves',
                           profile=self.profile.name, seeds=self.seeds)
-        path = self.out_dir / f'{self.name}{suffix}_curves.png'
+        path = self.out_dir / f'{self.stem(suffix)}_curves.png'
         atomic_write(path, lambda f: fig.savefig(f, format='png', dpi=110, bbox_inches='tight'))
         return path
 
