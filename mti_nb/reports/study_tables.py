@@ -334,8 +334,8 @@ def _setup(info: Mapping) -> str:
     return ', '.join(b for b in bits if b)
 
 
-def results_readme(out_dir: str | os.PathLike | None = None) -> str:
-    "The markdown of `results/README.md`, from the tables, sidecars and figures in the results folder."
+def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None = None) -> str:
+    "The markdown of `results/README.md`, from the tables, sidecars and figures in the results folder; `claims` (a markdown section, `mti_nb.reports.claims.claims_section`) after the introduction."
     d = results_dir(out_dir)
     known = {s for s, _, _ in STUDY_ORDER}
     extra = sorted(p.stem for p in d.glob('*.json') if p.stem not in known and p.with_suffix('.csv').is_file()
@@ -348,7 +348,7 @@ def results_readme(out_dir: str | os.PathLike | None = None) -> str:
              'models trained from scratch for a few epochs: they can show orderings and trends between models, not '
              'the paper\'s absolute numbers (the paper\'s columns are NYUD-v2 / PASCAL-Context with ImageNet-'
              'pretrained backbones). With one seed there are no error bars, and differences of a few points can be '
-             'seed noise.', '']
+             'seed noise.', ''] + ([claims.rstrip(), ''] if claims else [])
     for stem, title, flags in STUDY_ORDER + [(s, s, '') for s in extra]:
         csv, side = d / f'{stem}.csv', d / f'{stem}.json'
         if not csv.is_file():
@@ -386,6 +386,6 @@ def results_readme(out_dir: str | os.PathLike | None = None) -> str:
     return '\n'.join(lines).rstrip() + '\n'
 
 
-def write_results_readme(out_dir: str | os.PathLike | None = None) -> Path:
-    "Write `results_readme` to `<results>/README.md` (atomically)."
-    return atomic_write_text(results_dir(out_dir) / 'README.md', results_readme(out_dir))
+def write_results_readme(out_dir: str | os.PathLike | None = None, claims: str | None = None) -> Path:
+    "Write `results_readme` (with the `claims` section, if given) to `<results>/README.md` (atomically)."
+    return atomic_write_text(results_dir(out_dir) / 'README.md', results_readme(out_dir, claims))
