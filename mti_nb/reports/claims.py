@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -18,7 +19,7 @@ from ..records.runs import RunRecord, delta_m, find_baselines, headline_value, l
 from .paper import paper_row, paper_table
 from .study_tables import location_label
 from .tables import (ALL_SCALES, BACKBONE_LABELS, NOT_CONVERGED_MARK, combine_converged,
-                                   method_label, record_converged)
+                                   method_label, record_converged, table_base)
 from ..tasks import get_task
 
 # %% auto #0
@@ -148,8 +149,8 @@ COLUMNS = ['claim', 'sentence', 'setup', 'part', 'unit', 'paper', 'n_seeds', 'me
            'reason', 'converged', 'claim_verdict', 'tables', 'paper_note']
 
 
-def table_run_ids(out_dir: str | os.PathLike | None = None) -> dict[str, set[str]]:
-    "`{table stem: run ids}` from every sidecar `<stem>.json` with `run_ids` in the results folder."
+def table_run_ids(out_dir: str | os.PathLike | None = None) -> dict[str, dict]:
+    "`{table stem: {'base': untagged stem, 'tag': tag, 'run_ids': set}}` from every sidecar with `run_ids` in the results folder (`table_base`)."
     out = {}
     for p in sorted(results_dir(out_dir).glob('*.json')):
         try:
@@ -157,38 +158,71 @@ def table_run_ids(out_dir: str | os.PathLike | None = None) -> dict[str, set[str
         except json.JSONDecodeError as e:
             raise ValueError(f'sidecar {p} is not valid JSON: {e}') from e
         if isinstance(info, Mapping) and isinstance(info.get('run_ids'), list):
-            out[p.stem] = set(info['run_ids'])
+            base, tag = table_base(p.stem, info)
+            out[p.stem] = dict(base=base, tag=tag, run_ids=set(info['run_ids']))
     return out
 
 
 def setup_label(cfg: Mapping) -> str:
-    "A short name of a set-up: profile, dataset, backbone, crop, epochs, pretrained weights."
+    "A short name of a set-up: profile, dataset, backbone, crop, epochs, start ('from scratch', 'ImageNet', 'weights <file>')."
     hw, pre = cfg.get('train_hw') or (), cfg.get('pretrained')
     bits = [cfg.get('profile'), cfg.get('dataset'), BACKBONE_LABELS.get(cfg.get('backbone'), cfg.get('backbone')),
             f'{hw[0]}x{hw[1]}' if len(hw) == 2 else None, f'{cfg["epochs"]} epochs' if cfg.get('epochs') else None,
-            None if not pre else 'ImageNet' if pre is True else f'weights {os.path.basename(str(pre))}']
+            None if pre is None else 'from scratch' if not pre else 'ImageNet' if pre is True
+            else f'weights {os.path.basename(str(pre))}']
     return ', '.join(str(b) for b in bits if b)
+
+
+def _short(v) -> str:
+    s = 'none' if v in (None, '') else ','.join(map(str, v)) if isinstance(v, list) else str(v)
+    return s if len(s) <= 16 else s[:12] + '…'
+
+
+def _labels(keys: Iterable[tuple[str, str]], first: Mapping[tuple[str, str], Mapping]) -> dict[tuple[str, str], str]:
+    "`setup_label` per (table tag, setup key); set-ups of one label get the fields in which they differ, e.g. '(lr=0.01)'."
+    keys = list(keys)
+    labels = {k: setup_label(first[k]) for k in keys}
+    for lab in {v for v in labels.values() if list(labels.values()).count(v) > 1}:
+        same = [k for k in keys if labels[k] == lab]
+        fields = {k: {**json.loads(k[1]), 'table tag': k[0]} for k in same}
+        diff = [f for f in sorted({f for d in fields.values() for f in d})
+                if len({json.dumps(d.get(f), sort_keys=True, default=str) for d in fields.values()}) > 1]
+        labels.update({k: f'{lab} ({", ".join(f"{f}={_short(fields[k].get(f))}" for f in diff)})' for k in same})
+    return labels
 
 
 def _full(r: RunRecord, c: Claim) -> bool:
     return set(r.config.get('tasks', ())) == set(c.tasks)
 
 
-def _scoped(c: Claim, records: Iterable[RunRecord | None], tables: Mapping[str, Iterable[str]] | None) -> list[RunRecord]:
-    "The complete runs of `c`'s backbone and tasks (single-task runs: one of them), listed by its tables if given."
+def _table_sets(tables: Mapping[str, Iterable[str] | Mapping]) -> list[tuple[str, str, set[str]]]:
+    "(untagged stem, tag, run ids) per table: a `table_run_ids` value, or a plain collection of run ids (an untagged table)."
+    return [(v.get('base') or k, v.get('tag') or '', set(v.get('run_ids') or ())) if isinstance(v, Mapping)
+            else (k, '', set(v)) for k, v in tables.items()]
+
+
+def _scoped(c: Claim, records: Iterable[RunRecord | None], tables: Mapping[str, Iterable[str] | Mapping] | None
+            ) -> dict[str, list[RunRecord]]:
+    "Per tag of `c`'s tables ('' first): the complete runs of its backbone and tasks (single task: one of them) they list."
     recs = [r for r in records if r is not None and r.status == 'complete' and r.config.get('backbone') == c.backbone
             and set(r.config.get('tasks', ())) <= set(c.tasks)]
-    if tables is not None:
-        ids = set().union(*[set(v) for k, v in tables.items() if any(k == t or k.startswith(t + '_') for t in c.tables)])
-        recs = [r for r in recs if r.run_id in ids]
-    return recs
+    if tables is None:
+        return {'': recs}
+    ids: dict[str, set[str]] = {}
+    for base, tag, run_ids in _table_sets(tables):       # a table of c's by its untagged name (or the stem rule)
+        if any(base == t or base.startswith(t + '_') for t in c.tables):
+            ids.setdefault(tag, set()).update(run_ids)
+    return {tag: [r for r in recs if r.run_id in ids[tag]] for tag in sorted(ids)}
+
+
+class _Ambiguous(ValueError):
+    "Two runs of one side, seed and set-up (e.g. runs that differ only in `evals`): the seed is skipped."
 
 
 def _one(c: Claim, side: Side, seed: int, recs: Sequence[RunRecord]) -> RunRecord | None:
     hits = [r for r in recs if r.seed == seed and _full(r, c) and side.matches(r.config)]
     if len(hits) > 1:
-        raise ValueError(f'claim {c.id}: {len(hits)} runs of {side.label} for seed {seed} in one set-up '
-                         f'({", ".join(r.run_id for r in hits)}); expected one')
+        raise _Ambiguous(f'{len(hits)} runs of {side.label} for seed {seed} ({", ".join(r.run_id for r in hits)})')
     return hits[0] if hits else None
 
 
@@ -250,21 +284,30 @@ def judge_claims(records: Iterable[RunRecord | None], claims: Sequence[Claim] = 
     records = [r for r in records if r is not None]
     rows = []
     for c in claims:
-        groups: dict[str, list[RunRecord]] = {}
-        for r in _scoped(c, records, tables):
-            groups.setdefault(setup_key(r.config), []).append(r)
+        groups: dict[tuple[str, str], list[RunRecord]] = {}       # (table tag, set-up): each judged on its own
+        for tag, recs in _scoped(c, records, tables).items():
+            for r in recs:
+                groups.setdefault((tag, setup_key(r.config)), []).append(r)
         groups = {k: g for k, g in groups.items()
                   if any(_full(r, c) and s.model != 'single_task' and s.matches(r.config) for r in g for s in c.sides)}
-        labels = {k: setup_label(g[0].config) for k, g in groups.items()}
-        if len(set(labels.values())) < len(labels):                 # set-ups that differ beyond the short name
-            labels = {k: f'{v} #{i + 1}' for i, (k, v) in enumerate(labels.items())}
+        labels = _labels(groups, {k: g[0].config for k, g in groups.items()})
         for key, g in (list(groups.items()) or [(None, [])]):
             seeds = sorted({r.seed for r in g if r.config.get('model') != 'single_task'})
             block = []
             for part in c.parts:
-                got = {s: v for s in seeds if (v := _value(c, part, s, g)) is not None}
+                got, skipped = {}, []
+                for s in seeds:
+                    try:
+                        v = _value(c, part, s, g)
+                    except _Ambiguous as e:                          # skip the seed, say so in the row
+                        skipped.append(f'seed {s} skipped: {e}')
+                        warnings.warn(f'claim {c.id} [{labels[key]}]: seed {s} skipped: {e}', stacklevel=2)
+                        continue
+                    if v is not None:
+                        got[s] = v
                 vals = np.array([v[0] for v in got.values()], float)
                 why = verdict(vals, c.sign)
+                why = (why[0], '; '.join([why[1], *skipped]))
                 used = {r.run_id: r for v in got.values() for r in v[1]}
                 block.append(dict(claim=c.id, sentence=c.sentence, setup=labels.get(key, ''), part=part[0],
                                   unit=_unit(c, part), paper=paper_value(c, part), n_seeds=len(vals),

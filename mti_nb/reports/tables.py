@@ -22,7 +22,7 @@ from ..tasks import TASKS, get_task
 # %% auto #0
 __all__ = ['AUX_LETTERS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES', 'NOT_CONVERGED_MARK',
            'method_label', 'options_text', 'record_label', 'record_converged', 'combine_converged', 'convergence_note',
-           'mark_not_converged', 'records_frame', 'results_table', 'format_table', 'pretraining_table']
+           'mark_not_converged', 'records_frame', 'results_table', 'format_table', 'table_base', 'pretraining_table']
 
 # %% ../../nbs/60_tables.ipynb #b44f2843
 AUX_LETTERS = {'normals': 'N', 'edge': 'E', 'sal': 'S', 'depth': 'D', 'semseg': 'Seg', 'human_parts': 'P'}
@@ -217,16 +217,49 @@ def _read_side(path: str | os.PathLike, side: str) -> tuple[pd.DataFrame, dict]:
         raise ValueError(f'pretraining_table: {path} has repeated rows ({", ".join(map(str, t.index[t.index.duplicated()]))}); '
                          f'expected one row per method')
     side_json = path.with_suffix('.json')
-    info = json.loads(side_json.read_text()) if side_json.is_file() else {}
-    return t, info
+    if not side_json.is_file():
+        raise FileNotFoundError(f'pretraining_table: the {side} table {path.name} has no sidecar {side_json}; expected '
+                                f'the one Study.save writes beside it')
+    return t, json.loads(side_json.read_text())
+
+
+_SAME = ('profile', 'dataset', 'backbone', 'epochs', 'train_hw', 'seeds')   # what the two set-ups share
+
+
+def _check_sides(infos: Mapping[str, Mapping], names: Mapping[str, str]) -> None:
+    "One table from weights and one from scratch, of one profile, data, backbone, schedule and seeds (else a ValueError)."
+    pre, scr = infos['pretrained'].get('pretrained'), infos['scratch'].get('pretrained')
+    if not pre:
+        raise ValueError(f'pretraining_table: the pretrained table {names["pretrained"]} has pretrained={pre!r} in its '
+                         f'sidecar; expected weights (True or a weights file)')
+    if scr is not False:
+        raise ValueError(f'pretraining_table: the scratch table {names["scratch"]} has pretrained={scr!r} in its sidecar; '
+                         f'expected False (from scratch)')
+    for k in _SAME:
+        a, b = (infos[s].get(k) for s in _SIDES)
+        if _plain(a) != _plain(b):
+            raise ValueError(f'pretraining_table: {k} differs: {a!r} in {names["pretrained"]}, {b!r} in '
+                             f'{names["scratch"]}; expected one set-up but the weights')
+
+
+def table_base(stem: str, info: Mapping) -> tuple[str, str]:
+    "(untagged table stem, tag) of the table `<stem>.csv` from its sidecar: `base_table`, else `study` + `tag`, else the stem itself."
+    tag = info.get('tag') or ''
+    if info.get('base_table'):
+        return Path(str(info['base_table'])).name.removesuffix('.csv'), tag
+    study = info.get('study') or ''
+    if tag and study and stem.startswith(study + tag):             # Study.stem: <study><tag><suffix>
+        return study + stem[len(study + tag):], tag
+    return stem, tag
 
 
 def pretraining_table(pretrained_csv: str | os.PathLike, scratch_csv: str | os.PathLike,
                       metrics: Sequence[str] | None = None) -> pd.DataFrame:
-    "Two tables of one study, from pretrained weights and from scratch, side by side: '<metric> (pretrained)', '<metric> (scratch)' per method."
+    "Two tables of one set-up (sidecars checked), from weights and from scratch, side by side: '<metric> (pretrained)', '<metric> (scratch)' per method."
     tabs, infos = {}, {}
     for side, path in zip(_SIDES, (pretrained_csv, scratch_csv)):
         tabs[side], infos[side] = _read_side(path, side)
+    _check_sides(infos, {s: Path(p).name for s, p in zip(_SIDES, (pretrained_csv, scratch_csv))})
     have = {s: [c[:-len(_OURS)] for c in t.columns if c.endswith(_OURS)] for s, t in tabs.items()}
     common = [m for m in have['pretrained'] if m in have['scratch']]
     metrics = list(metrics) if metrics is not None else sorted(common, key=lambda m: m != 'delta_m')   # delta_m first

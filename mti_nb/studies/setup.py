@@ -11,6 +11,7 @@ import difflib
 import json
 import os
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -23,7 +24,7 @@ import torch
 from ..checks import as_int, parse_hw, parse_pretrained
 from ..engine.devices import resolve_device
 from ..data.datasets import dataset_root
-from ..core import DATASETS, Profile, check_choice, get_profile, project_root, results_dir
+from ..core import DATASETS, STAND_IN, Profile, check_choice, get_profile, project_root, results_dir, stand_in_file
 from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
 from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
@@ -196,15 +197,24 @@ class Study:
             return {**v, **opts}
         return [self.base.replace(**fields(v), seed=s) for v in variants for s in self.seeds]
 
-    def tag_for(self, weights: bool) -> str:
-        "The tag of this study's files when its runs start from weights (`weights`) or from scratch, in its profile."
-        own = bool(self.profile.pretrained)            # the profile's own start: study from the stand-in, demo from scratch
-        return '_scratch' if own and not weights else '_pretrained' if weights and not own else ''
+    def _start(self, weights: Any) -> bool | str:
+        "What runs start from: False (scratch), True (the timm hub's ImageNet weights) or a weights file's name."
+        if not isinstance(weights, str):
+            return bool(weights)
+        return stand_in_file(self.base.backbone).name if weights.strip().lower() == STAND_IN else Path(weights).name
+
+    def tag_for(self, weights: Any) -> str:
+        "The tag of this study's files when its runs start from `weights` (False, True, 'stand-in' or a weights file)."
+        w = self._start(weights)
+        if w == self._start(self.profile.pretrained):   # the profile's own start: study the stand-in, demo scratch
+            return ''
+        return '_scratch' if w is False else '_imagenet' if w is True else \
+            '_' + (re.sub(r'[^A-Za-z0-9]+', '_', Path(w).stem).strip('_') or 'weights')
 
     @property
     def tag(self) -> str:
-        "'_scratch' / '_pretrained' when this study starts otherwise than its profile does (weights or not), else ''."
-        return self.tag_for(bool(self.base.pretrained))
+        "'_scratch', '_imagenet' or '_<weights file stem>' when this study starts otherwise than its profile does, else ''."
+        return self.tag_for(self.base.pretrained)
 
     def stem(self, suffix: str = '') -> str:
         "The name of an output file of this study, without extension: `<name><tag><suffix>`."
@@ -237,6 +247,7 @@ class Study:
             atomic_write(paths['png'], lambda f: fig.savefig(f, format='png', dpi=120, bbox_inches='tight'))
         info = dict(study=self.name, table=paths['csv'].name, profile=self.profile.name, dataset=self.dataset,
                     backbone=self.base.backbone, pretrained=_portable(self.base.pretrained), tag=self.tag,
+                    base_table=f'{self.name}{suffix}.csv',               # the untagged name: what the table is of
                     epochs=self.base.epochs, train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
                     run_ids=[r.run_id for r in records if r is not None], **meta)
         if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
@@ -282,6 +293,13 @@ class StudyParams:
     def defaults(cls) -> dict[str, Any]:
         "The parameters and their defaults, in the order of the notebooks' parameters cells."
         return {f.name: f.default for f in dataclasses.fields(cls)}
+
+    @classmethod
+    def command(cls, notebook: str, params: Mapping[str, Any], **change) -> str:
+        "The papermill command that runs `nbs/<notebook>.ipynb` with `params` (and `change`): `-p` for each value not the default."
+        p, dflt = {**params, **change}, cls.defaults()
+        flags = [f'-p {k} {shlex.quote(str(v))}' for k, v in p.items() if v is not None and v != dflt.get(k)]
+        return ' '.join([f'papermill nbs/{notebook}.ipynb out.ipynb', *flags])
 
     def overrides(self, prof: Profile) -> dict[str, Any]:
         "The `RunConfig` fields these parameters set, checked (each error names the parameter)."
