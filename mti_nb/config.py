@@ -247,9 +247,8 @@ def profile_precision(p: Profile, device: str = 'auto') -> str:
     if p.precision != 'bf16':
         return p.precision
     import torch
-    from mti_nb.models.resources import cpu_flags
-    cuda = str(device) != 'cpu' and torch.cuda.is_available()
-    ok = torch.cuda.is_bf16_supported() if cuda else bool(cpu_flags() & {'avx512_bf16', 'amx_bf16'})
+    from mti_nb.models.resources import bf16_supported
+    ok = bf16_supported(torch.device('cuda' if str(device) != 'cpu' and torch.cuda.is_available() else 'cpu'))
     if not ok:
         warnings.warn(f"profile {p.name!r} trains in bf16, which this machine lacks (a CUDA GPU with bf16, or a CPU with "
                       f"AVX512-BF16/AMX): its runs train in fp32 here, as other runs than its bf16 records")

@@ -15,10 +15,11 @@ import torch
 
 from ..config import RunConfig
 from ..models import resources
+from ..models.resources import bf16_supported   # used by the engine, the bench and pretraining
 
 # %% auto #0
-__all__ = ['resolve_device', 'RefusedRun', 'describe_device', 'check_paper_run', 'bf16_supported', 'resolve_precision',
-           'use_channels_last', 'enable_compile_cache']
+__all__ = ['resolve_device', 'RefusedRun', 'describe_device', 'check_paper_run', 'resolve_precision', 'use_channels_last',
+           'enable_compile_cache']
 
 # %% ../../nbs/42_devices.ipynb #0091a2d5
 def resolve_device(device: str | torch.device = 'auto') -> torch.device:
@@ -70,13 +71,6 @@ def check_paper_run(cfg: RunConfig, device: torch.device) -> None:
                          f'-p allow_synthetic True) to train on it anyway')
 
 # %% ../../nbs/42_devices.ipynb #7982403f
-def bf16_supported(device: torch.device) -> bool:
-    "Whether `device` has bf16 arithmetic: a CUDA GPU that supports it, or a CPU with AVX512-BF16 or AMX."
-    if device.type == 'cuda':
-        return torch.cuda.is_bf16_supported()
-    return bool(resources.cpu_flags() & {'avx512_bf16', 'amx_bf16'})
-
-
 def resolve_precision(precision: str, device: torch.device, warn: bool = True) -> str:
     "The precision a run asking for `precision` trains in on `device`: as asked on CUDA (and bf16 on CPUs with it), else 'fp32'."
     cpu_bf16 = precision == 'bf16' and bf16_supported(device)

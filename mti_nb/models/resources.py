@@ -29,8 +29,8 @@ from ..tasks import get_task
 # %% auto #0
 __all__ = ['MAC_EXTRA_OPS', 'ISA_FLAGS', 'NYUD_HW', 'PASCAL_HW', 'PASCAL_TASKS', 'STUDY_CONFIGS', 'HEADLINE', 'COLUMNS',
            'ROW_KEY', 'count_params', 'MacCount', 'count_macs', 'machine_load', 'Timing', 'latency', 'cpu_flags',
-           'machine_info', 'machine_line', 'random_targets', 'proxy_loss', 'train_throughput', 'images_per_s',
-           'peak_memory_mb', 'input_hw_of', 'resources_row', 'resources_table', 'write_resources_csv',
+           'bf16_supported', 'machine_info', 'machine_line', 'random_targets', 'proxy_loss', 'train_throughput',
+           'images_per_s', 'peak_memory_mb', 'input_hw_of', 'resources_row', 'resources_table', 'write_resources_csv',
            'update_resources_csv']
 
 # %% ../../nbs/27_resources.ipynb #5efcb9a2
@@ -134,6 +134,13 @@ def cpu_flags() -> set[str]:
     except OSError:
         pass
     return set()
+
+
+def bf16_supported(device: torch.device) -> bool:
+    "Whether `device` has bf16 arithmetic: a CUDA GPU that supports it, or a CPU with AVX512-BF16 or AMX."
+    if device.type == 'cuda':
+        return torch.cuda.is_bf16_supported()
+    return bool(cpu_flags() & {'avx512_bf16', 'amx_bf16'})
 
 
 def machine_info() -> dict:
