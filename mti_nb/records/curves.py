@@ -6,12 +6,12 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..tasks import get_task
 
 # %% auto #0
-__all__ = ['CONVERGENCE_TOL', 'convergence']
+__all__ = ['CONVERGENCE_TOL', 'convergence', 'half_schedule_id', 'schedule_check', 'attach_schedule_checks']
 
 # %% ../../nbs/52_curves.ipynb #5e009c2e
 CONVERGENCE_TOL = 0.02     # relative change of the held-out headline metric over the last quarter of training
@@ -35,3 +35,45 @@ def convergence(history: Sequence[Mapping], tasks: Sequence[str], tol: float = C
             res.update(q3_epoch=ep, q3=q3, change=change, converged=change <= tol)
         out[t] = res
     return out
+
+# %% ../../nbs/52_curves.ipynb #40676687
+def half_schedule_id(cfg, seed: int | None = None) -> str | None:
+    "The run id of `cfg` (a `RunConfig`) trained for half its epochs (with `seed`, default its own); None below 2 epochs."
+    if cfg.epochs < 2:
+        return None
+    return cfg.replace(epochs=cfg.epochs // 2, seed=cfg.seed if seed is None else seed).run_id
+
+
+def schedule_check(full: Mapping, half: Mapping, tasks: Sequence[str], tol: float = CONVERGENCE_TOL) -> dict[str, dict]:
+    "Per task: the final headline metric of the full (`full`: a record's metrics) and the half-schedule run, their relative change, and whether it is <= `tol`."
+    out = {}
+    for t in tasks:
+        key = get_task(t).primary.key
+        a, b = ((m.get(t) or {}).get(key) if isinstance(m, Mapping) else None for m in (full, half))
+        ok = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (a, b))
+        change = abs(a - b) / max(abs(a), 1e-12) if ok else None
+        out[t] = {'metric': key, 'full': a, 'half': b, 'change': change,
+                  'converged': None if change is None else change <= tol}
+    return out
+
+
+def attach_schedule_checks(records: Sequence, lookup: Callable[[str], object | None], seeds: Sequence[int] = range(10),
+                           tol: float = CONVERGENCE_TOL) -> list:
+    "`records`, each with `extra['schedule_check']` where a half-schedule run of its configuration exists (`lookup`: run id -> complete record or None): its own seed's, else the first of `seeds`."
+    for r in records:
+        if r is None or not isinstance(r.extra, dict):
+            continue
+        cfg = r.run_config
+        for s in [cfg.seed] + [s for s in seeds if s != cfg.seed]:
+            rid = half_schedule_id(cfg, s)
+            half = lookup(rid) if rid is not None else None
+            if half is None:
+                continue
+            full = r if s == cfg.seed else lookup(cfg.replace(seed=s).run_id)
+            if full is None:
+                continue
+            r.extra['schedule_check'] = {'half_run_id': rid, 'full_run_id': full.run_id, 'seed': s, 'epochs': cfg.epochs,
+                                         'half_epochs': cfg.epochs // 2,
+                                         'tasks': schedule_check(full.metrics, half.metrics, cfg.tasks, tol)}
+            break
+    return list(records)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import results_dir
+from ..records.curves import attach_schedule_checks
 from ..records.runs import RunRecord, delta_m, find_baselines, headline_value, list_records, setup_key
 from .paper import paper_row, paper_table
 from .study_tables import location_label
@@ -322,8 +323,10 @@ def judge_claims(records: Iterable[RunRecord | None], claims: Sequence[Claim] = 
 
 
 def judge_results(out_dir: str | os.PathLike | None = None, claims: Sequence[Claim] = CLAIMS) -> pd.DataFrame:
-    "`judge_claims` on the run records of a results folder, each claim on the runs its tables' sidecars list."
-    return judge_claims(list_records(out_dir), claims, table_run_ids(out_dir))
+    "`judge_claims` on the run records of a results folder, each claim on the runs its tables' sidecars list (with the schedule-length checks their half-schedule runs allow)."
+    records = list_records(out_dir)
+    attach_schedule_checks(records, {r.run_id: r for r in records if r.status == 'complete'}.get)
+    return judge_claims(records, claims, table_run_ids(out_dir))
 
 # %% ../../nbs/66_claims.ipynb #c1a0e012
 def _num(x: float) -> str:

@@ -68,8 +68,10 @@ _WORDS = {True: 'yes', False: 'no', None: 'unknown'}
 
 
 def record_converged(r: RunRecord) -> str:
-    "'yes' / 'no' / 'unknown': whether every task of the run settled, from `r.extra['convergence']` (absent: unknown)."
-    conv = r.extra.get('convergence') if isinstance(r.extra, Mapping) else None
+    "'yes' / 'no' / 'unknown': whether every task of the run settled: the schedule-length check where the record carries one (`extra['schedule_check']`), else the last-quarter test (`extra['convergence']`; absent: unknown)."
+    extra = r.extra if isinstance(r.extra, Mapping) else {}
+    sched = extra.get('schedule_check')
+    conv = sched.get('tasks') if isinstance(sched, Mapping) else extra.get('convergence')
     if not isinstance(conv, Mapping) or not conv:
         return 'unknown'
     return combine_converged(_WORDS.get(v.get('converged') if isinstance(v, Mapping) else None, 'unknown')
@@ -88,8 +90,9 @@ def convergence_note(tol: float | None = None) -> str:
     "The footnote of the mark, with the threshold of the run records chapter (`CONVERGENCE_TOL`)."
     tol = getattr(_runs, 'CONVERGENCE_TOL', None) if tol is None else tol
     amount = f'more than {100 * tol:g} %' if tol is not None else 'more than the threshold'
-    return (f'{NOT_CONVERGED_MARK} not converged: its held-out metric still moved {amount} over the last quarter '
-            'of training (CONVERGENCE_TOL)')
+    return (f'{NOT_CONVERGED_MARK} not converged: halving its schedule changed its final metric by {amount} (where '
+            f'a half-schedule run exists; else: its held-out metric still moved {amount} over the last quarter of '
+            'training) (CONVERGENCE_TOL)')
 
 
 def mark_not_converged(labels: Iterable[Any], converged: Iterable[Any]) -> list:

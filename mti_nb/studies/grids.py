@@ -14,14 +14,15 @@ from typing import Any, Callable, Sequence
 from ..core import check_choice, get_profile
 from ..config import RunConfig
 from ..engine.experiment import has_initial_predictions, run_experiment
-from ..records.runs import find_record
+from ..records.curves import attach_schedule_checks
+from ..records.runs import RecordError, find_record, load_record, record_path
 from .setup import Study, StudyParams, import_records, study_setup
 from .sota import ASTMT_BACKBONES, sota_pascal_backbones
 from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, diagnostic_variants, find_variant,
                                      scale_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['GRIDS', 'GridPlan', 'register_grid', 'grid_params', 'study_grid', 'grid_configs', 'notebook_params',
+__all__ = ['GRIDS', 'GridPlan', 'record_lookup', 'register_grid', 'grid_params', 'study_grid', 'grid_configs', 'notebook_params',
            'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid',
            'sota_pascal_grid', 'attention_masks_grid', 'mtinet_diagnostics_grid']
 
@@ -56,7 +57,7 @@ class GridPlan:
         for c in self.configs:
             if c.run_id not in out:
                 out[c.run_id] = run_experiment(c, self.study.out_dir, progress=progress, **self.run_kwargs)
-        return [out[c.run_id] for c in self.configs]
+        return attach_schedule_checks([out[c.run_id] for c in self.configs], record_lookup(self.study.out_dir))
 
 
     def import_reused(self) -> list[str]:
@@ -64,6 +65,20 @@ class GridPlan:
         if self.study.reuse_from is None:
             return []
         return import_records(self.unique(), self.study.reuse_from, self.study.out_dir)
+
+
+def record_lookup(out_dir: str | os.PathLike | None) -> Callable[[str], Any]:
+    "run id -> its complete record in `out_dir`, or None (absent, unreadable or partial): how a study finds half-schedule partners."
+    def get(run_id: str):
+        p = record_path(run_id, out_dir)
+        if not p.is_file():
+            return None
+        try:
+            rec = load_record(p)
+        except RecordError:
+            return None
+        return rec if rec.status == 'complete' else None
+    return get
 
 
 def _complete(rec, cfg: RunConfig, run_kwargs: dict) -> bool:
