@@ -13,18 +13,18 @@ from typing import Mapping
 
 import pandas as pd
 
-from ..core import results_dir, stand_in_file
+from ..core import get_profile, results_dir, stand_in_file
 from .study_tables import markdown_table, ours_beside_paper, table_readings
 from .tables import BACKBONE_LABELS, convergence_note, table_base
 from ..safeio import atomic_write_text
 
 
 # %% auto #0
-__all__ = ['STUDY_ORDER', 'EXTRA_FIGURES', 'results_readme', 'write_results_readme']
+__all__ = ['STUDY_ORDER', 'EXTRA_FIGURES', 'MAIN_JOB', 'PROFILE_NOTES', 'results_readme', 'write_results_readme']
 
 # %% ../../nbs/67_readme.ipynb #c05290ba
 STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<study>.ipynb out.ipynb`)
-    ('ablation_scales', 'Table 3: influence of the scales (the main job, `make demo`)', ''),
+    ('ablation_scales', 'Table 3: influence of the scales', ''),
     ('ablation_scales_pretraining', 'Table 3: pretrained vs from scratch', ''),
     ('information_flow', 'Table 4: information flow (initial predictions per scale vs final output)', ''),
     ('mtinet_diagnostics', 'Why MTI-Net lags on HRNet-18: one part changed per row (two seeds)', ''),
@@ -44,6 +44,22 @@ STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<stu
     ('attention_masks', 'Distillation attention and FPM masks of the main MTI-Net', ''),
 ]
 EXTRA_FIGURES = {'attention_masks': ['attention_explorer.png', 'attention_explorer_semseg.png']}   # browser screenshots
+MAIN_JOB = {'ablation_scales': 'the main job, `make demo`'}   # table stem -> what its demo table is (said in its title)
+PROFILE_NOTES = {   # profile -> what its tables are, for the page's introduction
+    'smoke': 'Tables made with the `smoke` profile check that the pipeline runs (a few steps on tiny images): their '
+             'numbers mean nothing.',
+    'demo': 'Tables made with the `demo` profile come from the embedded synthetic benchmark with small models '
+            'trained from scratch for a few epochs: they can show orderings and trends between models, not the '
+            'paper\'s absolute numbers (the paper\'s columns are NYUD-v2 / PASCAL-Context with ImageNet-pretrained '
+            'backbones). With one seed there are no error bars, and differences of a few points can be seed noise.',
+    'study': 'Tables made with the `study` profile are the synthetic benchmark in the paper\'s regime: the backbone '
+             'starts from the recognition-pretrained stand-in weights shipped in `mti_nb/meta/pretrained/` (a '
+             'synthetic stand-in for ImageNet, not ImageNet), every model trains 40 epochs on 200 synthetic images '
+             '(96x128 crops), three seeds where the table says so (mean ± standard deviation over seeds). Rows '
+             'marked † failed the convergence check of their footnote. These are the results to cite for the '
+             'synthetic benchmark; they are still not the paper\'s data, so absolute numbers do not compare with '
+             'the paper\'s columns, only orderings and signs do.',
+    'paper': 'Tables made with the `paper` profile follow the paper\'s schedules on the real datasets.'}
 
 
 def _setup(info: Mapping) -> str:
@@ -75,6 +91,13 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
     bits = [f'papermill nbs/{info.get("study", stem)}.ipynb out.ipynb']
     if info.get('profile') and info['profile'] != 'demo':
         bits.append(f'-p profile {info["profile"]}')
+    seeds = [int(s) for s in info.get('seeds') or ()]
+    try:
+        own = list(get_profile(info['profile']).seeds) if info.get('profile') else None
+    except (KeyError, ValueError):
+        own = None
+    if seeds and own is not None and seeds != own and '-p seeds' not in flags:     # fewer (or other) seeds than the profile's
+        bits.append(f'-p seeds {",".join(map(str, seeds))}')
     if info.get('dataset') and info['dataset'] != 'synthetic':
         bits.append(f'-p dataset {info["dataset"]}')
     pre = info.get('pretrained')
@@ -102,6 +125,8 @@ def _section(d: Path, stem: str, title: str, flags: str, owned: set[str]) -> lis
     if not csv.is_file():
         return []
     info = json.loads(side.read_text()) if side.is_file() else {}
+    if info.get('profile') == 'demo' and stem in MAIN_JOB:
+        title = f'{title} ({MAIN_JOB[stem]})'
     lines = [f'## {title}', '', f'`{csv.name}`: {_setup(info) or "no sidecar: provenance unknown"}. Made by '
              f'`{_command(info, stem, flags)}`.'
              + (f' Paper: {", ".join(info["paper"] if isinstance(info.get("paper"), list) else [info["paper"]])}.'
@@ -133,6 +158,20 @@ def _section(d: Path, stem: str, title: str, flags: str, owned: set[str]) -> lis
     return lines
 
 
+def _profiles(d: Path) -> list[str]:
+    "The profiles of the tables in results folder `d` (from their sidecars), in the order smoke, demo, study, paper, others."
+    found = set()
+    for p in d.glob('*.json'):
+        try:
+            info = json.loads(p.read_text()) if p.with_suffix('.csv').is_file() else None
+        except ValueError:
+            continue
+        if isinstance(info, Mapping) and isinstance(info.get('profile'), str):
+            found.add(info['profile'])
+    order = list(PROFILE_NOTES)
+    return sorted(found, key=lambda p: (order.index(p) if p in order else len(order), p))
+
+
 def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None = None) -> str:
     "The markdown of `results/README.md`, from the tables, sidecars and figures in the results folder; `claims` (a markdown section, `mti_nb.reports.claims.claims_section`) after the introduction."
     d = results_dir(out_dir)
@@ -146,12 +185,9 @@ def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None 
     lines = ['# Results', '',
              'Written by `nbs/results.ipynb` (`papermill nbs/results.ipynb out.ipynb`) from the tables, sidecars and '
              'figures in this folder: do not edit it by hand. Each section says how its table was made; the run '
-             'records behind it (config, metrics, learning curve, timings, git commit) are in `runs/`.', '',
-             'Tables made with the `demo` or `smoke` profile come from the embedded synthetic benchmark with small '
-             'models trained from scratch for a few epochs: they can show orderings and trends between models, not '
-             'the paper\'s absolute numbers (the paper\'s columns are NYUD-v2 / PASCAL-Context with ImageNet-'
-             'pretrained backbones). With one seed there are no error bars, and differences of a few points can be '
-             'seed noise.', ''] + ([claims.rstrip(), ''] if claims else [])
+             'records behind it (config, metrics, learning curve, timings, git commit) are in `runs/`.', '']
+    lines += [n for p in _profiles(d) for n in (PROFILE_NOTES.get(p, f'Tables made with the `{p}` profile.'), '')]
+    lines += [claims.rstrip(), ''] if claims else []
     owned = known | tagged_stems
     for stem, title, flags in STUDY_ORDER + [(s, s, '') for s in extra]:
         lines += _section(d, stem, title, flags, owned)
