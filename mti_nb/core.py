@@ -163,9 +163,9 @@ PROFILES: dict[str, Profile] = {
 }
 
 
-def default_profile() -> str:
-    "The profile a study runs when its parameters do not say: $MTI_NB_PROFILE, else 'smoke' under a test runner, else 'demo'."
-    return os.environ.get(ENV_PROFILE) or ('smoke' if in_test() else 'demo')
+def default_profile(fallback: str = 'demo') -> str:
+    "The profile a study runs when its parameters do not say: $MTI_NB_PROFILE, else 'smoke' under a test runner, else `fallback` ('demo'; the attention study: 'study')."
+    return os.environ.get(ENV_PROFILE) or ('smoke' if in_test() else fallback)
 
 
 def get_profile(name: str | None = None) -> Profile:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..core import check_choice, get_profile
+from ..core import check_choice, default_profile, get_profile
 from ..config import RunConfig
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
@@ -204,7 +204,9 @@ def sota_pascal_grid(p: dict, backbones: Any = None, astmt_backbones: Any = None
 @register_grid('attention_masks')
 @_common
 def attention_masks_grid(p: dict) -> GridPlan:
-    "The MTI-Net (all scales, FPM) whose attention and FPM masks the explorer shows: ablation_scales' last run."
+    "The MTI-Net (all scales, FPM) whose attention and FPM masks the explorer shows: ablation_scales' last run, of the `study` profile unless a profile is given ($MTI_NB_PROFILE, a test runner, `profile`)."
+    if p['profile'] is None:      # the converged study model (the demo one's masks are nearly flat)
+        p = {**p, 'profile': default_profile(fallback='study')}
     study = _study('attention_masks', p, ('synthetic', 'nyud'))
     return GridPlan('attention_masks', study, study.configs([find_variant(scale_variants(NYUD_TASKS), model='mti_net', scales=ALL_SCALES)]))
 
