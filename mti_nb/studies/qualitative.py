@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -14,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..core import cache_dir
+from ..safeio import atomic_write
 from ..engine.checkpoints import checkpoint_path
 from ..engine.experiment import load_model, run_experiment
 from ..engine.loaders import build_datasets
@@ -22,7 +24,7 @@ from ..reports.figures import qualitative_figure
 from ..reports.tables import record_label
 
 # %% auto #0
-__all__ = ['retrained_dir', 'has_weights', 'trained_model', 'study_qualitative']
+__all__ = ['retrained_dir', 'has_weights', 'trained_model', 'study_qualitative', 'restore_checkpoint']
 
 # %% ../../nbs/77_qualitative.ipynb #a52140a9
 def retrained_dir() -> Path:
@@ -41,6 +43,13 @@ def has_weights(record: RunRecord, out_dir: str | os.PathLike | None = None) -> 
     return checkpoint_path(record.run_id, out_dir).is_file() or _retrained(record)
 
 
+def _metric_diffs(record: RunRecord, again: RunRecord | None) -> list[float]:
+    "|retrained - recorded| of every finite metric the two records share (per-class IoUs left out)."
+    return [abs(float(again.metrics[t][k]) - float(v)) for t, ms in record.metrics.items() for k, v in ms.items()
+            if isinstance(v, (int, float)) and again is not None and k in again.metrics.get(t, {})
+            and not k.startswith('iou_') and np.isfinite(v)]
+
+
 def trained_model(record: RunRecord, out_dir: str | os.PathLike | None = None, retrain: bool = True,
                   progress: bool = False) -> tuple[Any, str]:
     "The model of a recorded run and a note on where its weights came from (checkpoint, cache or retrained)."
@@ -54,10 +63,7 @@ def trained_model(record: RunRecord, out_dir: str | os.PathLike | None = None, r
         # an interrupted retraining left a checkpoint without a record: run_experiment resumes it exactly
         stale = find_record(record.run_config, scratch) is not None and not checkpoint_path(record.run_id, scratch).is_file()
         run_experiment(record.run_config, scratch, force=stale, progress=progress)
-    again = find_record(record.run_config, scratch)
-    diffs = [abs(float(again.metrics[t][k]) - float(v)) for t, ms in record.metrics.items() for k, v in ms.items()
-             if isinstance(v, (int, float)) and again is not None and k in again.metrics.get(t, {})
-             and not k.startswith('iou_') and np.isfinite(v)]
+    diffs = _metric_diffs(record, find_record(record.run_config, scratch))
     note = (f'retrained ({scratch}); metrics within {max(diffs):.2g} of the record' if diffs
             else f'retrained ({scratch})')
     return load_model(record, scratch), note
@@ -98,3 +104,21 @@ def study_qualitative(records: Sequence[RunRecord], tasks: Sequence[str], multi_
                              cfg.dataset, title=title, image_ids=images)
     return fig, '; '.join(f'{k}: {v}' for k, v in notes.items())
 
+
+# %% ../../nbs/77_qualitative.ipynb #26876c88
+def restore_checkpoint(record: RunRecord, out_dir: str | os.PathLike | None = None, progress: bool = False) -> Path:
+    "The checkpoint of `record` in the results folder, trained again (into the cache) and copied there when it is missing; an error if the retrained metrics differ from the record's at all."
+    dest = checkpoint_path(record.run_id, out_dir)
+    if dest.is_file():
+        return dest
+    trained_model(record, out_dir, progress=progress)
+    again = find_record(record.run_config, retrained_dir())
+    diffs = _metric_diffs(record, again)
+    if not diffs or max(diffs) != 0:
+        raise RuntimeError(f'run {record.run_id}: trained again in {retrained_dir()}, its metrics differ from the record '
+                           f'(largest difference {max(diffs) if diffs else "unknown: no shared metric"}); its weights are '
+                           f'not the recorded run\'s, so no checkpoint was put into {dest.parent} (train it again there '
+                           f'with force=True to replace the record)')
+    src = checkpoint_path(record.run_id, retrained_dir())
+    with open(src, 'rb') as f:
+        return atomic_write(dest, lambda out: shutil.copyfileobj(f, out))
