@@ -16,6 +16,7 @@ from ..config import RunConfig
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
 from ..records.runs import RecordError, find_record, load_record, record_path
+from .qualitative import restore_checkpoint
 from .setup import Study, StudyParams, import_records, study_setup
 from .sota import ASTMT_BACKBONES, sota_pascal_backbones
 from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, diagnostic_variants, find_variant,
@@ -53,6 +54,11 @@ class GridPlan:
                 f'{self.name}: {len(miss)} of {len(self.unique())} runs have no record in {self.study.out_dir}/runs '
                 f'(first: {miss[0].run_id}); run them with `mti_nb_study {self.name} ... --executor local|slurm`')
         progress = self.study.progress if progress is None else progress
+        if self.run_kwargs.get('initial_scales'):     # a reused run without initial metrics needs its weights here
+            for c in self.unique():
+                rec = find_record(c, self.study.out_dir)
+                if rec is not None and not _complete(rec, c, self.run_kwargs):
+                    restore_checkpoint(rec, self.study.out_dir, progress=progress)
         out = {}
         for c in self.configs:
             if c.run_id not in out:

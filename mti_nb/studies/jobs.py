@@ -21,10 +21,11 @@ import torch
 
 from ..config import RunConfig
 from ..core import check_choice
-from ..engine.experiment import run_experiment
+from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records import runs
 from ..safeio import atomic_write_text
 from .grids import GridPlan
+from .qualitative import restore_checkpoint
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'RunJob', 'JobOutcome', 'run_grid']
@@ -45,6 +46,9 @@ class RunJob:
         if self.nproc > 1:
             rec = self._torchrun(cfg)
         else:
+            old = runs.find_record(cfg, self.out_dir) if self.run_kwargs.get('initial_scales') else None
+            if old is not None and has_initial_predictions(cfg) and 'initial_metrics' not in old.extra:
+                restore_checkpoint(old, self.out_dir)     # a reused run's initial predictions need its weights
             rec = run_experiment(cfg, self.out_dir, progress=getattr(self, 'progress', False), **self.run_kwargs)
         return {'run_id': rec.run_id, 'metrics': rec.headline(), 'delta_m': rec.delta_m}
 
