@@ -15,8 +15,8 @@ from typing import Any, Iterable, Sequence
 
 # %% auto #0
 __all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'STAND_IN', 'PROFILES',
-           'check_choice', 'project_root', 'in_test', 'test_results_dir', 'results_dir', 'cache_dir', 'Schedule',
-           'Profile', 'stand_in_file', 'default_profile', 'get_profile']
+           'STUDY_DEFAULTS', 'check_choice', 'project_root', 'in_test', 'test_results_dir', 'results_dir', 'cache_dir',
+           'Schedule', 'Profile', 'stand_in_file', 'default_profile', 'get_profile']
 
 # %% ../nbs/00_core.ipynb #71aaae99
 ENV_PROFILE = 'MTI_NB_PROFILE'
@@ -166,6 +166,12 @@ PROFILES: dict[str, Profile] = {
 def default_profile(fallback: str = 'demo') -> str:
     "The profile a study runs when its parameters do not say: $MTI_NB_PROFILE, else 'smoke' under a test runner, else `fallback` ('demo'; the attention study: 'study')."
     return os.environ.get(ENV_PROFILE) or ('smoke' if in_test() else fallback)
+
+
+STUDY_DEFAULTS: dict[str, dict[str, str]] = {   # study -> the parameters its grid defaults otherwise than the profile
+    'attention_masks': {'profile': 'study'},      # the converged model: the demo one's masks are nearly flat
+    'mtinet_diagnostics': {'seeds': '0,1'},       # paired seeds at half the cost
+}
 
 
 def get_profile(name: str | None = None) -> Profile:

@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from ..models.registry import list_models
 from ..records.runs import RunRecord
 from .figures import axis_label, setup_line
-from .tables import BACKBONE_LABELS, NOT_CONVERGED_MARK, convergence_note, record_label
+from .tables import BACKBONE_LABELS, NOT_CONVERGED_MARK, convergence_note, record_label, task_converged
 from ..tasks import get_task
 
 # %% auto #0
@@ -26,7 +26,6 @@ __all__ = ['CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves']
 
 # %% ../../nbs/64_curves.ipynb #98843d81
 CURVE_COLUMNS = ('variant', 'run_id', 'seed', 'task', 'kind', 'epoch', 'value', 'converged')
-_WORD = {True: 'yes', False: 'no'}
 
 
 def curve_label(records: Sequence[RunRecord]) -> Callable[[RunRecord], str]:
@@ -51,8 +50,8 @@ def curve_frame(records: Iterable[RunRecord | None], label: Callable[[RunRecord]
     rows = []
     for r in recs:
         name, tasks = label(r), list(r.config['tasks'])
-        conv = r.extra.get('convergence') if isinstance(r.extra.get('convergence'), Mapping) else {}
-        word = {t: _WORD.get((conv.get(t) or {}).get('converged'), 'unknown') for t in tasks}
+        conv = task_converged(r)       # the schedule-length check where there is one, else the last quarter
+        word = {t: conv.get(t, 'unknown') for t in tasks}
         for e in r.history:
             if not isinstance(e, Mapping) or 'epoch' not in e or 'partial' in e:
                 continue

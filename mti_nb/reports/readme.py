@@ -13,7 +13,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from ..core import get_profile, results_dir, stand_in_file
+from ..core import STUDY_DEFAULTS, get_profile, results_dir, stand_in_file
 from .study_tables import markdown_table, ours_beside_paper, table_readings
 from .tables import BACKBONE_LABELS, convergence_note, table_base
 from ..safeio import atomic_write_text
@@ -89,11 +89,14 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
     if info.get('command'):
         return info['command']
     bits = [f'papermill nbs/{info.get("study", stem)}.ipynb out.ipynb']
-    if info.get('profile') and info['profile'] != 'demo':
+    study = info.get('study', stem)
+    dflt = STUDY_DEFAULTS.get(study, {})          # a study whose grid defaults otherwise than the profile
+    if info.get('profile') and info['profile'] != dflt.get('profile', 'demo'):
         bits.append(f'-p profile {info["profile"]}')
     seeds = [int(s) for s in info.get('seeds') or ()]
     try:
-        own = list(get_profile(info['profile']).seeds) if info.get('profile') else None
+        own = ([int(s) for s in dflt['seeds'].split(',')] if 'seeds' in dflt else
+               list(get_profile(info['profile']).seeds) if info.get('profile') else None)
     except (KeyError, ValueError):
         own = None
     if seeds and own is not None and seeds != own and '-p seeds' not in flags:     # fewer (or other) seeds than the profile's

@@ -21,8 +21,9 @@ from ..tasks import TASKS, get_task
 
 # %% auto #0
 __all__ = ['AUX_LETTERS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES', 'NOT_CONVERGED_MARK',
-           'method_label', 'options_text', 'record_label', 'record_converged', 'combine_converged', 'convergence_note',
-           'mark_not_converged', 'records_frame', 'results_table', 'format_table', 'table_base', 'pretraining_table']
+           'method_label', 'options_text', 'record_label', 'task_converged', 'record_converged', 'combine_converged',
+           'convergence_note', 'mark_not_converged', 'records_frame', 'results_table', 'format_table', 'table_base',
+           'pretraining_table']
 
 # %% ../../nbs/60_tables.ipynb #b44f2843
 AUX_LETTERS = {'normals': 'N', 'edge': 'E', 'sal': 'S', 'depth': 'D', 'semseg': 'Seg', 'human_parts': 'P'}
@@ -67,15 +68,24 @@ def record_label(r: RunRecord) -> str:
 _WORDS = {True: 'yes', False: 'no', None: 'unknown'}
 
 
-def record_converged(r: RunRecord) -> str:
-    "'yes' / 'no' / 'unknown': whether every task of the run settled: the schedule-length check where the record carries one (`extra['schedule_check']`), else the last-quarter test (`extra['convergence']`; absent: unknown)."
+def task_converged(r: RunRecord) -> dict[str, str]:
+    "Per task: 'yes' / 'no' / 'unknown', from the schedule-length check where it gives a verdict for the task (`extra['schedule_check']`), else the last-quarter test (`extra['convergence']`)."
     extra = r.extra if isinstance(r.extra, Mapping) else {}
     sched = extra.get('schedule_check')
-    conv = sched.get('tasks') if isinstance(sched, Mapping) else extra.get('convergence')
-    if not isinstance(conv, Mapping) or not conv:
-        return 'unknown'
-    return combine_converged(_WORDS.get(v.get('converged') if isinstance(v, Mapping) else None, 'unknown')
-                             for v in conv.values())
+    sched = sched.get('tasks') if isinstance(sched, Mapping) else None
+    out = {}
+    for source in (extra.get('convergence'), sched):          # the schedule check last: it wins where it answers
+        if isinstance(source, Mapping):
+            for t, v in source.items():
+                word = _WORDS.get(v.get('converged') if isinstance(v, Mapping) else None, 'unknown')
+                if word != 'unknown' or t not in out:
+                    out[t] = word
+    return out
+
+
+def record_converged(r: RunRecord) -> str:
+    "'yes' / 'no' / 'unknown': whether every task of the run settled (`task_converged`; nothing recorded: unknown)."
+    return combine_converged(task_converged(r).values())
 
 
 def combine_converged(values: Iterable[Any]) -> str:

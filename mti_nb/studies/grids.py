@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..core import check_choice, default_profile, get_profile
+from ..core import STUDY_DEFAULTS, check_choice, default_profile, get_profile
 from ..config import RunConfig
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
@@ -212,7 +212,7 @@ def sota_pascal_grid(p: dict, backbones: Any = None, astmt_backbones: Any = None
 def attention_masks_grid(p: dict) -> GridPlan:
     "The MTI-Net (all scales, FPM) whose attention and FPM masks the explorer shows: ablation_scales' last run, of the `study` profile unless a profile is given ($MTI_NB_PROFILE, a test runner, `profile`)."
     if p['profile'] is None:      # the converged study model (the demo one's masks are nearly flat)
-        p = {**p, 'profile': default_profile(fallback='study')}
+        p = {**p, 'profile': default_profile(fallback=STUDY_DEFAULTS['attention_masks']['profile'])}
     study = _study('attention_masks', p, ('synthetic', 'nyud'))
     return GridPlan('attention_masks', study, study.configs([find_variant(scale_variants(NYUD_TASKS), model='mti_net', scales=ALL_SCALES)]))
 
@@ -222,7 +222,7 @@ def attention_masks_grid(p: dict) -> GridPlan:
 def mtinet_diagnostics_grid(p: dict) -> GridPlan:
     "Why MTI-Net lags: single-task, PAD-Net, MTI-Net and MTI-Net with one part changed per row (two seeds by default)."
     if p['seeds'] is None:
-        p = {**p, 'seeds': '0,1'}
+        p = {**p, 'seeds': STUDY_DEFAULTS['mtinet_diagnostics']['seeds']}
     study = _study('mtinet_diagnostics', p, ('synthetic', 'nyud'))
     variants = diagnostic_variants(NYUD_TASKS)
     return GridPlan('mtinet_diagnostics', study, study.configs(variants), info=dict(variants=variants))
