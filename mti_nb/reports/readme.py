@@ -72,6 +72,7 @@ def _setup(info: Mapping) -> str:
             f'{info["epochs"]} epochs' if info.get('epochs') else None,
             f'{info["train_hw"][0]}x{info["train_hw"][1]} crops' if len(info.get('train_hw') or ()) == 2 else None,
             f'seeds {",".join(map(str, info["seeds"]))}' if info.get('seeds') else None,
+            f'only the rows whose auxiliary tasks are {info["aux"]} (`-p aux {info["aux"]}`)' if info.get('aux') else None,
             f'{len(info["run_ids"])} run records' if info.get('run_ids') else None]
     return ', '.join(b for b in bits if b)
 
@@ -107,6 +108,8 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
     if info.get('tag') and pre is not None:           # a tagged table starts otherwise than its profile
         own = isinstance(pre, str) and info.get('backbone') and pre == stand_in_file(info['backbone']).name
         bits.append(f'-p pretrained {"stand-in" if own else pre if isinstance(pre, bool) else shlex.quote(str(pre))}')
+    if info.get('aux'):                                # a part of the table's rows
+        bits.append(f'-p aux {shlex.quote(str(info["aux"]))}')
     return ' '.join(bits + ([flags] if flags else []))
 
 

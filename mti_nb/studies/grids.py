@@ -175,12 +175,12 @@ def information_flow_grid(p: dict) -> GridPlan:
 
 @register_grid('ablation_components')
 @_common
-def ablation_components_grid(p: dict, table: str = '2a') -> GridPlan:
+def ablation_components_grid(p: dict, table: str = '2a', aux: str | None = None) -> GridPlan:
     "Table 2(a) (NYUD-like) or 2(b) (PASCAL-like): MTL, PAD-Net, MTI-Net with and without FPM and auxiliary tasks."
     check_choice('table', table, ('2a', '2b'))
     study = _study('ablation_components', p, ('synthetic', 'nyud') if table == '2a' else ('synthetic', 'pascal'))
-    variants = component_variants(table)
-    return GridPlan('ablation_components', study, study.configs(variants), info=dict(variants=variants, table=table))
+    variants = component_variants(table, aux)
+    return GridPlan('ablation_components', study, study.configs(variants), info=dict(variants=variants, table=table, aux=aux))
 
 
 @register_grid('sota_nyud')

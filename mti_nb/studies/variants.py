@@ -17,9 +17,9 @@ from ..models.registry import list_models, model_label
 
 # %% auto #0
 __all__ = ['NYUD_TASKS', 'PASCAL_SMALL', 'PASCAL_ALL', 'ALL_SCALES', 'SCALE_SETS', 'SCALE_LABELS', 'PAPER_MODEL_NAMES',
-           'COMPONENT_PAPER_TABLES', 'DIAGNOSTIC_OPTIONS', 'Variant', 'config_key', 'single_task_variants',
-           'scale_variants', 'component_variants', 'sota_variants', 'component_paper_tables', 'table_rows',
-           'find_variant', 'diagnostic_variants']
+           'AUX_NAMES', 'COMPONENT_PAPER_TABLES', 'DIAGNOSTIC_OPTIONS', 'Variant', 'config_key', 'single_task_variants',
+           'scale_variants', 'parse_aux_sets', 'component_variants', 'sota_variants', 'component_paper_tables',
+           'table_rows', 'find_variant', 'diagnostic_variants']
 
 # %% ../../nbs/74_variants.ipynb #9b27e79b
 NYUD_TASKS = ('semseg', 'depth')
@@ -83,9 +83,34 @@ def scale_variants(tasks: Sequence[str] = NYUD_TASKS) -> list[Variant]:
     return single_task_variants(tasks) + [row(s) for s in SCALE_SETS]
 
 
-def component_variants(table: str = '2a') -> list[Variant]:
-    "Table 2(a) (NYUD-like: semseg+depth, aux N / N+E) or 2(b) (PASCAL-like: task sets s and a, aux E / N / E+N)."
+AUX_NAMES = {'N': 'normals', 'E': 'edge'}    # the letters of the paper's auxiliary-task columns
+
+
+def parse_aux_sets(spec: str | None) -> set[frozenset] | None:
+    "'none,N,N+E' -> the auxiliary-task sets it names ({frozenset(), {'normals'}, {'normals', 'edge'}}); None: all."
+    if spec is None or not str(spec).strip():
+        return None
+    out = set()
+    for item in str(spec).split(','):
+        item = item.strip()
+        if item.lower() == 'none':
+            out.add(frozenset())
+            continue
+        bad = [x for x in item.split('+') if x.strip() not in AUX_NAMES]
+        if bad or not item:
+            raise ValueError(f'aux: {item!r} is not an auxiliary-task set; expected none or letters of '
+                             f'{", ".join(AUX_NAMES)} joined by + (e.g. "none,N,N+E")')
+        out.add(frozenset(AUX_NAMES[x.strip()] for x in item.split('+')))
+    return out
+
+
+def component_variants(table: str = '2a', aux: str | None = None) -> list[Variant]:
+    "Table 2(a) (NYUD-like: semseg+depth, aux N / N+E) or 2(b) (PASCAL-like: task sets s and a, aux E / N / E+N); `aux` keeps only the multi-task rows with those auxiliary sets ('none,N': see `parse_aux_sets`)."
     check_choice('table', table, ('2a', '2b'))
+    keep = parse_aux_sets(aux)
+    if keep is not None:
+        return [x for x in component_variants(table) if x['model'] == 'single_task'
+                or frozenset(x.get('aux_tasks', ())) in keep]
     v = Variant.of
     if table == '2a':
         t, aux_sets = NYUD_TASKS, ((), ('normals',), ('normals', 'edge'))
