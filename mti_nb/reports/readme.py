@@ -102,6 +102,12 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
         own = None
     if seeds and own is not None and seeds != own and '-p seeds' not in flags:     # fewer (or other) seeds than the profile's
         bits.append(f'-p seeds {",".join(map(str, seeds))}')
+    try:                                                # another schedule length than the profile's
+        sched = get_profile(info['profile']).schedule(info.get('dataset') or 'synthetic').epochs if info.get('profile') else None
+    except (KeyError, ValueError):
+        sched = None
+    if info.get('epochs') and sched is not None and int(info['epochs']) != sched and '-p epochs' not in flags:
+        bits.append(f'-p epochs {int(info["epochs"])}')
     if info.get('dataset') and info['dataset'] != 'synthetic':
         bits.append(f'-p dataset {info["dataset"]}')
     pre = info.get('pretrained')
