@@ -18,11 +18,12 @@ from matplotlib.ticker import MaxNLocator
 from ..models.registry import list_models
 from ..records.runs import RunRecord
 from .figures import axis_label, setup_line
-from .tables import BACKBONE_LABELS, NOT_CONVERGED_MARK, convergence_note, record_label, task_converged
+from .tables import (BACKBONE_LABELS, NOT_CONVERGED_MARK, convergence_note, record_label, results_table,
+                                   task_converged)
 from ..tasks import get_task
 
 # %% auto #0
-__all__ = ['CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves']
+__all__ = ['CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table', 'plot_schedule']
 
 # %% ../../nbs/64_curves.ipynb #98843d81
 CURVE_COLUMNS = ('variant', 'run_id', 'seed', 'task', 'kind', 'epoch', 'value', 'converged')
@@ -145,4 +146,58 @@ def plot_curves(records: Iterable[RunRecord | None], label: Callable[[RunRecord]
     if head:
         fig.suptitle(head, fontsize=11)
     fig._curve_variants = {'late': sorted(late), 'n_seeds': n_seeds}   # what was drawn, for tests and callers
+    return fig
+
+# %% ../../nbs/64_curves.ipynb #0b476d84
+def schedule_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    "Rows (method, epochs): each task's mean headline metric (or `metrics`), delta_m and n_seeds over the seeds every schedule has."
+    groups = {int(e): [r for r in rs if r is not None] for e, rs in by_epochs.items()}
+    groups = {e: rs for e, rs in groups.items() if rs}
+    if not groups:
+        raise ValueError('schedule_table: no records at any schedule length')
+    seeds = set.intersection(*({r.seed for r in rs} for rs in groups.values()))
+    if not seeds:
+        raise ValueError(f'schedule_table: no seed has runs at every schedule length ({", ".join(map(str, sorted(groups)))} '
+                         'epochs)')
+    parts = []
+    for e in sorted(groups):
+        recs = [r for r in groups[e] if r.seed in seeds]
+        tasks = list(dict.fromkeys(t for r in recs for t in r.metrics))
+        cols = list(metrics) if metrics else [f'{t}.{get_task(t).primary.key}' for t in tasks]
+        t = results_table(recs)
+        part = t[[c for c in cols if c in t.columns] + ['delta_m', 'n_seeds']].copy()
+        part.insert(0, 'epochs', e)
+        parts.append(part)
+    out = pd.concat(parts).reset_index().set_index(['method', 'epochs'])
+    order = list(dict.fromkeys(m for p in parts for m in p.index))       # the table's row order
+    return out.sort_index(level='method', key=lambda s: s.map({m: i for i, m in enumerate(order)}), sort_remaining=True)
+
+
+def plot_schedule(table: pd.DataFrame, title: str = '', profile: str | None = None) -> Figure:
+    "One panel per column of `schedule_table` (headline metrics, delta_m) against the epochs (log scale), a line per method."
+    cols = [c for c in table.columns if c != 'n_seeds']
+    fig, axs = plt.subplots(1, len(cols), figsize=(4.2 * len(cols), 3.6), squeeze=False)
+    epochs = sorted(table.index.get_level_values('epochs').unique())
+    for ax, c in zip(axs[0], cols):
+        for m, sub in table.groupby(level='method', sort=False):
+            s = sub[c].droplevel('method').dropna()
+            if len(s):
+                ax.plot(s.index, s.values, marker='o', label=m)
+        ax.set_xscale('log', base=2)
+        ax.set_xticks(epochs, [str(e) for e in epochs])
+        ax.minorticks_off()
+        if c == 'delta_m':
+            ax.axhline(0, color='0.6', lw=0.8)
+            ax.set_ylabel('delta_m vs single task (%)')
+        else:
+            task, key = c.split('.', 1)
+            metric = next(m for m in get_task(task).metrics if m.key == key)
+            ax.set_ylabel(axis_label(metric))
+        ax.set_xlabel('epochs (schedule length)')
+        ax.set_title(c)
+    axs[0][-1].legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.02, 1.0), frameon=False)   # beside the panels
+    n = int(table['n_seeds'].max()) if 'n_seeds' in table and len(table) else 0
+    fig.suptitle((title + '\n' if title else '') + setup_line(profile, None) + f'; mean over {n} seed(s) run at every length',
+                 fontsize=9)
+    fig.tight_layout()
     return fig

@@ -26,6 +26,7 @@ __all__ = ['STUDY_ORDER', 'EXTRA_FIGURES', 'MAIN_JOB', 'PROFILE_NOTES', 'results
 STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<study>.ipynb out.ipynb`)
     ('ablation_scales', 'Table 3: influence of the scales', ''),
     ('ablation_scales_pretraining', 'Table 3: pretrained vs from scratch', ''),
+    ('ablation_scales_schedule', 'Table 3 at other schedule lengths (does it depend on the schedule?)', ''),
     ('information_flow', 'Table 4: information flow (initial predictions per scale vs final output)', ''),
     ('mtinet_diagnostics', 'Why MTI-Net lags on HRNet-18: one part changed per row (two seeds)', ''),
     ('ablation_components_2a', 'Table 2(a): components, NYUD-like tasks (semseg + depth)', ''),

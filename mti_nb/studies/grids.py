@@ -66,6 +66,15 @@ class GridPlan:
         return attach_schedule_checks([out[c.run_id] for c in self.configs], record_lookup(self.study.out_dir))
 
 
+    def schedule_records(self, factors: Sequence[float] = (0.5, 1, 2)) -> dict[int, list]:
+        "{epochs: the records found of these configs trained for `factor` x their epochs} (never trained here; missing runs left out)."
+        out = {}
+        for f in factors:
+            e = max(1, int(self.study.base.epochs * f))
+            recs = [find_record(c.replace(epochs=e), self.study.out_dir) for c in self.unique()]
+            out[e] = [r for r in recs if r is not None]
+        return out
+
     def import_reused(self) -> list[str]:
         "Copy the records of these runs from the study's `reuse` folder where the results folder has none; their ids."
         if self.study.reuse_from is None:
