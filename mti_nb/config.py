@@ -106,7 +106,7 @@ def weights_sha256(pretrained: Any, stored: str | None = None) -> str | None:
     st = p.stat()
     return _digest(str(p.resolve()), st.st_size, st.st_mtime_ns)
 _NOT_HASHED = ('data_root', 'device', 'workers', 'allow_cpu', 'allow_synthetic', 'pretrained_sha256')   # the digest: in `pretrained`'s token
-_HASHED_WHEN_SET = ('model_options', 'channels_last', 'compile')   # added later: hashed only when not None, so older run ids stay valid
+_HASHED_WHEN_SET = ('model_options', 'channels_last', 'compile', 'fast_path')   # added later: hashed only when not None, so older run ids stay valid
 LEGACY_VALUES = {'holdout': 0.0, 'evals': 0}   # added later: what runs did before (hashed unless equal to it)
 _STORED = contextvars.ContextVar('mti_nb_stored_config', default=False)   # set while a stored config is read
 
@@ -155,6 +155,9 @@ class RunConfig:
     channels_last: bool | None = _f(None, 'fast path (mti_nb.engine.bench): channels_last memory format '
                                     '(None: the engine default, on CUDA only)')
     compile: bool | None = _f(None, 'fast path: torch.compile the training forward (None: off)')
+    fast_path: bool | None = _f(None, "fast path: the training levers that keep the result and have no field here "
+                                "(the loss compiled; on CPUs in bf16 the heads' upsample-first order): "
+                                "mti_nb.engine.fastpath.FastTraining (None: off)")
     data_root: str | None = _f(None, 'folder of the real dataset (else $MTI_NB_NYUD / $MTI_NB_PASCAL)')
     device: str = _f('auto', "'auto' (CUDA when available, and says which), 'cpu', 'cuda' or 'cuda:N'")
     workers: int = _f(0, 'data-loader worker processes')
@@ -235,7 +238,7 @@ def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic',
                 epochs=s.epochs, batch_size=s.batch_size, lr=s.lr, weight_decay=s.weight_decay, profile=p.name,
                 n_train=p.synth_train if synth else p.max_train, n_val=p.synth_val if synth else p.max_val,
                 data_hw=p.synth_hw if synth else None, workers=p.workers, seed=p.seeds[0], holdout=p.holdout,
-                evals=p.evals)
+                evals=p.evals, fast_path=True if p.fast_path else None)
     base.update(overrides)
     base.setdefault('precision', profile_precision(p, base.get('device', 'auto')))
     return RunConfig(**base)

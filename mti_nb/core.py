@@ -113,6 +113,7 @@ class Profile:
     holdout: float = 0.1             # fraction of the training images held out for the learning curve
     evals: int = 6                   # held-out evaluations per run (the learning curve's points)
     precision: str = 'fp32'          # 'bf16': autocast where the CPU (AVX512-BF16/AMX) or GPU has it
+    fast_path: bool = False          # runs set RunConfig.fast_path (compiled loss, cheaper head order: the bench chapter)
     results_subdir: str = ''         # where its study results go under results/ ('' : results/ itself)
 
     def schedule(self, dataset: str) -> Schedule:
@@ -142,8 +143,9 @@ PROFILES: dict[str, Profile] = {
         schedules={'synthetic': _SMOKE_SCHED, 'nyud': _SMOKE_SCHED, 'pascal': _SMOKE_SCHED},
         synth_train=16, synth_val=8, synth_hw=(56, 72), max_train=8, max_val=4),
     'demo': Profile(
-        name='demo', description='embedded synthetic benchmark, small models from scratch, minutes on a 2-core CPU',
-        backbone='hrnet_w18_small_v2', pretrained=False, seeds=(0,), workers=0,
+        name='demo', description='embedded synthetic benchmark, small models from scratch, minutes on a 2-core CPU, '
+        'on the fast path (bf16 where the CPU has it, the compiled loss: mti_nb.engine.fastpath)',
+        backbone='hrnet_w18_small_v2', pretrained=False, seeds=(0,), workers=0, precision='bf16', fast_path=True,
         schedules={'synthetic': Schedule(train_hw=(64, 96), epochs=6, batch_size=8, lr=1e-3)},
         synth_train=200, synth_val=50, synth_hw=(96, 128)),
     'study': Profile(

@@ -22,94 +22,17 @@ from torch import Tensor, nn
 
 from ..core import check_choice, results_dir
 from ..checks import parse_hw
-from .devices import bf16_supported, enable_compile_cache, resolve_device
+from .devices import bf16_supported, resolve_device
+from .fastpath import (ADAM_IMPLS, REFERENCE, ExecPath, FastTraining, _autocast, _threads, compile_forward,
+                                    eager_forward, fast_path, kept_memory, prepare, reference_heads)
 from .loaders import build_loaders
 from ..criteria.losses import build_criterion
-from ..models.zoo import ModelConfig, build_model, fold_batchnorm
-from ..models.blocks import ScaleFusion, SpatialAttention
-from ..models.resources import machine_info, machine_line, machine_load, random_targets
+from ..models.zoo import ModelConfig, build_model
+from ..models.resources import machine_info, machine_line, machine_load, random_targets, write_bench_row
 
 # %% auto #0
-__all__ = ['ADAM_IMPLS', 'REFERENCE', 'PARITY_TOL', 'ExecPath', 'fast_path', 'reference_heads', 'prepare', 'TrainStep',
-           'InferStep', 'Timed', 'alternate', 'loader_throughput', 'bench', 'format_table', 'main', 'output_deviation',
-           'grad_cosine', 'lever_paths', 'measure_levers', 'write_bench_row']
-
-# %% ../../nbs/48_bench.ipynb #ade11f59
-ADAM_IMPLS = {'loop': dict(foreach=False), 'foreach': dict(foreach=True), 'fused': dict(fused=True)}
-
-
-@dataclass(frozen=True)
-class ExecPath:
-    "How a model is executed: head order, precision, memory layout, compilation, BN folding, Adam's implementation."
-    name: str = 'fast'
-    reference_heads: bool = False   # upsample-concat-conv heads, separate attention convs (the public code)
-    bf16: bool = False              # bf16 autocast (the loss stays fp32)
-    channels_last: bool = False
-    compile: bool = False           # torch.compile of the model
-    train_channels_last: bool | None = None   # channels_last in training (None: as `channels_last`)
-    fold_bn: bool = False           # inference only: BatchNorm folded into the convolutions
-    adam: str = 'loop'              # 'loop' (the public code's), 'foreach' or 'fused'
-    threads: int | None = None      # torch threads while this path runs (None: leave as set)
-
-    def __post_init__(self):
-        check_choice('adam', self.adam, ADAM_IMPLS)
-
-    @property
-    def train_cl(self) -> bool:
-        "Whether training runs in channels_last."
-        return self.channels_last if self.train_channels_last is None else self.train_channels_last
-
-    def levers(self) -> str:
-        "The levers that are on, e.g. 'our heads + channels_last + bf16 + compile + fold_bn + fused adam'."
-        on = ['reference heads' if self.reference_heads else 'our heads']
-        on += [k for k in ('channels_last', 'bf16', 'compile', 'fold_bn') if getattr(self, k)]
-        if self.channels_last != self.train_cl: on += [f'{"" if self.train_cl else "NCHW "}training']
-        on += [f'{self.adam} adam'] + ([f'{self.threads} threads'] if self.threads else [])
-        return ' + '.join(on)
-
-
-REFERENCE = ExecPath('reference', reference_heads=True)
-
-
-def fast_path(device: str | torch.device = 'cpu', compile: bool = False, bf16: bool | None = None) -> ExecPath:
-    "channels_last, bf16 (where the hardware has it), folded BN, fused Adam, and `torch.compile` if `compile`."
-    device = torch.device(device)
-    bf16 = bf16_supported(device) if bf16 is None else bf16
-    # bf16 training on CPUs keeps NCHW: its BatchNorm is slow in channels_last (see the lever table)
-    return ExecPath('fast', bf16=bf16, channels_last=True, compile=compile, fold_bn=True, adam='fused',
-                    train_channels_last=False if bf16 and device.type == 'cpu' else None)
-
-
-def reference_heads(model: nn.Module, on: bool = True) -> nn.Module:
-    "Switch `model`'s heads (in place) to the public code's order: upsample, concatenate, convolve; returns it."
-    for m in model.modules():
-        if isinstance(m, ScaleFusion): m.upsample_first = on
-        elif isinstance(m, SpatialAttention): m.separate = on
-    return model
-
-
-def prepare(model: nn.Module, path: ExecPath, train: bool) -> nn.Module:
-    "A copy of `model` (same weights) in train or eval mode, executed the way `path` says."
-    m = reference_heads(copy.deepcopy(model), path.reference_heads).train(train)
-    if not train and path.fold_bn: fold_batchnorm(m)
-    if (path.train_cl if train else path.channels_last): m = m.to(memory_format=torch.channels_last)
-    if path.compile:
-        enable_compile_cache()
-        m = torch.compile(m)
-    return m
-
-
-def _autocast(device: torch.device, bf16: bool):
-    return torch.autocast(device.type, torch.bfloat16) if bf16 else contextlib.nullcontext()
-
-
-@contextlib.contextmanager
-def _threads(n: int | None):
-    "Run with `n` torch threads (unchanged if None), restoring the previous setting."
-    old = torch.get_num_threads()
-    if n: torch.set_num_threads(n)
-    try: yield
-    finally: torch.set_num_threads(old)
+__all__ = ['PARITY_TOL', 'TrainStep', 'InferStep', 'Timed', 'alternate', 'loader_throughput', 'bench', 'format_table', 'main',
+           'output_deviation', 'grad_cosine', 'lever_paths', 'measure_levers']
 
 # %% ../../nbs/48_bench.ipynb #34601d3a
 def _sync(device: torch.device):
@@ -122,12 +45,12 @@ class TrainStep:
                  targets: dict[str, Tensor], lr: float = 1e-4):
         self.path, self.targets = path, targets
         self.model = prepare(model, path, train=True)
-        self.criterion = criterion
+        self.criterion = compile_forward(copy.deepcopy(criterion)) if path.compile_loss else criterion
         self.opt = torch.optim.Adam([p for p in self.model.parameters() if p.requires_grad], lr, **ADAM_IMPLS[path.adam])
         self.x = x.contiguous(memory_format=torch.channels_last) if path.train_cl else x.contiguous()
 
     def __call__(self) -> float:
-        with _threads(self.path.threads):
+        with _threads(self.path.threads), kept_memory(self.path.keep_memory):
             self.opt.zero_grad(set_to_none=True)
             with _autocast(self.x.device, self.path.bf16):
                 out = self.model(self.x)
@@ -145,7 +68,8 @@ class InferStep:
         self.x = x.contiguous(memory_format=torch.channels_last) if path.channels_last else x.contiguous()
 
     def __call__(self):
-        with _threads(self.path.threads), torch.inference_mode(), _autocast(self.x.device, self.path.bf16):
+        with _threads(self.path.threads), kept_memory(self.path.keep_memory), torch.inference_mode(), \
+                _autocast(self.x.device, self.path.bf16):
             return self.model(self.x)
 
 # %% ../../nbs/48_bench.ipynb #5d1b3b60
@@ -286,11 +210,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument('--warmup', type=int, default=1)
     ap.add_argument('--threads', type=int, default=None, help='torch threads (default: torch\'s choice)')
     ap.add_argument('--device', default='cpu')
-    ap.add_argument('--compile', action='store_true', help='fast path with torch.compile (compile time reported apart)')
+    ap.add_argument('--compile', choices=['infer', 'both', 'none'], default='infer',
+                    help='torch.compile the model on the fast path for inference (default; compiling it for training '
+                         'did not pay on a 2-core CPU), both or neither; compile time reported apart, then cached')
     ap.add_argument('--no-bf16', action='store_true', help='fast path in fp32 even where bf16 is supported')
     ap.add_argument('--skip', nargs='*', default=[], choices=['train', 'infer', 'loader'])
     ap.add_argument('--loader-workers', type=int, default=0)
+    ap.add_argument('--eager-loss', action='store_true', help='fast path without the compiled loss')
     ap.add_argument('--json', action='store_true', help='end with one JSON line of every figure')
+    ap.add_argument('--write-resources', nargs='?', const='results/resources.csv', default=None, metavar='CSV',
+                    help="put the figures and the machine into the MTI-Net row of the resources table "
+                         "(default results/resources.csv; the defaults' sizes only)")
     a = ap.parse_args(argv)
     try:
         if a.repeats < 1 or a.batch < 1 or a.infer_batch < 1 or a.warmup < 0:
@@ -298,7 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if a.threads: torch.set_num_threads(a.threads)
         device = resolve_device(a.device)     # the engine's one decision of a device: errors if it is absent
         cfg = ModelConfig(model=a.model, backbone=a.backbone, tasks=tuple(a.tasks), dataset=a.dataset)
-        fast = fast_path(device, compile=a.compile, bf16=False if a.no_bf16 else None)
+        fast = fast_path(device, compile={'infer': None, 'both': True, 'none': False}[a.compile],
+                         bf16=False if a.no_bf16 else None, compile_loss=not a.eager_loss)
+        if a.write_resources and not Path(a.write_resources).is_file():
+            raise ValueError(f'--write-resources {a.write_resources}: no such resources table')
     except (ValueError, KeyError, RuntimeError) as e:
         print(f'mti_nb_bench: {e}', file=sys.stderr)
         return 2
@@ -306,6 +239,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 repeats=a.repeats, warmup=a.warmup, device=device, train='train' not in a.skip,
                 infer='infer' not in a.skip, loader='loader' not in a.skip, loader_workers=a.loader_workers)
     print(format_table(res))
+    if a.write_resources:
+        try:
+            print(f'wrote the speed row of {write_bench_row(res, a.write_resources)}')
+        except ValueError as e:
+            print(f'mti_nb_bench: {e}', file=sys.stderr)
+            return 2
     if a.json: print(json.dumps(res))
     return 0
 
@@ -367,32 +306,3 @@ def measure_levers(paths: Sequence[ExecPath], cfg: ModelConfig | None = None, tr
     if infer: df['infer_x'] = df.infer_ms.iloc[0] / df.infer_ms
     df.attrs['machine'] = machine_info()
     return df
-
-# %% ../../nbs/48_bench.ipynb #c09dc643
-def write_bench_row(res: dict, path: str | os.PathLike | None = None) -> Path:
-    "Put `bench`'s figures and machine into the matching row of the resources table (default results/resources.csv)."
-    import pandas as pd
-    from mti_nb.models.resources import ROW_KEY, _write_csv
-    path = Path(path) if path is not None else results_dir() / 'resources.csv'
-    if not path.is_file():
-        raise FileNotFoundError(f'{path}: no resources table to update (write it with mti_nb.models.resources.write_resources_csv)')
-    df = pd.read_csv(path, keep_default_na=False, na_values=[''])
-    if missing := [c for c in ROW_KEY if c not in df.columns]:
-        raise ValueError(f'{path} is not a resources table: it has no column(s) {missing}')
-    hit = ((df.dataset == res['dataset']) & (df.model == res['model']) & (df.backbone == res['backbone']) &
-           (df.tasks == res['tasks']) & (df.aux_tasks.fillna('') == '') & (df.scales == '4+8+16+32') &
-           (df.fpm.astype(str) == 'True') & (df.input_hw == res['infer_hw']))
-    if hit.sum() != 1:
-        raise ValueError(f"{path}: expected one row for {res['model']} {res['backbone']} {res['tasks']} at "
-                         f"{res['infer_hw']}, found {int(hit.sum())}")
-    m = res['machine']
-    new = dict(train_img_s=res['train_img_s'], infer_ms=res['infer_ms'], ref_train_img_s=res['ref_train_img_s'],
-               ref_infer_ms=res['ref_infer_ms'], train_speedup=res['train_speedup'],
-               infer_speedup=res['infer_speedup'], train_hw=res['train_hw'], train_batch=res['batch'],
-               fast_path=res['fast_path'], threads=m['threads'], load_avg=m['load_avg'], cpu=m['cpu'],
-               cores=m['cores'], isa=m['isa'], torch=m['torch'], measured_by='mti_nb_bench')
-    for k, v in new.items():
-        if k not in df.columns: df[k] = None
-        df[k] = df[k].astype(object)
-        df.loc[hit, k] = round(v, 3) if isinstance(v, float) else v
-    return _write_csv(df, path)

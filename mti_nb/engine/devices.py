@@ -96,9 +96,13 @@ def _autocast(device: torch.device, precision: str):
 
 
 def enable_compile_cache(path: str | os.PathLike | None = None) -> Path:
-    "Persistent `torch.compile` caches (Inductor's FX graph cache, AOTAutograd's) in `$TORCHINDUCTOR_CACHE_DIR` or the project cache."
+    "Persistent `torch.compile` caches (Inductor's FX graph cache, AOTAutograd's) in `path`, a `$TORCHINDUCTOR_CACHE_DIR` the user set, or the project cache."
     from mti_nb.core import cache_dir
-    os.environ.setdefault('TORCHINDUCTOR_CACHE_DIR', str(path or cache_dir('inductor')))
+    from torch._inductor.runtime.cache_dir_utils import default_cache_dir
+    # importing timm already fills $TORCHINDUCTOR_CACHE_DIR with torch's default (/tmp/torchinductor_<user>): only a
+    # value that differs from that default is the user's choice
+    if path is not None or os.environ.get('TORCHINDUCTOR_CACHE_DIR') in (None, '', default_cache_dir()):
+        os.environ['TORCHINDUCTOR_CACHE_DIR'] = str(path or cache_dir('inductor'))
     import torch._inductor.config as inductor_config
     inductor_config.fx_graph_cache = True
     with contextlib.suppress(ImportError, AttributeError):

@@ -34,9 +34,18 @@ from ..models.registry import model_spec
 from ..records import fingerprint, runs
 
 # %% auto #0
-__all__ = ['has_initial_predictions', 'weights_provenance', 'run_experiment', 'run_all', 'load_model', 'train_spawn']
+__all__ = ['fast_training', 'has_initial_predictions', 'weights_provenance', 'run_experiment', 'run_all', 'load_model',
+           'train_spawn']
 
 # %% ../../nbs/49_experiment.ipynb #47ca0b9a
+def fast_training(cfg: RunConfig) -> list[Callback]:
+    "The callbacks a run of `cfg` trains with beyond the caller's: `FastTraining` when `cfg.fast_path` (the bench chapter)."
+    if not cfg.fast_path:
+        return []
+    from .fastpath import FastTraining
+    return [FastTraining()]
+
+
 def _cost(model: nn.Module, cfg: RunConfig) -> dict:
     "Parameters and multiply-adds of one forward pass at the training resolution (`mti_nb.models.resources`)."
     out: dict = {'params': int(resources.count_params(model))}
@@ -123,8 +132,9 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, init
     t_start = time.perf_counter()
     started = runs.now_iso()
     weights = weights_provenance(cfg.pretrained)      # before training: the file the run starts from
-    tr, model, loaders = train(cfg, out_dir, force=force, progress=progress,
-                               sync_bn=sync_bn, return_model=True, tensorboard=tensorboard, callbacks=callbacks)
+    fast = fast_training(cfg)
+    tr, model, loaders = train(cfg, out_dir, force=force, progress=progress, sync_bn=sync_bn, return_model=True,
+                               tensorboard=tensorboard, callbacks=[*callbacks, *fast])
     di = init_distributed(resolve_device(cfg.device))
     if not di.is_main:
         _barrier(di)
@@ -145,6 +155,8 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, init
         extra.update({k: cost[k] for k in ('macs_error', 'macs_input_hw') if k in cost})
         if weights:
             extra['pretrained'] = weights
+        if fast:
+            extra['fast_path'] = fast[0].levers
         resumed = bool(tr['resumed_at'])
         diverged = _divergence(model, ev['final'])
         rec = runs.new_record(
@@ -200,7 +212,8 @@ def _spawn_entry(rank: int, world_size: int, port: int, cfg: dict, out_dir: str 
                       LOCAL_RANK=str(rank))
     torch.set_num_threads(threads)
     try:
-        train(RunConfig.from_dict(cfg), out_dir, progress=False, **kwargs)
+        c = RunConfig.from_dict(cfg)
+        train(c, out_dir, progress=False, **{**kwargs, 'callbacks': [*kwargs.get('callbacks', ()), *fast_training(c)]})
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()

@@ -31,7 +31,7 @@ __all__ = ['MAC_EXTRA_OPS', 'ISA_FLAGS', 'NYUD_HW', 'PASCAL_HW', 'PASCAL_TASKS',
            'ROW_KEY', 'count_params', 'MacCount', 'count_macs', 'machine_load', 'Timing', 'latency', 'cpu_flags',
            'bf16_supported', 'machine_info', 'machine_line', 'random_targets', 'proxy_loss', 'train_throughput',
            'images_per_s', 'peak_memory_mb', 'input_hw_of', 'resources_row', 'resources_table', 'write_resources_csv',
-           'update_resources_csv']
+           'update_resources_csv', 'write_bench_row']
 
 # %% ../../nbs/27_resources.ipynb #5efcb9a2
 def count_params(model: nn.Module, trainable_only: bool = True) -> int:
@@ -333,3 +333,31 @@ def update_resources_csv(configs: Sequence[ModelConfig], path: str | os.PathLike
         old = old[~key(old).isin(set(key(new)))]
         new = pd.concat([old, new], ignore_index=True)
     return _write_csv(new, path)
+
+# %% ../../nbs/27_resources.ipynb #c09dc643
+def write_bench_row(res: dict, path: str | os.PathLike | None = None) -> Path:
+    "Put `bench`'s figures and machine into the matching row of the resources table (default results/resources.csv)."
+    import pandas as pd
+    path = Path(path) if path is not None else results_dir() / 'resources.csv'
+    if not path.is_file():
+        raise FileNotFoundError(f'{path}: no resources table to update (write it with mti_nb.models.resources.write_resources_csv)')
+    df = pd.read_csv(path, keep_default_na=False, na_values=[''])
+    if missing := [c for c in ROW_KEY if c not in df.columns]:
+        raise ValueError(f'{path} is not a resources table: it has no column(s) {missing}')
+    hit = ((df.dataset == res['dataset']) & (df.model == res['model']) & (df.backbone == res['backbone']) &
+           (df.tasks == res['tasks']) & (df.aux_tasks.fillna('') == '') & (df.scales == '4+8+16+32') &
+           (df.fpm.astype(str) == 'True') & (df.input_hw == res['infer_hw']))
+    if hit.sum() != 1:
+        raise ValueError(f"{path}: expected one row for {res['model']} {res['backbone']} {res['tasks']} at "
+                         f"{res['infer_hw']}, found {int(hit.sum())}")
+    m = res['machine']
+    new = dict(train_img_s=res['train_img_s'], infer_ms=res['infer_ms'], ref_train_img_s=res['ref_train_img_s'],
+               ref_infer_ms=res['ref_infer_ms'], train_speedup=res['train_speedup'],
+               infer_speedup=res['infer_speedup'], train_hw=res['train_hw'], train_batch=res['batch'],
+               fast_path=res['fast_path'], threads=m['threads'], load_avg=m['load_avg'], cpu=m['cpu'],
+               cores=m['cores'], isa=m['isa'], torch=m['torch'], measured_by='mti_nb_bench')
+    for k, v in new.items():
+        if k not in df.columns: df[k] = None
+        df[k] = df[k].astype(object)
+        df.loc[hit, k] = round(v, 3) if isinstance(v, float) else v
+    return _write_csv(df, path)
