@@ -52,7 +52,11 @@ PROFILE_NOTES = {   # profile -> what its tables are, for the page's introductio
     'demo': 'Tables made with the `demo` profile come from the embedded synthetic benchmark with small models '
             'trained from scratch for a few epochs: they can show orderings and trends between models, not the '
             'paper\'s absolute numbers (the paper\'s columns are NYUD-v2 / PASCAL-Context with ImageNet-pretrained '
-            'backbones). With one seed there are no error bars, and differences of a few points can be seed noise.',
+            'backbones). With one seed there are no error bars, and differences of a few points can be seed noise. '
+            'Since 2026-12-02 the demo trains on the fast path (bf16 autocast where the CPU has it, the compiled '
+            'loss: `mti_nb.engine.fastpath`); a demo table whose set-up line does not say "trained in bf16" was '
+            'made by the earlier fp32 demo (its run records say so), and running its notebook again trains the '
+            'fast-path runs anew.',
     'study': 'Tables made with the `study` profile are the synthetic benchmark in the paper\'s regime: the backbone '
              'starts from the recognition-pretrained stand-in weights shipped in `mti_nb/meta/pretrained/` (a '
              'synthetic stand-in for ImageNet, not ImageNet), every model trains 40 epochs on 200 synthetic images '
@@ -73,6 +77,8 @@ def _setup(info: Mapping) -> str:
             f'{info["epochs"]} epochs' if info.get('epochs') else None,
             f'{info["train_hw"][0]}x{info["train_hw"][1]} crops' if len(info.get('train_hw') or ()) == 2 else None,
             f'seeds {",".join(map(str, info["seeds"]))}' if info.get('seeds') else None,
+            f'trained in {info["precision"]}' if info.get('precision') else None,
+            f'fast path ({info["fast_path"]})' if info.get('fast_path') else None,
             f'only the rows whose auxiliary tasks are {info["aux"]} (`-p aux {info["aux"]}`)' if info.get('aux') else None,
             f'{len(info["run_ids"])} run records' if info.get('run_ids') else None]
     return ', '.join(b for b in bits if b)
