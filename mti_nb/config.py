@@ -156,8 +156,9 @@ class RunConfig:
                                     '(None: the engine default, on CUDA only)')
     compile: bool | None = _f(None, 'fast path: torch.compile the training forward (None: off)')
     fast_path: bool | None = _f(None, "fast path: the training levers that keep the result and have no field here "
-                                "(the loss compiled; on CPUs in bf16 the heads' upsample-first order): "
-                                "mti_nb.engine.fastpath.FastTraining (None: off)")
+                                "(the loss compiled; on CPUs in bf16 the heads' upsample-first order; kept memory), "
+                                "applied by run_experiment (mti_nb_train, the studies) through "
+                                "mti_nb.engine.fastpath.FastTraining; a bare engine train() leaves them off (None: off)")
     data_root: str | None = _f(None, 'folder of the real dataset (else $MTI_NB_NYUD / $MTI_NB_PASCAL)')
     device: str = _f('auto', "'auto' (CUDA when available, and says which), 'cpu', 'cuda' or 'cuda:N'")
     workers: int = _f(0, 'data-loader worker processes')

@@ -6,7 +6,8 @@ levers); prints each seed's headline metrics and whether the fast runs land with
     OMP_NUM_THREADS=1 .venv/bin/python tools/parity_demo.py --out /tmp/parity_demo [--seeds 0,1,2]
 
 Run records go to --out (never to results/), so the committed demo results are untouched; an fp32 run already
-committed in results/runs/ is read (not retrained), and a run whose record is in --out is reused, so an
+committed in results/runs/ is read (not retrained: with `--epochs 6`, the fp32 demo's schedule; the demo now trains
+10 epochs, which no fp32 record has), and a run whose record is in --out is reused, so an
 interrupted comparison resumes.
 """
 import argparse

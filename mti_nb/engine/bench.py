@@ -218,9 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument('--loader-workers', type=int, default=0)
     ap.add_argument('--eager-loss', action='store_true', help='fast path without the compiled loss')
     ap.add_argument('--json', action='store_true', help='end with one JSON line of every figure')
-    ap.add_argument('--write-resources', nargs='?', const='results/resources.csv', default=None, metavar='CSV',
-                    help="put the figures and the machine into the MTI-Net row of the resources table "
-                         "(default results/resources.csv; the defaults' sizes only)")
+    ap.add_argument('--write-resources', nargs='?', const=str(results_dir() / 'resources.csv'), default=None,
+                    metavar='CSV', help="put the figures and the machine into the MTI-Net row (NYUD semseg+depth, "
+                    "HRNet-18, inference 480x640) of the resources table (default: the project's results/resources.csv)")
     a = ap.parse_args(argv)
     try:
         if a.repeats < 1 or a.batch < 1 or a.infer_batch < 1 or a.warmup < 0:
@@ -232,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                          bf16=False if a.no_bf16 else None, compile_loss=not a.eager_loss)
         if a.write_resources and not Path(a.write_resources).is_file():
             raise ValueError(f'--write-resources {a.write_resources}: no such resources table')
+        if a.write_resources and {'train', 'infer'} & set(a.skip):
+            raise ValueError('--write-resources needs both the training and the inference figures (no --skip train/infer)')
     except (ValueError, KeyError, RuntimeError) as e:
         print(f'mti_nb_bench: {e}', file=sys.stderr)
         return 2
@@ -242,8 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if a.write_resources:
         try:
             print(f'wrote the speed row of {write_bench_row(res, a.write_resources)}')
-        except ValueError as e:
-            print(f'mti_nb_bench: {e}', file=sys.stderr)
+        except (ValueError, KeyError) as e:
+            print(f'mti_nb_bench: --write-resources: {e}', file=sys.stderr)
             return 2
     if a.json: print(json.dumps(res))
     return 0

@@ -38,12 +38,12 @@ __all__ = ['fast_training', 'has_initial_predictions', 'weights_provenance', 'ru
            'train_spawn']
 
 # %% ../../nbs/49_experiment.ipynb #47ca0b9a
-def fast_training(cfg: RunConfig) -> list[Callback]:
-    "The callbacks a run of `cfg` trains with beyond the caller's: `FastTraining` when `cfg.fast_path` (the bench chapter)."
+def fast_training(cfg: RunConfig, callbacks: Sequence[Callback] = ()) -> list[Callback]:
+    "The callbacks a run of `cfg` trains with beyond the caller's `callbacks`: `FastTraining` when `cfg.fast_path` and the caller has none."
     if not cfg.fast_path:
         return []
-    from .fastpath import FastTraining
-    return [FastTraining()]
+    from mti_nb.engine.fastpath import FastTraining
+    return [] if any(isinstance(c, FastTraining) for c in callbacks) else [FastTraining()]
 
 
 def _cost(model: nn.Module, cfg: RunConfig) -> dict:
@@ -132,9 +132,11 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, init
     t_start = time.perf_counter()
     started = runs.now_iso()
     weights = weights_provenance(cfg.pretrained)      # before training: the file the run starts from
-    fast = fast_training(cfg)
+    from mti_nb.engine.fastpath import FastTraining
+    callbacks = [*callbacks, *fast_training(cfg, callbacks)]
+    fast = [c for c in callbacks if isinstance(c, FastTraining)]
     tr, model, loaders = train(cfg, out_dir, force=force, progress=progress, sync_bn=sync_bn, return_model=True,
-                               tensorboard=tensorboard, callbacks=[*callbacks, *fast])
+                               tensorboard=tensorboard, callbacks=callbacks)
     di = init_distributed(resolve_device(cfg.device))
     if not di.is_main:
         _barrier(di)
@@ -213,7 +215,8 @@ def _spawn_entry(rank: int, world_size: int, port: int, cfg: dict, out_dir: str 
     torch.set_num_threads(threads)
     try:
         c = RunConfig.from_dict(cfg)
-        train(c, out_dir, progress=False, **{**kwargs, 'callbacks': [*kwargs.get('callbacks', ()), *fast_training(c)]})
+        cbs = list(kwargs.get('callbacks', ()))
+        train(c, out_dir, progress=False, **{**kwargs, 'callbacks': [*cbs, *fast_training(c, cbs)]})
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()

@@ -20,7 +20,7 @@ from ..models.zoo import fold_batchnorm
 
 # %% auto #0
 __all__ = ['ADAM_IMPLS', 'REFERENCE', 'ExecPath', 'fast_path', 'reference_heads', 'prepare', 'kept_memory', 'compile_forward',
-           'eager_forward', 'FastTraining']
+           'compilable_loss', 'eager_forward', 'FastTraining']
 
 # %% ../../nbs/47a_fastpath.ipynb #ade11f59
 ADAM_IMPLS = {'loop': dict(foreach=False), 'foreach': dict(foreach=True), 'fused': dict(fused=True)}
@@ -134,12 +134,16 @@ def _glibc():
         return None
 
 
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _GLIBC_DEFAULT = -1, -3, 128 * 1024
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+# Any mallopt of these thresholds switches off glibc's self-adjusting ones for good, so leaving `kept_memory` cannot
+# give the process its untouched state back: it sets what the self-adjusting thresholds reach in a process that
+# frees large tensors (64-bit glibc: mmap threshold at its maximum, 32 MiB, trim threshold twice that).
+_GLIBC_STEADY = {_M_MMAP_THRESHOLD: 32 << 20, _M_TRIM_THRESHOLD: 64 << 20}
 
 
 @contextlib.contextmanager
 def kept_memory(on: bool = True):
-    "While inside (if `on`, with glibc): large tensors come from the heap and freed memory stays in the process, instead of a fresh `mmap` (page faults) per tensor per step; glibc's 128 KiB thresholds after. A no-op elsewhere."
+    "While inside (if `on`, with glibc): tensors of any size come from the heap and freed memory stays in the process, instead of a fresh `mmap` (page faults) for every tensor over 32 MiB every step; after, the thresholds glibc's self-adjusting ones reach (`_GLIBC_STEADY`). A no-op elsewhere."
     libc = _glibc() if on else None
     if libc is not None:
         libc.mallopt(_M_MMAP_THRESHOLD, 1 << 30); libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30)
@@ -147,7 +151,7 @@ def kept_memory(on: bool = True):
         yield
     finally:
         if libc is not None:
-            libc.mallopt(_M_MMAP_THRESHOLD, _GLIBC_DEFAULT); libc.mallopt(_M_TRIM_THRESHOLD, _GLIBC_DEFAULT)
+            for k, v in _GLIBC_STEADY.items(): libc.mallopt(k, v)
 
 
 def compile_forward(module: nn.Module) -> nn.Module:
@@ -157,6 +161,11 @@ def compile_forward(module: nn.Module) -> nn.Module:
     return module
 
 
+def compilable_loss(criterion: nn.Module) -> bool:
+    "Whether the fast path compiles `criterion`: not one that follows training (`set_progress`: a new float every step would recompile) or has weights of its own (ASTMT's adversarial loss differentiates twice, which compiled code cannot)."
+    return not hasattr(criterion, 'set_progress') and not any(True for _ in criterion.parameters())
+
+
 def eager_forward(module: nn.Module) -> nn.Module:
     "Undo `compile_forward`: the class's own forward again. Returns the module."
     module.__dict__.pop('forward', None)
@@ -164,7 +173,7 @@ def eager_forward(module: nn.Module) -> nn.Module:
 
 # %% ../../nbs/47a_fastpath.ipynb #fp000010
 class FastTraining(Callback):
-    "Apply the fast path's training levers that a `RunConfig` has no field for (compiled loss; upsample-first heads on CPUs in bf16) at the start of `fit`; undo them when it ends."
+    "Apply the fast path's training levers that a `RunConfig` has no field for (compiled loss where `compilable_loss`; upsample-first heads on CPUs in bf16; kept memory) at the start of `fit`; undo them when it ends."
     def __init__(self, path: ExecPath | None = None):
         self.path = path            # None: `fast_path` for the trainer's device and precision
         self.levers: list[str] = []
@@ -180,7 +189,7 @@ class FastTraining(Callback):
             if self._heads:
                 reference_heads(trainer.model, True)
                 self.levers.append('upsample-first heads')
-        if path.compile_loss:
+        if path.compile_loss and compilable_loss(trainer.criterion):
             compile_forward(trainer.criterion)
             self.levers.append('compiled loss')
         if path.keep_memory and _glibc() is not None:

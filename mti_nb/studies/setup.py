@@ -253,7 +253,7 @@ class Study:
         if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
             info['metric_keys'] = dict(table.attrs['metric_keys'])
         recs = [r for r in records if r is not None]                       # how the runs were trained
-        if prec := sorted({str(r.extra.get('train', {}).get('precision')) for r in recs if r.extra.get('train')}):
+        if prec := sorted({str(p) for r in recs if (p := (r.extra.get('train') or {}).get('precision'))}):
             info.setdefault('precision', '/'.join(prec))
         if fast := sorted({' + '.join(r.extra['fast_path']) for r in recs if r.extra.get('fast_path')}):
             info.setdefault('fast_path', ' / '.join(fast))
