@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 from dataclasses import dataclass
 
 import torch
@@ -124,8 +125,9 @@ def _threads(n: int | None):
     finally: torch.set_num_threads(old)
 
 
+@functools.lru_cache(maxsize=1)
 def _glibc():
-    "The C library if it is glibc (it has `mallopt`), else None."
+    "The C library if it is glibc (it has `mallopt`), else None; looked up once (`find_library` runs a subprocess, and `kept_memory` is entered every bench step)."
     import ctypes, ctypes.util
     try:
         libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
