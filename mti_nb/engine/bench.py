@@ -24,7 +24,8 @@ from ..core import check_choice, results_dir
 from ..checks import parse_hw
 from .devices import bf16_supported, resolve_device
 from .fastpath import (ADAM_IMPLS, REFERENCE, ExecPath, FastTraining, _autocast, _threads, compile_forward,
-                                    eager_forward, fast_path, kept_memory, prepare, reference_heads)
+                                    eager_forward, fast_path, kept_memory, prepare, reference_heads,
+                                    WholeFactorResize)
 from .loaders import build_loaders
 from ..criteria.losses import build_criterion
 from ..models.zoo import ModelConfig, build_model
@@ -50,7 +51,8 @@ class TrainStep:
         self.x = x.contiguous(memory_format=torch.channels_last) if path.train_cl else x.contiguous()
 
     def __call__(self) -> float:
-        with _threads(self.path.threads), kept_memory(self.path.keep_memory):
+        resize = WholeFactorResize() if self.path.stencil_resize else contextlib.nullcontext()
+        with _threads(self.path.threads), kept_memory(self.path.keep_memory), resize:
             self.opt.zero_grad(set_to_none=True)
             with _autocast(self.x.device, self.path.bf16):
                 out = self.model(self.x)
@@ -279,7 +281,8 @@ def lever_paths(device: str | torch.device = 'cpu', compile: bool = False) -> li
              replace(ours, name='foreach adam', adam='foreach'), replace(ours, name='fused adam', adam='fused'),
              replace(ours, name='fold_bn', fold_bn=True), replace(ours, name='1 thread', threads=1)]
     if bf16: paths += [replace(ours, name='bf16', bf16=True), replace(ours, name='bf16 + channels_last', bf16=True, channels_last=True)]
-    paths += [replace(fast_path(device), name='fast path')]
+    paths += [replace(fast_path(device), name='fast path, aten resize', stencil_resize=False),
+              replace(fast_path(device), name='fast path')]
     if compile: paths += [replace(fast_path(device, compile=True), name='fast path + compile')]
     return paths
 

@@ -11,7 +11,9 @@ import functools
 from dataclasses import dataclass
 
 import torch
-from torch import nn
+import torch.nn.functional as F
+from torch import Tensor, nn
+from torch.overrides import TorchFunctionMode
 
 from ..core import check_choice
 from .devices import bf16_supported, enable_compile_cache
@@ -21,7 +23,7 @@ from ..models.zoo import fold_batchnorm
 
 # %% auto #0
 __all__ = ['ADAM_IMPLS', 'REFERENCE', 'ExecPath', 'fast_path', 'reference_heads', 'prepare', 'kept_memory', 'compile_forward',
-           'compilable_loss', 'eager_forward', 'FastTraining']
+           'compilable_loss', 'eager_forward', 'upsample_by', 'whole_factors', 'WholeFactorResize', 'FastTraining']
 
 # %% ../../nbs/47a_fastpath.ipynb #ade11f59
 ADAM_IMPLS = {'loop': dict(foreach=False), 'foreach': dict(foreach=True), 'fused': dict(fused=True)}
@@ -40,6 +42,7 @@ class ExecPath:
     compile_loss: bool = False      # training: torch.compile of the criterion's forward (same loss to float rounding)
     keep_memory: bool = False       # glibc: keep freed memory in the process instead of unmapping it every step
     train_reference_heads: bool | None = None  # the heads' order in training (None: as `reference_heads`)
+    stencil_resize: bool = False    # training: bilinear upsampling by whole factors as a compiled stencil (`WholeFactorResize`)
     fold_bn: bool = False           # inference only: BatchNorm folded into the convolutions
     adam: str = 'loop'              # 'loop' (the public code's), 'foreach' or 'fused'
     threads: int | None = None      # torch threads while this path runs (None: leave as set)
@@ -71,6 +74,7 @@ class ExecPath:
             on += [f'{"upsample-first" if self.train_heads else "conv-first"} heads in training']
         if self.compile != self.train_compile_on: on += [f'{"compiled" if self.train_compile_on else "eager"} model in training']
         if self.compile_loss: on += ['compiled loss']
+        if self.stencil_resize: on += ['stencil resize']
         if self.keep_memory: on += ['kept memory']
         on += [f'{self.adam} adam'] + ([f'{self.threads} threads'] if self.threads else [])
         return ' + '.join(on)
@@ -81,7 +85,7 @@ REFERENCE = ExecPath('reference', reference_heads=True)
 
 def fast_path(device: str | torch.device = 'cpu', compile: bool | None = False, bf16: bool | None = None,
               compile_loss: bool = True) -> ExecPath:
-    "channels_last, bf16 (where the hardware has it), folded BN, fused Adam, the compiled loss; `torch.compile` of the model if `compile` (None: for inference only)."
+    "channels_last, bf16 (where the hardware has it), folded BN, fused Adam, the compiled loss, on CPUs the stencil resize in training; `torch.compile` of the model if `compile` (None: for inference only)."
     device = torch.device(device)
     bf16 = bf16_supported(device) if bf16 is None else bf16
     cpu_bf16 = bf16 and device.type == 'cpu'
@@ -90,7 +94,8 @@ def fast_path(device: str | torch.device = 'cpu', compile: bool | None = False, 
     return ExecPath('fast', bf16=bf16, channels_last=True, compile=compile is not False, fold_bn=True, adam='fused',
                     train_compile=False if compile is None else None,
                     train_channels_last=False if cpu_bf16 else None, compile_loss=compile_loss,
-                    train_reference_heads=True if cpu_bf16 else None, keep_memory=_glibc() is not None)
+                    train_reference_heads=True if cpu_bf16 else None, keep_memory=_glibc() is not None,
+                    stencil_resize=device.type == 'cpu')
 
 
 def reference_heads(model: nn.Module, on: bool = True) -> nn.Module:
@@ -173,14 +178,74 @@ def eager_forward(module: nn.Module) -> nn.Module:
     module.__dict__.pop('forward', None)
     return module
 
+# %% ../../nbs/47a_fastpath.ipynb #ca9fa36d
+def _stencil(x: Tensor, s: int, dim: int) -> Tensor:
+    "Bilinear upsampling (align_corners=False) of `x` by the whole factor `s` along `dim` (-1 or -2): phase p of input i mixes x[i-1], x[i], x[i+1], the edges replicated."
+    src = (torch.arange(s, device=x.device, dtype=x.dtype) + 0.5) / s - 0.5     # where phase p samples, from i
+    before, after = (-src).clamp(min=0), src.clamp(min=0)
+    w = torch.stack([before, 1 - before - after, after])                        # [3, s]: weights of i-1, i, i+1
+    n = x.shape[dim]
+    xp = torch.cat([x.narrow(dim, 0, 1), x, x.narrow(dim, n - 1, 1)], dim)
+    if dim == -1:
+        return sum(xp.narrow(-1, k, n).unsqueeze(-1) * w[k] for k in range(3)).flatten(-2)
+    return sum(xp.narrow(-2, k, n).unsqueeze(-2) * w[k, :, None] for k in range(3)).flatten(-3, -2)
+
+
+def _upsample_by(x: Tensor, sh: int, sw: int) -> Tensor:
+    return _stencil(_stencil(x.float(), sh, -2), sw, -1).to(x.dtype)
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled_upsample():
+    enable_compile_cache()
+    return torch.compile(_upsample_by, dynamic=True)
+
+
+def upsample_by(x: Tensor, sh: int, sw: int) -> Tensor:
+    "`x` [B,C,H,W] upsampled bilinearly (align_corners=False) to (H*sh, W*sw) by the compiled stencil: `F.interpolate`'s function to float rounding."
+    if x.dim() != 4 or min(sh, sw) < 1:
+        raise ValueError(f'upsample_by: need a 4-d tensor and whole factors >= 1, got shape {tuple(x.shape)}, factors ({sh}, {sw})')
+    if torch.compiler.is_compiling():      # inside a compiled caller (the loss): traced into its graph
+        return _upsample_by(x, sh, sw)
+    return _compiled_upsample()(x, sh, sw)
+
+
+def whole_factors(input: Tensor, size=None, scale_factor=None, mode: str = 'nearest', align_corners=None,
+                  recompute_scale_factor=None, antialias: bool = False) -> tuple[int, int] | None:
+    "For the arguments of an `F.interpolate` call: (sh, sw) if it upsamples a 4-d float tensor bilinearly (align_corners=False, to a `size`) by whole factors, else None."
+    if (mode != 'bilinear' or align_corners or antialias or size is None or scale_factor is not None
+            or not isinstance(input, Tensor) or input.dim() != 4 or not input.is_floating_point()):
+        return None
+    oh, ow = (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
+    h, w = input.shape[-2:]
+    if h == 0 or w == 0 or oh % h or ow % w or (oh, ow) == (h, w):
+        return None
+    return oh // h, ow // w
+
+
+class WholeFactorResize(TorchFunctionMode):
+    "While active and autograd records: every `F.interpolate` that `whole_factors` accepts runs as `upsample_by`; every other call (and every call under `no_grad`) as before."
+    def __init__(self):
+        super().__init__()
+        self.calls = 0          # interpolations taken over (for tests and the bench)
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func is F.interpolate and torch.is_grad_enabled():
+            f = whole_factors(*args, **kwargs)
+            if f is not None:
+                self.calls += 1
+                return upsample_by(args[0], *f)
+        return func(*args, **kwargs)
+
 # %% ../../nbs/47a_fastpath.ipynb #fp000010
 class FastTraining(Callback):
-    "Apply the fast path's training levers that a `RunConfig` has no field for (compiled loss where `compilable_loss`; upsample-first heads on CPUs in bf16; kept memory) at the start of `fit`; undo them when it ends."
+    "Apply the fast path's training levers that a `RunConfig` has no field for (compiled loss where `compilable_loss`; upsample-first heads on CPUs in bf16; the stencil resize on CPUs; kept memory) at the start of `fit`; undo them when it ends."
     def __init__(self, path: ExecPath | None = None):
         self.path = path            # None: `fast_path` for the trainer's device and precision
         self.levers: list[str] = []
         self._heads: list[tuple[nn.Module, str, bool]] = []
-        self._memory = contextlib.ExitStack()
+        self._contexts = contextlib.ExitStack()    # the stencil resize, kept memory
 
     def on_fit_start(self, trainer) -> None:
         path = self.path or fast_path(trainer.device, bf16=trainer.precision == 'bf16')
@@ -194,12 +259,15 @@ class FastTraining(Callback):
         if path.compile_loss and compilable_loss(trainer.criterion):
             compile_forward(trainer.criterion)
             self.levers.append('compiled loss')
+        if path.stencil_resize:
+            self._contexts.enter_context(WholeFactorResize())
+            self.levers.append('stencil resize')
         if path.keep_memory and _glibc() is not None:
-            self._memory.enter_context(kept_memory())
+            self._contexts.enter_context(kept_memory())
             self.levers.append('kept memory')
 
     def on_close(self, trainer) -> None:
         for m, k, v in self._heads: setattr(m, k, v)
         self._heads = []
         eager_forward(trainer.criterion)
-        self._memory.close()
+        self._contexts.close()
