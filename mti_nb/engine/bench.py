@@ -25,7 +25,7 @@ from ..checks import parse_hw
 from .devices import bf16_supported, resolve_device
 from .fastpath import (ADAM_IMPLS, REFERENCE, ExecPath, FastTraining, _autocast, _threads, compile_forward,
                                     eager_forward, fast_path, kept_memory, prepare, reference_heads,
-                                    WholeFactorResize)
+                                    WholeFactorResize, branch_free)
 from .loaders import build_loaders
 from ..criteria.losses import build_criterion
 from ..models.zoo import ModelConfig, build_model
@@ -46,7 +46,11 @@ class TrainStep:
                  targets: dict[str, Tensor], lr: float = 1e-4):
         self.path, self.targets = path, targets
         self.model = prepare(model, path, train=True)
-        self.criterion = compile_forward(copy.deepcopy(criterion)) if path.compile_loss else criterion
+        self.criterion = criterion
+        if path.compile_loss:
+            self.criterion = copy.deepcopy(criterion)
+            branch_free(self.criterion)
+            compile_forward(self.criterion)
         self.opt = torch.optim.Adam([p for p in self.model.parameters() if p.requires_grad], lr, **ADAM_IMPLS[path.adam])
         self.x = x.contiguous(memory_format=torch.channels_last) if path.train_cl else x.contiguous()
 

@@ -16,6 +16,7 @@ from torch import Tensor, nn
 from torch.overrides import TorchFunctionMode
 
 from ..core import check_choice
+from ..criteria.losses import CrossEntropyLoss, MaskedL1Loss, _as_label_map
 from .devices import bf16_supported, enable_compile_cache
 from .progress import Callback
 from ..models.blocks import ScaleFusion, SpatialAttention
@@ -23,7 +24,8 @@ from ..models.zoo import fold_batchnorm
 
 # %% auto #0
 __all__ = ['ADAM_IMPLS', 'REFERENCE', 'ExecPath', 'fast_path', 'reference_heads', 'prepare', 'kept_memory', 'compile_forward',
-           'compilable_loss', 'eager_forward', 'upsample_by', 'whole_factors', 'WholeFactorResize', 'FastTraining']
+           'compilable_loss', 'eager_forward', 'upsample_by', 'whole_factors', 'WholeFactorResize',
+           'BranchFreeCrossEntropy', 'BranchFreeMaskedL1', 'branch_free', 'restore_losses', 'FastTraining']
 
 # %% ../../nbs/47a_fastpath.ipynb #ade11f59
 ADAM_IMPLS = {'loop': dict(foreach=False), 'foreach': dict(foreach=True), 'fused': dict(fused=True)}
@@ -238,13 +240,53 @@ class WholeFactorResize(TorchFunctionMode):
                 return upsample_by(args[0], *f)
         return func(*args, **kwargs)
 
+# %% ../../nbs/47a_fastpath.ipynb #ce0869ed
+class BranchFreeCrossEntropy(CrossEntropyLoss):
+    "`CrossEntropyLoss` without the data-dependent branch: sum over labelled pixels / max(1, their count)."
+    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
+        target = _as_label_map(target)
+        n = (target != self.ignore_index).sum().clamp(min=1)
+        return F.cross_entropy(pred.float(), target, ignore_index=self.ignore_index, reduction='sum') / n
+
+
+class BranchFreeMaskedL1(MaskedL1Loss):
+    "`MaskedL1Loss` without the branch and the boolean indexing: sum of |pred - target| over valid elements / max(1, their count)."
+    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
+        valid = (target != self.ignore_value) & torch.isfinite(target)
+        safe = torch.where(valid, target.float(), 0.0)      # no NaN reaches abs(): its gradient would be NaN * 0
+        return torch.where(valid, (pred.float() - safe).abs(), 0.0).sum() / valid.sum().clamp(min=1)
+
+
+_BRANCH_FREE = {CrossEntropyLoss: BranchFreeCrossEntropy, MaskedL1Loss: BranchFreeMaskedL1}
+
+
+def branch_free(criterion: nn.Module) -> dict[str, nn.Module]:
+    "Swap, in place, the losses of `criterion.losses` (a `MultiTaskCriterion`'s) that `_BRANCH_FREE` has for their branch-free subclasses; returns the originals by task, for `restore_losses`."
+    losses = getattr(criterion, 'losses', None)
+    if not isinstance(losses, nn.ModuleDict): return {}
+    originals = {}
+    for task, loss in list(losses.items()):
+        fast = _BRANCH_FREE.get(type(loss))
+        if fast is not None:
+            originals[task] = loss
+            swapped = copy.copy(loss)                  # same settings (ignore index/value); losses have no weights
+            swapped.__class__ = fast
+            losses[task] = swapped
+    return originals
+
+
+def restore_losses(criterion: nn.Module, originals: dict[str, nn.Module]) -> None:
+    "Undo `branch_free`."
+    for task, loss in originals.items(): criterion.losses[task] = loss
+
 # %% ../../nbs/47a_fastpath.ipynb #fp000010
 class FastTraining(Callback):
-    "Apply the fast path's training levers that a `RunConfig` has no field for (compiled loss where `compilable_loss`; upsample-first heads on CPUs in bf16; the stencil resize on CPUs; kept memory) at the start of `fit`; undo them when it ends."
+    "Apply the fast path's training levers that a `RunConfig` has no field for (compiled loss where `compilable_loss`, its losses `branch_free`; upsample-first heads on CPUs in bf16; the stencil resize on CPUs; kept memory) at the start of `fit`; undo them when it ends."
     def __init__(self, path: ExecPath | None = None):
         self.path = path            # None: `fast_path` for the trainer's device and precision
         self.levers: list[str] = []
         self._heads: list[tuple[nn.Module, str, bool]] = []
+        self._losses: dict[str, nn.Module] = {}        # the criterion's own losses, while `branch_free` ones train
         self._contexts = contextlib.ExitStack()    # the stencil resize, kept memory
 
     def on_fit_start(self, trainer) -> None:
@@ -257,8 +299,10 @@ class FastTraining(Callback):
                 reference_heads(trainer.model, True)
                 self.levers.append('upsample-first heads')
         if path.compile_loss and compilable_loss(trainer.criterion):
+            self._losses = branch_free(trainer.criterion)
             compile_forward(trainer.criterion)
             self.levers.append('compiled loss')
+            if self._losses: self.levers.append('branch-free losses')
         if path.stencil_resize:
             self._contexts.enter_context(WholeFactorResize())
             self.levers.append('stencil resize')
@@ -270,4 +314,6 @@ class FastTraining(Callback):
         for m, k, v in self._heads: setattr(m, k, v)
         self._heads = []
         eager_forward(trainer.criterion)
+        restore_losses(trainer.criterion, self._losses)
+        self._losses = {}
         self._contexts.close()
