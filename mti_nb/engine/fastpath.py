@@ -194,7 +194,8 @@ def _stencil(x: Tensor, s: int, dim: int) -> Tensor:
 
 
 def _upsample_by(x: Tensor, sh: int, sw: int) -> Tensor:
-    return _stencil(_stencil(x.float(), sh, -2), sw, -1).to(x.dtype)
+    y = x.to(torch.promote_types(x.dtype, torch.float32))      # bf16/fp16 computed in fp32 and rounded once, as aten does
+    return _stencil(_stencil(y, sh, -2), sw, -1).to(x.dtype)
 
 
 @functools.lru_cache(maxsize=1)
@@ -214,13 +215,21 @@ def upsample_by(x: Tensor, sh: int, sw: int) -> Tensor:
 
 def whole_factors(input: Tensor, size=None, scale_factor=None, mode: str = 'nearest', align_corners=None,
                   recompute_scale_factor=None, antialias: bool = False) -> tuple[int, int] | None:
-    "For the arguments of an `F.interpolate` call: (sh, sw) if it upsamples a 4-d float tensor bilinearly (align_corners=False, to a `size`) by whole factors, else None."
+    "For the arguments of an `F.interpolate` call: (sh, sw) if it upsamples a 4-d NCHW float tensor bilinearly (align_corners=False, to a `size`) by whole factors, else None (anything unusual is left to `F.interpolate`, errors included)."
     if (mode != 'bilinear' or align_corners or antialias or size is None or scale_factor is not None
-            or not isinstance(input, Tensor) or input.dim() != 4 or not input.is_floating_point()):
+            or recompute_scale_factor or not isinstance(input, Tensor) or input.dim() != 4 or not input.is_floating_point()):
         return None
-    oh, ow = (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
+    if input.is_contiguous(memory_format=torch.channels_last) and not input.is_contiguous():
+        return None                         # aten's channels_last kernel is fast, and keeps the layout
+    if isinstance(size, (list, tuple, torch.Size)):
+        if len(size) != 2: return None
+        oh, ow = size
+    else:
+        oh = ow = size
+    try: oh, ow = int(oh), int(ow)
+    except (TypeError, ValueError): return None
     h, w = input.shape[-2:]
-    if h == 0 or w == 0 or oh % h or ow % w or (oh, ow) == (h, w):
+    if min(h, w, oh, ow) <= 0 or oh % h or ow % w or (oh, ow) == (h, w):
         return None
     return oh // h, ow // w
 
@@ -236,7 +245,8 @@ class WholeFactorResize(TorchFunctionMode):
         if func is F.interpolate and torch.is_grad_enabled():
             f = whole_factors(*args, **kwargs)
             if f is not None:
-                self.calls += 1
+                if not torch.compiler.is_compiling():
+                    self.calls += 1     # (a counter changed in traced code would recompile the caller every step)
                 return upsample_by(args[0], *f)
         return func(*args, **kwargs)
 
@@ -290,6 +300,13 @@ class FastTraining(Callback):
         self._contexts = contextlib.ExitStack()    # the stencil resize, kept memory
 
     def on_fit_start(self, trainer) -> None:
+        try:
+            self._apply(trainer)
+        except BaseException:       # nothing half-applied stays behind (the trainer calls on_close only once fit runs)
+            self.on_close(trainer)
+            raise
+
+    def _apply(self, trainer) -> None:
         path = self.path or fast_path(trainer.device, bf16=trainer.precision == 'bf16')
         self.levers = []
         if path.train_heads:
