@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..core import project_root, results_dir
-from ..config import RunConfig
+from ..config import _HASHED_WHEN_SET, RunConfig
 from .curves import CONVERGENCE_TOL, convergence   # noqa: F401 - records.runs.convergence too
 from .fingerprint import fingerprint_differences, stamp_differences
 from ..safeio import atomic_write_text
@@ -361,9 +361,10 @@ def single_task_config(cfg: RunConfig, task: str) -> RunConfig:
 
 
 def setup_key(config: Mapping) -> str:
-    "The set-up of a config as a string: every field except the model's and the run's (`_NOT_SETUP`); runs compared by delta_m share it (a weights file: its name and digest)."
+    "The set-up of a config as a string: every field except the model's and the run's (`_NOT_SETUP`) and the later fields left unset; runs compared by delta_m share it (a weights file: its name and digest)."
     return json.dumps({k: Path(v).name if k == 'pretrained' and isinstance(v, str) else _norm(v) for k, v in config.items()
-                       if k not in _NOT_SETUP and not (k == 'pretrained_sha256' and v is None)}, sort_keys=True, default=str)
+                       if k not in _NOT_SETUP and not ((k == 'pretrained_sha256' or k in _HASHED_WHEN_SET) and v is None)},
+                      sort_keys=True, default=str)   # a field added later is absent from older records: unset == absent
 
 
 def find_baselines(config: Mapping | RunConfig, records: Iterable[RunRecord]
