@@ -361,10 +361,9 @@ def single_task_config(cfg: RunConfig, task: str) -> RunConfig:
 
 
 def setup_key(config: Mapping) -> str:
-    "The set-up of a config as a string: every field except the model's and the run's (`_NOT_SETUP`) and the later fields left unset; runs compared by delta_m share it (a weights file: its name and digest)."
+    "The set-up of a config as a string: every field except the model's and the run's (`_NOT_SETUP`) and the fields added later left unset (older records lack them); runs compared by delta_m share it (a weights file: its name and digest)."
     return json.dumps({k: Path(v).name if k == 'pretrained' and isinstance(v, str) else _norm(v) for k, v in config.items()
-                       if k not in _NOT_SETUP and not ((k == 'pretrained_sha256' or k in _HASHED_WHEN_SET) and v is None)},
-                      sort_keys=True, default=str)   # a field added later is absent from older records: unset == absent
+                       if k not in _NOT_SETUP and not (v is None and k in ('pretrained_sha256', *_HASHED_WHEN_SET))}, sort_keys=True, default=str)
 
 
 def find_baselines(config: Mapping | RunConfig, records: Iterable[RunRecord]
