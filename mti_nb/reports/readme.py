@@ -109,8 +109,9 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
         own = None
     if seeds and own is not None and seeds != own and '-p seeds' not in flags:     # fewer (or other) seeds than the profile's
         bits.append(f'-p seeds {",".join(map(str, seeds))}')
-    try:                                                # another schedule length than the profile's
-        sched = get_profile(info['profile']).schedule(info.get('dataset') or 'synthetic').epochs if info.get('profile') else None
+    try:                                                # another schedule length than the profile's (or the study's own)
+        sched = (int(dflt['epochs']) if 'epochs' in dflt and info.get('profile') == dflt.get('profile') else
+                 get_profile(info['profile']).schedule(info.get('dataset') or 'synthetic').epochs if info.get('profile') else None)
     except (KeyError, ValueError):
         sched = None
     if info.get('epochs') and sched is not None and int(info['epochs']) != sched and '-p epochs' not in flags:

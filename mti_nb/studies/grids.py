@@ -220,8 +220,11 @@ def sota_pascal_grid(p: dict, backbones: Any = None, astmt_backbones: Any = None
 @_common
 def attention_masks_grid(p: dict) -> GridPlan:
     "The MTI-Net (all scales, FPM) whose attention and FPM masks the explorer shows: ablation_scales' last run, of the `study` profile unless a profile is given ($MTI_NB_PROFILE, a test runner, `profile`)."
-    if p['profile'] is None:      # the converged study model (the demo one's masks are nearly flat)
-        p = {**p, 'profile': default_profile(fallback=STUDY_DEFAULTS['attention_masks']['profile'])}
+    dflt = STUDY_DEFAULTS['attention_masks']
+    if p['profile'] is None:      # the longest-trained study model (the demo one's masks are nearly flat)
+        p = {**p, 'profile': default_profile(fallback=dflt['profile'])}
+    if p['profile'] == dflt['profile']:   # its schedule and seed, unless given: the record ablation_scales made at that length
+        p = {**p, **{k: v for k, v in dflt.items() if k != 'profile' and p.get(k) is None}}
     study = _study('attention_masks', p, ('synthetic', 'nyud'))
     return GridPlan('attention_masks', study, study.configs([find_variant(scale_variants(NYUD_TASKS), model='mti_net', scales=ALL_SCALES)]))
 
