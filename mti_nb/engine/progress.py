@@ -5,8 +5,10 @@
 # %% ../../nbs/41_progress.ipynb #81f70a1d
 from __future__ import annotations
 
+import collections
 import math
 import os
+import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,13 +217,14 @@ class EpochReporter:
         self._clock = time.perf_counter
         self.t0 = self.t_last = self._clock()
         self.lines: list[str] = []
+        self.recent: collections.deque[float] = collections.deque(maxlen=10)   # the last epochs' durations (s)
 
     def epoch(self, entry: Mapping) -> str | None:
         "Report one finished epoch (an entry of the run's history); returns the log line (None when not logging)."
         now = self._clock()
         epoch_s, self.t_last = now - self.t_last, now
-        done_here = int(entry['epoch']) - self.first_epoch
-        eta = (now - self.t0) / max(done_here, 1) * max(self.epochs - int(entry['epoch']), 0)
+        self.recent.append(epoch_s)
+        eta = statistics.median(self.recent) * max(self.epochs - int(entry['epoch']), 0)
         if self.writer is not None:
             for tag, v in history_scalars(entry).items():
                 self.writer.add_scalar(tag, v, int(entry['epoch']))
