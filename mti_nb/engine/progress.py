@@ -215,7 +215,7 @@ class EpochReporter:
         self.writer = open_tensorboard(self.tb_dir, purge_step=self.first_epoch + 1 if self.first_epoch else None
                                        ) if self.tb_dir else None
         self._clock = time.perf_counter
-        self.t0 = self.t_last = self._clock()
+        self.t_last = self._clock()
         self.lines: list[str] = []
         self.recent: collections.deque[float] = collections.deque(maxlen=10)   # the last epochs' durations (s)
 
