@@ -92,6 +92,28 @@ def _start(info: Mapping) -> str:
     return 'from scratch' if not pre else 'from ImageNet weights' if pre is True else f'from weights {Path(str(pre)).name}'
 
 
+def _default_seeds(info: Mapping, dflt: Mapping) -> list[int] | None:
+    "The seeds a plain run of the table's study makes: the study's own default, else its profile's (None: unknown)."
+    try:
+        if 'seeds' in dflt:
+            return [int(s) for s in dflt['seeds'].split(',')]
+        return list(get_profile(info['profile']).seeds) if info.get('profile') else None
+    except (KeyError, ValueError):
+        return None
+
+
+def _default_epochs(info: Mapping, dflt: Mapping) -> int | None:
+    "The schedule length a plain run of the table's study trains: the study's own under its profile, else the profile's (None: unknown)."
+    try:
+        if 'epochs' in dflt and info.get('profile') == dflt.get('profile'):
+            return int(dflt['epochs'])
+        if not info.get('profile'):
+            return None
+        return get_profile(info['profile']).schedule(info.get('dataset') or 'synthetic').epochs
+    except (KeyError, ValueError):
+        return None
+
+
 def _command(info: Mapping, stem: str, flags: str) -> str:
     "The sidecar's `command`, else `papermill nbs/<study>.ipynb out.ipynb` with its profile (not demo), data, weights (a tagged table) and `flags`."
     if info.get('command'):
@@ -102,18 +124,10 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
     if info.get('profile') and info['profile'] != dflt.get('profile', 'demo'):
         bits.append(f'-p profile {info["profile"]}')
     seeds = [int(s) for s in info.get('seeds') or ()]
-    try:
-        own = ([int(s) for s in dflt['seeds'].split(',')] if 'seeds' in dflt else
-               list(get_profile(info['profile']).seeds) if info.get('profile') else None)
-    except (KeyError, ValueError):
-        own = None
+    own = _default_seeds(info, dflt)
     if seeds and own is not None and seeds != own and '-p seeds' not in flags:     # fewer (or other) seeds than the profile's
         bits.append(f'-p seeds {",".join(map(str, seeds))}')
-    try:                                                # another schedule length than the profile's (or the study's own)
-        sched = (int(dflt['epochs']) if 'epochs' in dflt and info.get('profile') == dflt.get('profile') else
-                 get_profile(info['profile']).schedule(info.get('dataset') or 'synthetic').epochs if info.get('profile') else None)
-    except (KeyError, ValueError):
-        sched = None
+    sched = _default_epochs(info, dflt)                 # another schedule length than the profile's (or the study's own)
     if info.get('epochs') and sched is not None and int(info['epochs']) != sched and '-p epochs' not in flags:
         bits.append(f'-p epochs {int(info["epochs"])}')
     if info.get('dataset') and info['dataset'] != 'synthetic':
