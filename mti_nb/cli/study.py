@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import json
 import sys
 from typing import Sequence
@@ -18,7 +19,7 @@ from ..studies.grids import GRIDS, study_grid
 from ..studies.jobs import EXECUTORS, run_grid
 
 # %% auto #0
-__all__ = ['study_parser', 'study_main']
+__all__ = ['study_parser', 'select_runs', 'study_main']
 
 # %% ../../nbs/92_study_cli.ipynb #b5b7f81e
 def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
@@ -29,6 +30,9 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
                     help="a study parameter, as papermill's -p (repeatable): profile, dataset, data_root, seeds, "
                     'epochs, image_size, precision, allow_cpu...')
     ap.add_argument('--profile', choices=list(PROFILES), help='same as -p profile NAME')
+    ap.add_argument('--only', action='append', default=[], metavar='PATTERN',
+                    help='keep only the runs whose model (single_task, pad_net, mti_net...), run id or run-id pattern '
+                    '(shell-style, e.g. "mti_net-*-5286*") matches; repeatable, in the order given')
     what = ap.add_mutually_exclusive_group(required=True)
     what.add_argument('--list', action='store_true', help='print one RunConfig (JSON) per unique run')
     what.add_argument('--collect', action='store_true', help='print each run with its record (exit 1 if any missing)')
@@ -52,6 +56,21 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
     return ap
 
 
+def select_runs(plan, patterns: Sequence[str]):
+    "The plan with only the runs that match `patterns` (model name, run id or shell-style run-id pattern), runs of the first pattern first."
+    if not patterns:
+        return plan
+    keep = []
+    for pat in patterns:
+        hit = [c for c in plan.unique() if pat == c.model or fnmatch.fnmatchcase(c.run_id, pat)]
+        if not hit:
+            models = sorted({c.model for c in plan.unique()})
+            raise ValueError(f'--only {pat!r} matches none of the {len(plan.unique())} runs of {plan.name} '
+                             f'(models: {", ".join(models)}; run ids: `--list`)')
+        keep += [c for c in hit if c not in keep]
+    return dataclasses.replace(plan, configs=keep)
+
+
 def _headline_line(cfg: RunConfig, rec) -> dict:
     d = {'run_id': cfg.run_id, 'model': cfg.model, 'tasks': list(cfg.tasks), 'seed': cfg.seed,
          'record': rec is not None}
@@ -68,7 +87,7 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     if a.profile:
         params['profile'] = a.profile
     try:
-        plan = study_grid(a.name, **params)
+        plan = select_runs(study_grid(a.name, **params), a.only)
     except (ValueError, FileNotFoundError, TypeError) as e:
         return fail(prog, e)
     if a.list:
