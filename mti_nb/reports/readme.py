@@ -59,8 +59,9 @@ PROFILE_NOTES = {   # profile -> what its tables are, for the page's introductio
             'fast-path runs anew.',
     'study': 'Tables made with the `study` profile are the synthetic benchmark in the paper\'s regime: the backbone '
              'starts from the recognition-pretrained stand-in weights shipped in `mti_nb/meta/pretrained/` (a '
-             'synthetic stand-in for ImageNet, not ImageNet), every model trains 40 epochs on 200 synthetic images '
-             '(96x128 crops), three seeds where the table says so (mean ± standard deviation over seeds). Rows '
+             'synthetic stand-in for ImageNet, not ImageNet), every model trains 160 epochs (40 in tables made before '
+             '2026-12-03: each table\'s set-up line says) on 200 synthetic images (96x128 crops), three seeds where '
+             'the table says so (mean ± standard deviation over seeds). Rows '
              'marked † failed the convergence check of their footnote. These are the results to cite for the '
              'synthetic benchmark; they are still not the paper\'s data, so absolute numbers do not compare with '
              'the paper\'s columns, only orderings and signs do.',
