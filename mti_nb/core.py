@@ -154,7 +154,7 @@ PROFILES: dict[str, Profile] = {
         'in results/study/',
         backbone='hrnet_w18_small_v2', pretrained=STAND_IN, seeds=(0, 1, 2), workers=0, precision='bf16',
         schedules={'synthetic': Schedule(train_hw=(96, 128), epochs=160, batch_size=8, lr=1e-3)},   # 40 until 2026-12-03:
-        # semseg gained 8 % from 40 to 80 and from 80 to 160 epochs; 320 costs 4.4 h per seed of Table 3 here
+        # seed 0's semseg gained 6 % from 40 to 80 epochs, 2 % to 160, 5 % to 320 (4.4 h per seed of Table 3 here)
         synth_train=200, synth_val=100, synth_hw=(96, 128), results_subdir='study', evals=8),
     'paper': Profile(
         name='paper', description="the paper's data, resolutions, ImageNet-pretrained backbones and schedules (GPU)",
