@@ -15,7 +15,7 @@ from .train import OneLineParser, fail, parse_json_or_str
 from ..config import RunConfig
 from ..core import PROFILES
 from ..records.runs import find_record, record_delta_m
-from ..studies.grids import GRIDS, study_grid
+from ..studies.grids import GRIDS, GridPlan, study_grid
 from ..studies.jobs import EXECUTORS, run_grid
 
 # %% auto #0
@@ -56,7 +56,7 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
     return ap
 
 
-def select_runs(plan, patterns: Sequence[str]):
+def select_runs(plan: GridPlan, patterns: Sequence[str]) -> GridPlan:
     "The plan with only the runs that match `patterns` (model name, run id or shell-style run-id pattern), runs of the first pattern first."
     if not patterns:
         return plan
