@@ -122,12 +122,12 @@ def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, for
     with lock:
         if is_main and not force and (rec := runs.find_record(cfg, out_dir, data=data, code=code)) is not None:
             return _reused(rec, cfg, out_dir, initial_scales, datasets[1])   # trained by another process meanwhile
-        return _train_and_record(cfg, out_dir, force, progress, sync_bn, data, code,
+        return _train_and_record(cfg, out_dir, force, progress, initial_scales, sync_bn, data, code,
                                  tensorboard, callbacks)
 
 
-def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, sync_bn: bool, data: dict, code: dict,
-                      tensorboard: bool | str | None = None,
+def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, initial_scales: bool, sync_bn: bool,
+                      data: dict, code: dict, tensorboard: bool | str | None = None,
                       callbacks: Sequence[Callback] = ()):
     t_start = time.perf_counter()
     started = runs.now_iso()
@@ -144,8 +144,9 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, sync
     try:
         device = next(model.parameters()).device
         t_eval = time.perf_counter()
-        ev = evaluate(model, loaders.val, cfg.tasks, cfg.dataset, device,     # initial scales: same forward pass, ~free
-                      initial_scales=has_initial_predictions(cfg), precision=tr['precision'], progress=progress)
+        score_initial = has_initial_predictions(cfg) and (initial_scales or 'edge' not in cfg.tasks)  # same pass
+        ev = evaluate(model, loaders.val, cfg.tasks, cfg.dataset, device, initial_scales=score_initial,
+                      precision=tr['precision'], progress=progress)
         eval_time = time.perf_counter() - t_eval
         cost = _cost(model, cfg)
         extra = {'final_model': FINAL_MODEL, 'eval_split': 'val', 'eval_images': ev['n_images'],
