@@ -26,7 +26,7 @@ from ..tasks import get_task
 # %% auto #0
 __all__ = ['MIN_SEEDS', 'LEVEL_TOL_PP', 'VERDICTS', 'STATISTICS', 'FRONT_END_STRIDES', 'NYUD_TASKS', 'PASCAL_TASKS', 'CLAIMS',
            'COLUMNS', 'Side', 'Claim', 'verdict', 'combine_verdicts', 'table_run_ids', 'setup_label', 'paper_value',
-           'judge_claims', 'judge_results', 'claims_markdown', 'claims_section']
+           'judge_claims', 'judge_results', 'claims_markdown', 'claims_section', 'claims_at_schedule']
 
 # %% ../../nbs/66_claims.ipynb #c1a0e006
 MIN_SEEDS = 3            # paired seeds a verdict needs: with fewer, a claim is 'inconclusive'
@@ -146,7 +146,7 @@ def combine_verdicts(verdicts: Iterable[str]) -> str:
     return 'no data' if all(v == 'no data' for v in vs) else 'inconclusive'
 
 # %% ../../nbs/66_claims.ipynb #c1a0e010
-COLUMNS = ['claim', 'sentence', 'setup', 'part', 'unit', 'paper', 'n_seeds', 'mean', 'std', 'per_seed', 'verdict',
+COLUMNS = ['claim', 'sentence', 'setup', 'epochs', 'part', 'unit', 'paper', 'n_seeds', 'mean', 'std', 'per_seed', 'verdict',
            'reason', 'converged', 'claim_verdict', 'tables', 'paper_note']
 
 
@@ -310,7 +310,8 @@ def judge_claims(records: Iterable[RunRecord | None], claims: Sequence[Claim] = 
                 why = verdict(vals, c.sign)
                 why = (why[0], '; '.join([why[1], *skipped]))
                 used = {r.run_id: r for v in got.values() for r in v[1]}
-                block.append(dict(claim=c.id, sentence=c.sentence, setup=labels.get(key, ''), part=part[0],
+                block.append(dict(claim=c.id, sentence=c.sentence, setup=labels.get(key, ''),
+                                  epochs=g[0].config.get('epochs') if g else None, part=part[0],
                                   unit=_unit(c, part), paper=paper_value(c, part), n_seeds=len(vals),
                                   mean=vals.mean() if len(vals) else np.nan,
                                   std=vals.std(ddof=1) if len(vals) > 1 else np.nan,
@@ -371,3 +372,16 @@ def claims_section(df: pd.DataFrame) -> str:
         f'±{LEVEL_TOL_PP:g} pp); **does not hold**: at least {MIN_SEEDS}, every one the other way; otherwise '
         f'**inconclusive** (always with fewer than {MIN_SEEDS} seeds). Nothing is tuned towards the paper.', '',
         claims_markdown(df).rstrip(), ''])
+
+
+def claims_at_schedule(df: pd.DataFrame, epochs: int) -> str:
+    "`claims_markdown` of the set-ups that train `epochs` epochs, each claim once at least (one with no such set-up: 'no data' at that schedule)."
+    lines = []
+    for cid in dict.fromkeys(df['claim']):
+        g = df[(df['claim'] == cid) & (df['epochs'] == epochs)]
+        if len(g):
+            lines.append(claims_markdown(g).rstrip())
+        else:
+            sentence = df.loc[df['claim'] == cid, 'sentence'].iloc[0]
+            lines.append(f'- **no data**: {sentence} — no complete paired runs at {epochs} epochs yet')
+    return '\n'.join(lines) + '\n'

@@ -20,7 +20,8 @@ from ..safeio import atomic_write_text
 
 
 # %% auto #0
-__all__ = ['STUDY_ORDER', 'EXTRA_FIGURES', 'MAIN_JOB', 'PROFILE_NOTES', 'results_readme', 'write_results_readme']
+__all__ = ['STUDY_ORDER', 'EXTRA_FIGURES', 'MAIN_JOB', 'PROFILE_NOTES', 'results_readme', 'write_results_readme',
+           'replace_marked_block']
 
 # %% ../../nbs/67_readme.ipynb #c05290ba
 STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<study>.ipynb out.ipynb`)
@@ -234,4 +235,20 @@ def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None 
 def write_results_readme(out_dir: str | os.PathLike | None = None, claims: str | None = None) -> Path:
     "Write `results_readme` (with the `claims` section, if given) to `<results>/README.md` (atomically)."
     return atomic_write_text(results_dir(out_dir) / 'README.md', results_readme(out_dir, claims))
+
+
+def replace_marked_block(path: str | os.PathLike, name: str, text: str) -> Path:
+    "Replace the lines between `<!-- {name}:start -->` and `<!-- {name}:end -->` of the file `path` with `text` (atomically): how a hand-written page (the top README) carries a generated part."
+    p = Path(path)
+    marks = (f'<!-- {name}:start -->', f'<!-- {name}:end -->')
+    lines = p.read_text().splitlines(keepends=True)
+    at = [[i for i, line in enumerate(lines) if line.strip() == m] for m in marks]
+    for m, found in zip(marks, at):
+        if len(found) != 1:
+            raise ValueError(f'{p}: expected one line {m!r} around the generated {name} block, found {len(found)}')
+    (a,), (b,) = at
+    if b < a:
+        raise ValueError(f'{p}: {marks[1]!r} (line {b + 1}) comes before {marks[0]!r} (line {a + 1})')
+    body = text.rstrip('\n') + '\n' if text.strip() else ''
+    return atomic_write_text(p, ''.join(lines[:a + 1]) + body + ''.join(lines[b:]))
 
