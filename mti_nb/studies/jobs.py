@@ -48,7 +48,8 @@ class RunJob:
         else:
             old = runs.find_record(cfg, self.out_dir) if self.run_kwargs.get('initial_scales') else None
             if old is not None and has_initial_predictions(cfg) and 'initial_metrics' not in old.extra:
-                restore_checkpoint(old, self.out_dir)     # a reused run's initial predictions need its weights
+                # a reused run's initial predictions need its weights: retrained (with the job's progress) if gone
+                restore_checkpoint(old, self.out_dir, progress=getattr(self, 'progress', False))
             rec = run_experiment(cfg, self.out_dir, progress=getattr(self, 'progress', False), **self.run_kwargs)
         return {'run_id': rec.run_id, 'metrics': rec.headline(), 'delta_m': rec.delta_m}
 
