@@ -26,7 +26,7 @@ from ..tasks import get_task
 # %% auto #0
 __all__ = ['MIN_SEEDS', 'LEVEL_TOL_PP', 'VERDICTS', 'STATISTICS', 'FRONT_END_STRIDES', 'NYUD_TASKS', 'PASCAL_TASKS', 'CLAIMS',
            'COLUMNS', 'Side', 'Claim', 'verdict', 'combine_verdicts', 'table_run_ids', 'setup_label', 'paper_value',
-           'judge_claims', 'judge_results', 'claims_markdown', 'claims_section', 'claims_at_schedule']
+           'judge_claims', 'judge_results', 'claims_markdown', 'claims_section', 'verdict_rule', 'claims_at_schedule']
 
 # %% ../../nbs/66_claims.ipynb #c1a0e006
 MIN_SEEDS = 3            # paired seeds a verdict needs: with fewer, a claim is 'inconclusive'
@@ -368,20 +368,24 @@ def claims_section(df: pd.DataFrame) -> str:
         'Each claim judged on the runs of its table in this folder (`mti_nb.reports.claims`): per seed and set-up, the '
         "difference of delta_m (pp, each run against the same seed's single-task runs) of the two sides, or for the "
         "front end each task's headline metric, final output minus each initial prediction (positive: final better). "
-        f'**holds**: at least {MIN_SEEDS} paired seeds, every one with the claimed sign (about level: within '
-        f'±{LEVEL_TOL_PP:g} pp); **does not hold**: at least {MIN_SEEDS}, every one the other way; otherwise '
-        f'**inconclusive** (always with fewer than {MIN_SEEDS} seeds). Nothing is tuned towards the paper.', '',
-        claims_markdown(df).rstrip(), ''])
+        f'{verdict_rule()} Nothing is tuned towards the paper.', '', claims_markdown(df).rstrip(), ''])
+
+
+def verdict_rule() -> str:
+    "The verdict rule in one sentence, as the results page and the top README say it."
+    return (f'**holds**: at least {MIN_SEEDS} paired seeds, every one with the claimed sign (about level: within '
+            f'±{LEVEL_TOL_PP:g} pp); **does not hold**: at least {MIN_SEEDS}, every one the other way; otherwise '
+            f'**inconclusive** (always with fewer than {MIN_SEEDS} seeds).')
 
 
 def claims_at_schedule(df: pd.DataFrame, epochs: int) -> str:
-    "`claims_markdown` of the set-ups that train `epochs` epochs, each claim once at least (one with no such set-up: 'no data' at that schedule)."
-    lines = []
+    "The verdict rule, then `claims_markdown` of the set-ups that train `epochs` epochs, each claim once at least (one with no such set-up among its tables' runs: 'no data' at that schedule)."
+    lines = [f'Set-ups trained {epochs} epochs. {verdict_rule()} Nothing is tuned towards the paper.', '']
     for cid in dict.fromkeys(df['claim']):
         g = df[(df['claim'] == cid) & (df['epochs'] == epochs)]
         if len(g):
             lines.append(claims_markdown(g).rstrip())
         else:
             sentence = df.loc[df['claim'] == cid, 'sentence'].iloc[0]
-            lines.append(f'- **no data**: {sentence} — no complete paired runs at {epochs} epochs yet')
+            lines.append(f'- **no data**: {sentence} — its tables list no runs of {epochs} epochs yet')
     return '\n'.join(lines) + '\n'

@@ -241,7 +241,8 @@ def replace_marked_block(path: str | os.PathLike, name: str, text: str) -> Path:
     "Replace the lines between `<!-- {name}:start -->` and `<!-- {name}:end -->` of the file `path` with `text` (atomically): how a hand-written page (the top README) carries a generated part."
     p = Path(path)
     marks = (f'<!-- {name}:start -->', f'<!-- {name}:end -->')
-    lines = p.read_text().splitlines(keepends=True)
+    with open(p, encoding='utf-8', newline='') as f:          # newline='': CRLF pages keep their line ends
+        lines = f.read().splitlines(keepends=True)
     at = [[i for i, line in enumerate(lines) if line.strip() == m] for m in marks]
     for m, found in zip(marks, at):
         if len(found) != 1:
@@ -249,6 +250,7 @@ def replace_marked_block(path: str | os.PathLike, name: str, text: str) -> Path:
     (a,), (b,) = at
     if b < a:
         raise ValueError(f'{p}: {marks[1]!r} (line {b + 1}) comes before {marks[0]!r} (line {a + 1})')
-    body = text.rstrip('\n') + '\n' if text.strip() else ''
+    eol = '\r\n' if lines[a].endswith('\r\n') else '\n'
+    body = ''.join(line + eol for line in text.rstrip('\n').split('\n')) if text.strip() else ''
     return atomic_write_text(p, ''.join(lines[:a + 1]) + body + ''.join(lines[b:]))
 
