@@ -31,8 +31,9 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
                     'epochs, image_size, precision, allow_cpu...')
     ap.add_argument('--profile', choices=list(PROFILES), help='same as -p profile NAME')
     ap.add_argument('--only', action='append', default=[], metavar='PATTERN',
-                    help='keep only the runs whose model (single_task, pad_net, mti_net...), run id or run-id pattern '
-                    '(shell-style, e.g. "mti_net-*-5286*") matches; repeatable, in the order given')
+                    help='keep only the runs whose model (single_task, pad_net, mti_net...), run id, config hash (the '
+                    'run id\'s last part, e.g. 5286157e33ba) or run-id pattern (shell-style, e.g. "mti_net-*-5286*") '
+                    'matches; repeatable, in the order given')
     what = ap.add_mutually_exclusive_group(required=True)
     what.add_argument('--list', action='store_true', help='print one RunConfig (JSON) per unique run')
     what.add_argument('--collect', action='store_true', help='print each run with its record (exit 1 if any missing)')
@@ -57,12 +58,13 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
 
 
 def select_runs(plan: GridPlan, patterns: Sequence[str]) -> GridPlan:
-    "The plan with only the runs that match `patterns` (model name, run id or shell-style run-id pattern), runs of the first pattern first."
+    "The plan with only the runs that match `patterns` (model name, run id, its config hash or shell-style run-id pattern), runs of the first pattern first."
     if not patterns:
         return plan
     keep = []
     for pat in patterns:
-        hit = [c for c in plan.unique() if pat == c.model or fnmatch.fnmatchcase(c.run_id, pat)]
+        hit = [c for c in plan.unique()
+               if pat in (c.model, c.run_id.rsplit('-', 1)[-1]) or fnmatch.fnmatchcase(c.run_id, pat)]
         if not hit:
             models = sorted({c.model for c in plan.unique()})
             raise ValueError(f'--only {pat!r} matches none of the {len(plan.unique())} runs of {plan.name} '
