@@ -5,6 +5,7 @@
 # %% ../../nbs/64_curves.ipynb #94b83a44
 from __future__ import annotations
 
+import textwrap
 from typing import Callable, Iterable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -22,8 +23,10 @@ from .tables import (BACKBONE_LABELS, NOT_CONVERGED_MARK, convergence_note, reco
                                    task_converged)
 from ..tasks import get_task
 
+LEGEND_WRAP = 60   # characters per line of a legend entry (the convergence footnote is long)
+
 # %% auto #0
-__all__ = ['CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table', 'plot_schedule']
+__all__ = ['LEGEND_WRAP', 'CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table', 'plot_schedule']
 
 # %% ../../nbs/64_curves.ipynb #98843d81
 CURVE_COLUMNS = ('variant', 'run_id', 'seed', 'task', 'kind', 'epoch', 'value', 'converged')
@@ -140,7 +143,8 @@ def plot_curves(records: Iterable[RunRecord | None], label: Callable[[RunRecord]
     if banded:
         handles.append(Patch(color='0.6', alpha=0.35, label='band: lowest to highest seed; line: mean over seeds'))
     if late:
-        handles.append(Line2D([], [], color='0.3', ls='--', label='dashed: ' + convergence_note()))
+        handles.append(Line2D([], [], color='0.3', ls='--',       # wrapped: the legend must not widen the figure
+                              label=textwrap.fill('dashed: ' + convergence_note(), LEGEND_WRAP)))
     fig.legend(handles=handles, loc='outside lower center', ncol=min(3, len(handles)), fontsize=8, frameon=False)
     head = '\n'.join(s for s in (title, setup_line(profile, seeds, per='variant')) if s)
     if head:
