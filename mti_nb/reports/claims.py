@@ -26,7 +26,8 @@ from ..tasks import get_task
 # %% auto #0
 __all__ = ['MIN_SEEDS', 'LEVEL_TOL_PP', 'VERDICTS', 'STATISTICS', 'FRONT_END_STRIDES', 'NYUD_TASKS', 'PASCAL_TASKS', 'CLAIMS',
            'COLUMNS', 'Side', 'Claim', 'verdict', 'combine_verdicts', 'table_run_ids', 'setup_label', 'paper_value',
-           'judge_claims', 'judge_results', 'claims_markdown', 'claims_section', 'verdict_rule', 'claims_at_schedule']
+           'judge_claims', 'judge_results', 'claims_markdown', 'claims_section', 'per_seed_markdown', 'verdict_rule',
+           'claims_at_schedule']
 
 # %% ../../nbs/66_claims.ipynb #c1a0e006
 MIN_SEEDS = 3            # paired seeds a verdict needs: with fewer, a claim is 'inconclusive'
@@ -368,7 +369,24 @@ def claims_section(df: pd.DataFrame) -> str:
         'Each claim judged on the runs of its table in this folder (`mti_nb.reports.claims`): per seed and set-up, the '
         "difference of delta_m (pp, each run against the same seed's single-task runs) of the two sides, or for the "
         "front end each task's headline metric, final output minus each initial prediction (positive: final better). "
-        f'{verdict_rule()} Nothing is tuned towards the paper.', '', claims_markdown(df).rstrip(), ''])
+        f'{verdict_rule()} Nothing is tuned towards the paper.', '', claims_markdown(df).rstrip(), '',
+        *(['### Seed by seed', '', 'The paired differences behind each verdict, one table per set-up (seeds as columns; '
+           'the paper\'s value where it prints one).', '', per_seed] if (per_seed := per_seed_markdown(df)) else [])])
+
+
+def per_seed_markdown(df: pd.DataFrame) -> str:
+    "The paired differences seed by seed: one markdown table per set-up (a row per comparison: each seed, mean ± sd, the paper's value, verdict); '' without any paired seed."
+    out = []
+    for setup, g in df[df['n_seeds'] > 0].groupby('setup', sort=False):
+        seeds = sorted({s for p in g['per_seed'] for s in p})
+        head = ['claim', 'comparison', *[f'seed {s}' for s in seeds], 'mean ± sd', 'paper', 'verdict']
+        rows = [[r['claim'], f'{r["part"]} ({r["unit"]})', *[_num(r['per_seed'][s]) if s in r['per_seed'] else ''
+                                                              for s in seeds],
+                 _num(r['mean']) + (f' ± {abs(r["std"]):.2g}' if r['n_seeds'] > 1 else ''),
+                 _num(r['paper']) if pd.notna(r['paper']) else '', r['verdict']] for r in g.to_dict('records')]
+        out += [f'**{setup or "all runs"}**', '', '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head),
+                *('| ' + ' | '.join(map(str, row)) + ' |' for row in rows), '']
+    return '\n'.join(out)
 
 
 def verdict_rule() -> str:
