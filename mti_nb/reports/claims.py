@@ -19,15 +19,14 @@ from ..records.curves import attach_schedule_checks
 from ..records.runs import RunRecord, delta_m, find_baselines, headline_value, list_records, setup_key
 from .paper import paper_row, paper_table
 from .study_tables import location_label
-from .tables import (ALL_SCALES, BACKBONE_LABELS, NOT_CONVERGED_MARK, combine_converged,
-                                   method_label, record_converged, table_base)
+from .tables import (ALL_SCALES, BACKBONE_LABELS, combine_converged, method_label, record_converged,
+                                   table_base)
 from ..tasks import get_task
 
 # %% auto #0
 __all__ = ['MIN_SEEDS', 'LEVEL_TOL_PP', 'VERDICTS', 'STATISTICS', 'FRONT_END_STRIDES', 'NYUD_TASKS', 'PASCAL_TASKS', 'CLAIMS',
            'COLUMNS', 'Side', 'Claim', 'verdict', 'combine_verdicts', 'table_run_ids', 'setup_label', 'paper_value',
-           'judge_claims', 'judge_results', 'claims_markdown', 'claims_section', 'per_seed_markdown', 'verdict_rule',
-           'claims_at_schedule']
+           'judge_claims', 'judge_results']
 
 # %% ../../nbs/66_claims.ipynb #c1a0e006
 MIN_SEEDS = 3            # paired seeds a verdict needs: with fewer, a claim is 'inconclusive'
@@ -329,81 +328,3 @@ def judge_results(out_dir: str | os.PathLike | None = None, claims: Sequence[Cla
     records = list_records(out_dir)
     attach_schedule_checks(records, {r.run_id: r for r in records if r.status == 'complete'}.get)
     return judge_claims(records, claims, table_run_ids(out_dir))
-
-# %% ../../nbs/66_claims.ipynb #c1a0e012
-def _num(x: float) -> str:
-    return f'{x:+.3g}'.replace('-', '−')
-
-
-def _stat(row: Mapping) -> str:
-    if not row['n_seeds']:
-        return f'{row["part"]}: no paired seed'
-    sd = f' ± {abs(row["std"]):.2g}' if row['n_seeds'] > 1 else ''
-    return f'{row["part"]}: {_num(row["mean"])}{sd} {row["unit"]}'
-
-
-def claims_markdown(df: pd.DataFrame) -> str:
-    "A markdown bullet list: '- **verdict**: claim [set-up] — statistic (n seeds, paper: ...)', one per claim and set-up."
-    lines = []
-    for _, g in df.groupby(['claim', 'setup'], sort=False):
-        first, rows = g.iloc[0], g.to_dict('records')
-        head = f'- **{first["claim_verdict"]}**: {first["sentence"]}' + (f' [{first["setup"]}]' if first['setup'] else '')
-        if first['claim_verdict'] == 'no data':
-            lines.append(f'{head} — no complete paired runs (tables: {first["tables"]})')
-            continue
-        ns = sorted(set(g['n_seeds']))
-        n = f'n={ns[0]}' if len(ns) == 1 else f'n={ns[0]}–{ns[-1]}'
-        paper = ', '.join(f'{_num(r["paper"])} {r["unit"]}' for r in rows if pd.notna(r['paper']))
-        paper = '; '.join(x for x in (paper, first['paper_note']) if x) or 'no value'
-        tail = '; some runs had not converged ' + NOT_CONVERGED_MARK if (g['converged'] == 'no').any() else ''
-        lines.append(f'{head} — {"; ".join(_stat(r) for r in rows)} ({n} seed{"s" if ns[-1] != 1 else ""}, '
-                     f'paper: {paper}{tail})' + (' — here the synthetic benchmark disagrees with the paper'
-                                                  if first['claim_verdict'] == 'does not hold' else ''))
-    return '\n'.join(lines) + '\n'
-
-
-def claims_section(df: pd.DataFrame) -> str:
-    "The section \"The paper's claims\" of `results/README.md` (heading, the verdict rule, `claims_markdown`)."
-    return '\n'.join([
-        "## The paper's claims", '',
-        'Each claim judged on the runs of its table in this folder (`mti_nb.reports.claims`): per seed and set-up, the '
-        "difference of delta_m (pp, each run against the same seed's single-task runs) of the two sides, or for the "
-        "front end each task's headline metric, final output minus each initial prediction (positive: final better). "
-        f'{verdict_rule()} Nothing is tuned towards the paper.', '', claims_markdown(df).rstrip(), '',
-        *(['### Seed by seed', '', 'The paired differences behind each verdict, one table per set-up (seeds as columns; '
-           'the paper\'s value where it prints one).', '', per_seed] if (per_seed := per_seed_markdown(df)) else [])])
-
-
-def per_seed_markdown(df: pd.DataFrame) -> str:
-    "The paired differences seed by seed: one markdown table per set-up (a row per comparison: each seed, mean ± sd, the paper's value, verdict); '' without any paired seed."
-    out = []
-    for setup, g in df[df['n_seeds'] > 0].groupby('setup', sort=False):
-        seeds = sorted({s for p in g['per_seed'] for s in p})
-        head = ['claim', 'comparison', *[f'seed {s}' for s in seeds], 'mean ± sd', 'paper', 'verdict']
-        rows = [[r['claim'], f'{r["part"]} ({r["unit"]})', *[_num(r['per_seed'][s]) if s in r['per_seed'] else ''
-                                                              for s in seeds],
-                 _num(r['mean']) + (f' ± {abs(r["std"]):.2g}' if r['n_seeds'] > 1 else ''),
-                 _num(r['paper']) if pd.notna(r['paper']) else '', r['verdict']] for r in g.to_dict('records')]
-        out += [f'**{setup or "all runs"}**', '', '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head),
-                *('| ' + ' | '.join(map(str, row)) + ' |' for row in rows), '']
-    return '\n'.join(out)
-
-
-def verdict_rule() -> str:
-    "The verdict rule in one sentence, as the results page and the top README say it."
-    return (f'**holds**: at least {MIN_SEEDS} paired seeds, every one with the claimed sign (about level: within '
-            f'±{LEVEL_TOL_PP:g} pp); **does not hold**: at least {MIN_SEEDS}, every one the other way; otherwise '
-            f'**inconclusive** (always with fewer than {MIN_SEEDS} seeds).')
-
-
-def claims_at_schedule(df: pd.DataFrame, epochs: int) -> str:
-    "The verdict rule, then `claims_markdown` of the set-ups that train `epochs` epochs, each claim once at least (one with no such set-up among its tables' runs: 'no data' at that schedule)."
-    lines = [f'Set-ups trained {epochs} epochs. {verdict_rule()} Nothing is tuned towards the paper.', '']
-    for cid in dict.fromkeys(df['claim']):
-        g = df[(df['claim'] == cid) & (df['epochs'] == epochs)]
-        if len(g):
-            lines.append(claims_markdown(g).rstrip())
-        else:
-            sentence = df.loc[df['claim'] == cid, 'sentence'].iloc[0]
-            lines.append(f'- **no data**: {sentence} — its tables list no runs of {epochs} epochs yet')
-    return '\n'.join(lines) + '\n'

@@ -209,7 +209,7 @@ def _profiles(d: Path) -> list[str]:
 
 
 def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None = None) -> str:
-    "The markdown of `results/README.md`, from the tables, sidecars and figures in the results folder; `claims` (a markdown section, `mti_nb.reports.claims.claims_section`) after the introduction."
+    "The markdown of `results/README.md`, from the tables, sidecars and figures in the results folder; `claims` (a markdown section, `mti_nb.reports.claims_pages.claims_section`) after the introduction."
     d = results_dir(out_dir)
     known = {s for s, _, _ in STUDY_ORDER}
     tagged = _tagged(d)
