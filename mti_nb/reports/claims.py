@@ -306,8 +306,10 @@ def judge_claims(records: Iterable[RunRecord | None], claims: Sequence[Claim] = 
                         skipped.append(f'seed {s} skipped: {e}')
                         warnings.warn(f'claim {c.id} [{labels[key]}]: seed {s} skipped: {e}', stacklevel=2)
                         continue
-                    if v is not None:
+                    if v is not None and np.isfinite(v[0]):
                         got[s] = v
+                    elif v is not None:                                  # a NaN metric: neither counted nor averaged
+                        skipped.append(f'seed {s} skipped: non-finite difference')
                 vals = np.array([v[0] for v in got.values()], float)
                 why = verdict(vals, c.sign)
                 why = (why[0], '; '.join([why[1], *skipped]))

@@ -5,8 +5,10 @@
 # %% ../../nbs/66a_claims_pages.ipynb #cp000004
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from .claims import LEVEL_TOL_PP, MIN_SEEDS
@@ -20,11 +22,19 @@ def _num(x: float) -> str:
     return f'{x:+.3g}'.replace('-', '−')
 
 
+def _mean_sd(row: Mapping) -> str:
+    "'mean ± sd' with the mean rounded to the sd's second significant digit (so +21.97 ± 0.63, not +22 ± 0.63); the mean alone for one seed."
+    m, s = row['mean'], abs(row['std'])
+    if row['n_seeds'] < 2 or not np.isfinite(s):
+        return _num(m)
+    d = max(0, 1 - math.floor(math.log10(s))) if s > 0 else 0
+    return f'{m:+.{d}f} ± {s:.{d}f}'.replace('-', '−')
+
+
 def _stat(row: Mapping) -> str:
     if not row['n_seeds']:
         return f'{row["part"]}: no paired seed'
-    sd = f' ± {abs(row["std"]):.2g}' if row['n_seeds'] > 1 else ''
-    return f'{row["part"]}: {_num(row["mean"])}{sd} {row["unit"]}'
+    return f'{row["part"]}: {_mean_sd(row)} {row["unit"]}'
 
 
 def claims_markdown(df: pd.DataFrame) -> str:
@@ -67,7 +77,7 @@ def per_seed_markdown(df: pd.DataFrame) -> str:
         head = ['claim', 'comparison', *[f'seed {s}' for s in seeds], 'mean ± sd', 'paper', 'verdict']
         rows = [[r['claim'], f'{r["part"]} ({r["unit"]})', *[_num(r['per_seed'][s]) if s in r['per_seed'] else ''
                                                               for s in seeds],
-                 _num(r['mean']) + (f' ± {abs(r["std"]):.2g}' if r['n_seeds'] > 1 else ''),
+                 _mean_sd(r),
                  _num(r['paper']) if pd.notna(r['paper']) else '', r['verdict']] for r in g.to_dict('records')]
         out += [f'**{setup or "all runs"}**', '', '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head),
                 *('| ' + ' | '.join(map(str, row)) + ' |' for row in rows), '']
@@ -90,5 +100,5 @@ def claims_at_schedule(df: pd.DataFrame, epochs: int) -> str:
             lines.append(claims_markdown(g).rstrip())
         else:
             sentence = df.loc[df['claim'] == cid, 'sentence'].iloc[0]
-            lines.append(f'- **no data**: {sentence} — its tables list no runs of {epochs} epochs yet')
+            lines.append(f'- **no data**: {sentence} — no complete paired runs of {epochs} epochs yet')
     return '\n'.join(lines) + '\n'

@@ -243,14 +243,17 @@ def replace_marked_block(path: str | os.PathLike, name: str, text: str) -> Path:
     marks = (f'<!-- {name}:start -->', f'<!-- {name}:end -->')
     with open(p, encoding='utf-8', newline='') as f:          # newline='': CRLF pages keep their line ends
         lines = f.read().splitlines(keepends=True)
-    at = [[i for i, line in enumerate(lines) if line.strip() == m] for m in marks]
+    at = [[i for i, line in enumerate(lines) if line.strip().lstrip('\ufeff') == m] for m in marks]
     for m, found in zip(marks, at):
         if len(found) != 1:
             raise ValueError(f'{p}: expected one line {m!r} around the generated {name} block, found {len(found)}')
     (a,), (b,) = at
     if b < a:
         raise ValueError(f'{p}: {marks[1]!r} (line {b + 1}) comes before {marks[0]!r} (line {a + 1})')
+    new = text.strip('\r\n').splitlines() if text.strip() else []
+    if any(line.strip() in marks for line in new):
+        raise ValueError(f'the generated {name} block for {p} contains a marker line ({" or ".join(marks)}): refusing to write it')
     eol = '\r\n' if lines[a].endswith('\r\n') else '\n'
-    body = ''.join(line + eol for line in text.rstrip('\n').split('\n')) if text.strip() else ''
+    body = ''.join(line + eol for line in new)
     return atomic_write_text(p, ''.join(lines[:a + 1]) + body + ''.join(lines[b:]))
 
