@@ -5,6 +5,7 @@
 # %% ../nbs/00_core.ipynb #b97820e8
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -16,7 +17,7 @@ from typing import Any, Iterable, Sequence
 # %% auto #0
 __all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'STAND_IN', 'PROFILES',
            'STUDY_DEFAULTS', 'check_choice', 'project_root', 'in_test', 'test_results_dir', 'results_dir', 'cache_dir',
-           'Schedule', 'Profile', 'stand_in_file', 'default_profile', 'get_profile']
+           'Schedule', 'Profile', 'stand_in_file', 'default_profile', 'get_profile', 'worker_pool']
 
 # %% ../nbs/00_core.ipynb #71aaae99
 ENV_PROFILE = 'MTI_NB_PROFILE'
@@ -181,3 +182,24 @@ STUDY_DEFAULTS: dict[str, dict[str, str]] = {   # study -> the parameters its gr
 def get_profile(name: str | None = None) -> Profile:
     "Look up a profile by name (default: `default_profile()`), with a clear error listing the valid ones."
     return PROFILES[check_choice('profile', name or default_profile(), PROFILES)]
+
+# %% ../nbs/00_core.ipynb #575505d0
+def _worker_init() -> None:
+    "Pool worker initializer: SIGTERM ends the worker again (a parent under submitit only logs it)."
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, start: str | None = None):
+    "A `multiprocessing` pool of `workers` processes (start method `start`, default fork where the platform has it, else spawn) whose workers end on SIGTERM; closed and joined after the block, terminated if it raises."
+    import multiprocessing as mp
+    start = start or ('fork' if 'fork' in mp.get_all_start_methods() else 'spawn')
+    pool = mp.get_context(start).Pool(workers, initializer=_worker_init)
+    ok = False
+    try:
+        yield pool
+        ok = True
+    finally:
+        pool.close() if ok else pool.terminate()
+        pool.join()

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import sys
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -15,6 +14,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..checks import arg_type, as_float, as_int, check_image_file, cli_parser, run_cli
+from ..core import worker_pool
 from .edges import DEFAULT_MAX_DIST, THRESHOLDS, EdgeScores, edge_scores, image_pr_counts
 
 # %% auto #0
@@ -32,7 +32,7 @@ def _run_jobs(fn, jobs, workers, progress, total):
         return [fn(j) for j in tqdm(jobs, **bar)]
     gt = np.zeros((4, 4), bool); gt[1] = True                 # compile (or load) the numba code once, before forking
     image_pr_counts(gt.astype(float), gt, [0.5], 0.2)
-    with mp.get_context('fork' if sys.platform.startswith('linux') else 'spawn').Pool(workers) as pool:
+    with worker_pool(workers, 'fork' if sys.platform.startswith('linux') else 'spawn') as pool:
         return list(tqdm(pool.imap(fn, jobs, chunksize=2), **bar))
 
 

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from ..checks import arg_type, as_int, check_out_dir, cli_parser, parse_hw, run_cli
-from ..core import cache_dir
+from ..core import cache_dir, worker_pool
 from ..safeio import atomic_folder, file_lock
 from .scene import HUMAN_PARTS, SYNTH_CLASSES, SYNTH_VERSION
 from .render import synth_sample
@@ -144,8 +144,7 @@ def _generate(final: Path, spec: dict, n_train: int, n_val: int, hw, seed: int, 
             if progress:
                 from tqdm.auto import tqdm
             if pool:
-                import multiprocessing as mp
-                with mp.get_context('fork').Pool(workers) as pool:
+                with worker_pool(workers, 'fork') as pool:    # workers that end (a submitit parent ignores SIGTERM)
                     it = pool.imap_unordered(_render_write, jobs, chunksize=8)
                     for _ in (tqdm(it, total=len(jobs), desc='synthetic') if progress else it):
                         pass
