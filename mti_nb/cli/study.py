@@ -30,10 +30,10 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
                     help="a study parameter, as papermill's -p (repeatable): profile, dataset, data_root, seeds, "
                     'epochs, image_size, precision, allow_cpu...')
     ap.add_argument('--profile', choices=list(PROFILES), help='same as -p profile NAME')
-    ap.add_argument('--only', action='append', default=[], metavar='PATTERN',
+    ap.add_argument('--only', action='extend', nargs='+', default=[], metavar='PATTERN',
                     help='keep only the runs whose model (single_task, pad_net, mti_net...), run id, config hash (the '
                     'run id\'s last part, e.g. 5286157e33ba) or run-id pattern (shell-style, e.g. "mti_net-*-5286*") '
-                    'matches; repeatable, in the order given')
+                    'matches; several after one --only, or --only repeated, in the order given')
     what = ap.add_mutually_exclusive_group(required=True)
     what.add_argument('--list', action='store_true', help='print one RunConfig (JSON) per unique run')
     what.add_argument('--collect', action='store_true', help='print each run with its record (exit 1 if any missing)')
