@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -133,8 +134,8 @@ def synthetic_root(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), s
 def _generate(final: Path, spec: dict, n_train: int, n_val: int, hw, seed: int, workers, progress: bool) -> None:
     "Render and write a benchmark into a temporary sibling of `final`, renamed into place when complete."
     workers = min(2, os.cpu_count() or 1) if workers is None else as_int(workers, 'workers', lo=1)
-    pool = workers > 1 and n_train + n_val >= 32 and 'fork' in __import__('multiprocessing').get_all_start_methods()
-    check_resources(final, n_train + n_val, hw, workers if pool else 1)
+    use_pool = workers > 1 and n_train + n_val >= 32 and 'fork' in multiprocessing.get_all_start_methods()
+    check_resources(final, n_train + n_val, hw, workers if use_pool else 1)
     try:
         with atomic_folder(final) as tmp:    # complete or absent; an empty folder (e.g. made by the user) is replaced
             for sub in _SUBDIRS:
@@ -143,7 +144,7 @@ def _generate(final: Path, spec: dict, n_train: int, n_val: int, hw, seed: int, 
                     for i in range(n)]
             if progress:
                 from tqdm.auto import tqdm
-            if pool:
+            if use_pool:
                 with worker_pool(workers, 'fork') as pool:    # workers that end (a submitit parent ignores SIGTERM)
                     it = pool.imap_unordered(_render_write, jobs, chunksize=8)
                     for _ in (tqdm(it, total=len(jobs), desc='synthetic') if progress else it):

@@ -18,8 +18,12 @@ from .tables import NOT_CONVERGED_MARK
 __all__ = ['claims_markdown', 'claims_section', 'per_seed_markdown', 'verdict_rule', 'claims_at_schedule']
 
 # %% ../../nbs/66a_claims_pages.ipynb #cp000007
+def _signed(s: str) -> str:
+    return s.replace('-', '−')
+
+
 def _num(x: float) -> str:
-    return f'{x:+.3g}'.replace('-', '−')
+    return _signed(f'{x:+.3g}')
 
 
 def _mean_sd(row: Mapping) -> str:
@@ -28,7 +32,7 @@ def _mean_sd(row: Mapping) -> str:
     if row['n_seeds'] < 2 or not np.isfinite(s):
         return _num(m)
     d = max(0, 1 - math.floor(math.log10(s))) if s > 0 else 0
-    return f'{m:+.{d}f} ± {s:.{d}f}'.replace('-', '−')
+    return _signed(f'{m:+.{d}f} ± {s:.{d}f}')
 
 
 def _stat(row: Mapping) -> str:
@@ -64,7 +68,7 @@ def claims_section(df: pd.DataFrame) -> str:
         'Each claim judged on the runs of its table in this folder (`mti_nb.reports.claims`): per seed and set-up, the '
         "difference of delta_m (pp, each run against the same seed's single-task runs) of the two sides, or for the "
         "front end each task's headline metric, final output minus each initial prediction (positive: final better). "
-        f'{verdict_rule()} Nothing is tuned towards the paper.', '', claims_markdown(df).rstrip(), '',
+        + verdict_rule(), '', claims_markdown(df).rstrip(), '',
         *(['### Seed by seed', '', 'The paired differences behind each verdict, one table per set-up (seeds as columns; '
            'the paper\'s value where it prints one).', '', per_seed] if (per_seed := per_seed_markdown(df)) else [])])
 
@@ -88,12 +92,12 @@ def verdict_rule() -> str:
     "The verdict rule in one sentence, as the results page and the top README say it."
     return (f'**holds**: at least {MIN_SEEDS} paired seeds, every one with the claimed sign (about level: within '
             f'±{LEVEL_TOL_PP:g} pp); **does not hold**: at least {MIN_SEEDS}, every one the other way; otherwise '
-            f'**inconclusive** (always with fewer than {MIN_SEEDS} seeds).')
+            f'**inconclusive** (always with fewer than {MIN_SEEDS} seeds). Nothing is tuned towards the paper.')
 
 
 def claims_at_schedule(df: pd.DataFrame, epochs: int) -> str:
     "The verdict rule, then `claims_markdown` of the set-ups that train `epochs` epochs, each claim once at least (one with no such set-up among its tables' runs: 'no data' at that schedule)."
-    lines = [f'Set-ups trained {epochs} epochs. {verdict_rule()} Nothing is tuned towards the paper.', '']
+    lines = [f'Set-ups trained {epochs} epochs. {verdict_rule()}', '']
     for cid in dict.fromkeys(df['claim']):
         g = df[(df['claim'] == cid) & (df['epochs'] == epochs)]
         if len(g):
