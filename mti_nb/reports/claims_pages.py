@@ -5,14 +5,13 @@
 # %% ../../nbs/66a_claims_pages.ipynb #cp000004
 from __future__ import annotations
 
-import math
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from .claims import LEVEL_TOL_PP, MIN_SEEDS
-from .tables import NOT_CONVERGED_MARK
+from .tables import NOT_CONVERGED_MARK, mean_sd_text
 
 # %% auto #0
 __all__ = ['claims_markdown', 'claims_section', 'per_seed_markdown', 'verdict_rule', 'claims_at_schedule']
@@ -27,12 +26,10 @@ def _num(x: float) -> str:
 
 
 def _mean_sd(row: Mapping) -> str:
-    "'mean ± sd' with the mean rounded to the sd's second significant digit (so +21.97 ± 0.63, not +22 ± 0.63); the mean alone for one seed."
-    m, s = row['mean'], abs(row['std'])
-    if row['n_seeds'] < 2 or not np.isfinite(s):
-        return _num(m)
-    d = max(0, 1 - math.floor(math.log10(s))) if s > 0 else 0
-    return _signed(f'{m:+.{d}f} ± {s:.{d}f}')
+    "'mean ± sd' (`mean_sd_text`: +21.97 ± 0.63, not +22 ± 0.63), signed, with a true minus; the mean alone for one seed."
+    if row['n_seeds'] < 2 or not np.isfinite(row['std']):
+        return _num(row['mean'])
+    return _signed(mean_sd_text(row['mean'], row['std'], sign=True))
 
 
 def _stat(row: Mapping) -> str:

@@ -16,8 +16,8 @@ import pandas as pd
 from ..core import results_dir
 from ..records.runs import RunRecord, delta_m, find_baselines, headline_value
 from .paper import DERIVED_METRICS, metric_spec
-from .tables import (AUX_LETTERS, BACKBONE_LABELS, combine_converged, mark_not_converged, method_label,
-                                   record_converged, record_label)
+from .tables import (AUX_LETTERS, BACKBONE_LABELS, combine_converged, mark_not_converged, mean_sd_text,
+                                   method_label, record_converged, record_label)
 from ..tasks import get_task
 
 # %% auto #0
@@ -258,7 +258,7 @@ def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = N
     names = _column_names(metrics, metric_keys or {})
     for m in metrics:
         mean, std = t[f'{m} (ours)'], t.get(f'{m} (ours, std)')
-        out[f'{names[m]} ours'] = [_num(a) + (f' ± {_num(s)}' if std is not None and pd.notna(s) else '') if pd.notna(a) else ''
+        out[f'{names[m]} ours'] = [(mean_sd_text(a, s) if std is not None and pd.notna(s) else _num(a)) if pd.notna(a) else ''
                             for a, s in zip(mean, std if std is not None else [np.nan] * len(mean))]
         if f'{m} (paper)' in t:
             out[f'{names[m]} paper'] = [_num(p) for p in t[f'{m} (paper)']]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -22,8 +23,8 @@ from ..tasks import TASKS, get_task
 # %% auto #0
 __all__ = ['AUX_LETTERS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES', 'NOT_CONVERGED_MARK',
            'method_label', 'options_text', 'record_label', 'task_converged', 'record_converged', 'combine_converged',
-           'convergence_note', 'mark_not_converged', 'records_frame', 'results_table', 'format_table', 'table_base',
-           'pretraining_table']
+           'convergence_note', 'mark_not_converged', 'records_frame', 'results_table', 'format_table', 'mean_sd_text',
+           'table_base', 'pretraining_table']
 
 # %% ../../nbs/60_tables.ipynb #b44f2843
 AUX_LETTERS = {'normals': 'N', 'edge': 'E', 'sal': 'S', 'depth': 'D', 'semseg': 'Seg', 'human_parts': 'P'}
@@ -214,6 +215,17 @@ def format_table(table: pd.DataFrame, digits: Mapping[str, int] | int = 2) -> pd
             return f'{m:.{d}f}' if pd.isna(s) else f'{m:.{d}f} ± {s:.{d}f}'
         out[c] = [fmt(m, s) for m, s in zip(table[c], table[f'{c}_std'])]
     return out
+
+
+def mean_sd_text(mean: float, sd: float, sign: bool = False) -> str:
+    "'mean ± sd' with both to the sd's second significant digit (68.02 ± 0.23, not 68.0 ± 0.232; -4.1 ± 2.3); a zero"
+    " sd keeps 3 significant digits of the mean; `sign`: always print the mean's sign."
+    s = abs(float(sd))
+    if not np.isfinite(s):
+        raise ValueError(f'mean_sd_text: sd must be finite, got {sd!r}')
+    ref = s if s > 0 else abs(float(mean))
+    d = max(0, (1 if s > 0 else 2) - math.floor(math.log10(ref))) if ref > 0 else 0
+    return f'{mean:{"+" if sign else ""}.{d}f} ± {s:.{d}f}'
 
 # %% ../../nbs/60_tables.ipynb #2345268f
 _OURS = ' (ours)'
