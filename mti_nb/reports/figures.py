@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 import os
 import warnings
 from pathlib import Path
@@ -133,7 +134,8 @@ def plot_paired(table: pd.DataFrame, metrics: Sequence[str], keys: Mapping[str, 
     handles = [Patch(color=OURS_COLOUR, label=ours_label + _seeds_note(table, have_err)),
                Patch(color=PAPER_COLOUR, label=paper_label + ' (as published)')]
     if late:
-        handles.append(Patch(color='none', label=convergence_note()))
+        # wrapped to half the figure's width (about 7 characters per inch at 9 pt): one long line widened the figure
+        handles.append(Patch(color='none', label=textwrap.fill(convergence_note(), max(40, int(7 * w * ncols)))))
     fig.legend(handles=handles, loc='outside lower center', ncol=min(len(handles), 2), fontsize=9, frameon=False)
     head = '\n'.join(s for s in (title, setup_line(profile, seeds)) if s)
     if head:
