@@ -218,8 +218,7 @@ def format_table(table: pd.DataFrame, digits: Mapping[str, int] | int = 2) -> pd
 
 
 def mean_sd_text(mean: float, sd: float, sign: bool = False) -> str:
-    "'mean ± sd' with both to the sd's second significant digit (68.02 ± 0.23, not 68.0 ± 0.232; -4.1 ± 2.3); a zero"
-    " sd keeps 3 significant digits of the mean; `sign`: always print the mean's sign."
+    "'mean ± sd' to the sd's second significant digit (68.02 ± 0.23; a zero sd: the mean's 3); `sign`: always signed."
     s = abs(float(sd))
     if not np.isfinite(s):
         raise ValueError(f'mean_sd_text: sd must be finite, got {sd!r}')
