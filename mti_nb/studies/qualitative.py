@@ -20,11 +20,11 @@ from ..engine.checkpoints import checkpoint_path
 from ..engine.experiment import load_model, run_experiment
 from ..engine.loaders import build_datasets
 from ..records.runs import RunRecord, find_record, record_path
-from ..reports.figures import qualitative_figure
+from ..reports.figures import qualitative_figure, save_figure
 from ..reports.tables import record_label
 
 # %% auto #0
-__all__ = ['retrained_dir', 'has_weights', 'trained_model', 'study_qualitative', 'restore_checkpoint']
+__all__ = ['retrained_dir', 'has_weights', 'trained_model', 'study_qualitative', 'restore_checkpoint', 'qualitative_or_skip']
 
 # %% ../../nbs/77_qualitative.ipynb #a52140a9
 def retrained_dir() -> Path:
@@ -122,3 +122,16 @@ def restore_checkpoint(record: RunRecord, out_dir: str | os.PathLike | None = No
     src = checkpoint_path(record.run_id, retrained_dir())
     with open(src, 'rb') as f:
         return atomic_write(dest, lambda out: shutil.copyfileobj(f, out))
+
+# %% ../../nbs/77_qualitative.ipynb #e60e0be0
+def qualitative_or_skip(records: Sequence[RunRecord], tasks: Sequence[str], multi_task: RunRecord, path: str | os.PathLike,
+                        draw: bool = True, **kwargs) -> tuple[Figure | None, str]:
+    "`study_qualitative` saved to `path` (a .png in the results folder; `kwargs` go to it), or with `draw=False` (None, a note on whether `path` holds a figure)."
+    path = Path(path)
+    if not draw:
+        return None, (f'qualitative figure skipped (qualitative=False); {path.name} '
+                      + ('stays as it was' if path.exists() else 'has not been drawn in this results folder'))
+    fig, note = study_qualitative(records, tasks, multi_task, path.parent, **kwargs)
+    if fig is not None:
+        note += f'\nsaved {save_figure(fig, path)}'
+    return fig, note
