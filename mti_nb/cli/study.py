@@ -14,6 +14,7 @@ from typing import Sequence
 from .train import OneLineParser, fail, parse_json_or_str
 from ..config import RunConfig
 from ..core import PROFILES
+from ..engine.checkpoints import checkpoint_path, load_checkpoint
 from ..records.runs import find_record, record_delta_m
 from ..studies.grids import GRIDS, GridPlan, study_grid
 from ..studies.jobs import EXECUTORS, run_grid
@@ -73,11 +74,24 @@ def select_runs(plan: GridPlan, patterns: Sequence[str]) -> GridPlan:
     return dataclasses.replace(plan, configs=keep)
 
 
-def _headline_line(cfg: RunConfig, rec) -> dict:
+def _progress(cfg: RunConfig, out_dir) -> str | None:
+    "'E/N epochs' of a run without a record whose checkpoint is in `out_dir` (it is training, or was stopped: it resumes there); None without one."
+    p = checkpoint_path(cfg.run_id, out_dir)
+    if not p.is_file():
+        return None
+    try:
+        return f"{int(load_checkpoint(p)['epoch'])}/{cfg.epochs} epochs"
+    except (RuntimeError, KeyError, TypeError, ValueError) as e:
+        return f'unreadable checkpoint {p} ({type(e).__name__})'
+
+
+def _headline_line(cfg: RunConfig, rec, out_dir=None) -> dict:
     d = {'run_id': cfg.run_id, 'model': cfg.model, 'tasks': list(cfg.tasks), 'seed': cfg.seed,
          'record': rec is not None}
     if rec is not None:
         d.update(metrics=rec.headline(), delta_m=rec.delta_m, device=rec.device, data_manifest=rec.data_manifest)
+    elif (done := _progress(cfg, out_dir)) is not None:
+        d['checkpoint'] = done
     return d
 
 
@@ -100,11 +114,14 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         recs = [find_record(c, plan.study.out_dir) for c in plan.unique()]
         have = [r for r in recs if r is not None]     # delta_m again: parallel runs may have missed their baselines
         recs = [r and record_delta_m(dataclasses.replace(r, extra=dict(r.extra)), have) for r in recs]
-        lines = [_headline_line(c, r) for c, r in zip(plan.unique(), recs)]
+        lines = [_headline_line(c, r, plan.study.out_dir) for c, r in zip(plan.unique(), recs)]
         for d in lines:
             print(json.dumps(d, default=str))
         n = sum(not d['record'] for d in lines)
-        print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have records in {plan.study.out_dir}/runs', file=sys.stderr)
+        part = [f"{d['run_id']} {d['checkpoint']}" for d in lines if 'checkpoint' in d]
+        print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have records in {plan.study.out_dir}/runs'
+              + (f'; {len(part)} part-trained (checkpoint, resumes where it stopped): {", ".join(part)}' if part else ''),
+              file=sys.stderr)
         return 1 if n else 0
     extra = {}
     for it in a.slurm_option:
