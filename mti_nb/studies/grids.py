@@ -45,14 +45,16 @@ class GridPlan:
         "The unique configs that have no complete record (or lack what `run_kwargs` asks, e.g. initial scales)."
         return [c for c in self.unique() if not _complete(find_record(c, self.study.out_dir), c, self.run_kwargs)]
 
-    def collect(self, run_missing: bool = True, progress: bool | None = None) -> list:
-        "The records of `configs`, in order; missing runs are trained here (`run_missing`) or named in an error."
+    def collect(self, run_missing: bool | None = None, progress: bool | None = None) -> list:
+        "The records of `configs`, in order; missing runs are trained here (`run_missing`, default: the study's `train`) or named in an error."
         self.import_reused()
         miss = self.missing()
-        if miss and not run_missing:
+        if miss and not (self.study.train if run_missing is None else run_missing):
+            names = ', '.join(c.run_id for c in miss[:3]) + (f' and {len(miss) - 3} more' if len(miss) > 3 else '')
             raise FileNotFoundError(
                 f'{self.name}: {len(miss)} of {len(self.unique())} runs have no record in {self.study.out_dir}/runs '
-                f'(first: {miss[0].run_id}); run them with `mti_nb_study {self.name} ... --executor local|slurm`')
+                f'({names}) and this study does not train (train=False); run them with `mti_nb_study {self.name} ... '
+                f'--executor local|slurm` (`--collect` shows how far each got), or make the table with train=True')
         progress = self.study.progress if progress is None else progress
         if self.run_kwargs.get('initial_scales'):     # a reused run without initial metrics needs its weights here
             for c in self.unique():

@@ -188,6 +188,7 @@ class Study:
     progress: bool = True
     reuse_from: Path | None = None   # another results folder whose run records are reused (see `import_records`)
     model_options: dict[str, Any] | None = None   # options for the runs of the models that declare them (`options_for`)
+    train: bool = True               # False: a missing run is an error naming it, never trained by the notebook
 
     def configs(self, variants: Sequence[dict]) -> list[RunConfig]:
         "One run config per (variant, seed); a variant is a `Variant` (or a dict) of `RunConfig` fields (model, tasks...)."
@@ -289,6 +290,7 @@ class StudyParams:
     allow_cpu: Any = False           # the paper profile refuses to train on a CPU unless True
     allow_synthetic: Any = False     # the paper profile refuses the synthetic benchmark unless True
     reuse: Any = False               # True / a folder: first copy the records of the runs from results/ (or its runs/)
+    train: Any = True                # False: never train here; only the records already there (an error names the missing runs)
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -354,4 +356,5 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
                       **over)
     out = results_dir(p.out_dir) if p.out_dir else results_dir() / prof.results_subdir   # results/study/ for 'study'
     out.mkdir(parents=True, exist_ok=True)
-    return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out, prof.results_subdir), model_options)
+    return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out, prof.results_subdir), model_options,
+                 as_bool(p.train, 'train'))
