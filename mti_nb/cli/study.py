@@ -20,7 +20,7 @@ from ..studies.grids import GRIDS, GridPlan, study_grid
 from ..studies.jobs import EXECUTORS, run_grid
 
 # %% auto #0
-__all__ = ['study_parser', 'select_runs', 'study_main']
+__all__ = ['PROGRESS', 'study_parser', 'select_runs', 'study_main']
 
 # %% ../../nbs/92_study_cli.ipynb #b5b7f81e
 def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
@@ -74,24 +74,30 @@ def select_runs(plan: GridPlan, patterns: Sequence[str]) -> GridPlan:
     return dataclasses.replace(plan, configs=keep)
 
 
-def _progress(cfg: RunConfig, out_dir) -> str | None:
-    "'E/N epochs' of a run without a record whose checkpoint is in `out_dir` (it is training, or was stopped: it resumes there); None without one."
+PROGRESS = {'part-trained': 'part-trained (they resume where they stopped)',
+            'trained': 'trained without a record yet (run again, they are evaluated and recorded)',
+            'unreadable': 'with an unreadable checkpoint (delete it, or run with force=True, to train from the start)'}
+
+
+def _progress(cfg: RunConfig, out_dir) -> tuple[str, str] | None:
+    "(kind, text) of the checkpoint of a run without a record in `out_dir` (kinds: the keys of `PROGRESS`); None without one."
     p = checkpoint_path(cfg.run_id, out_dir)
     if not p.is_file():
         return None
     try:
-        return f"{int(load_checkpoint(p)['epoch'])}/{cfg.epochs} epochs"
+        done = int(load_checkpoint(p)['epoch'])
     except (RuntimeError, KeyError, TypeError, ValueError) as e:
-        return f'unreadable checkpoint {p} ({type(e).__name__})'
+        return 'unreadable', f'unreadable checkpoint {p} ({type(e).__name__})'
+    return ('part-trained' if done < cfg.epochs else 'trained'), f'{done}/{cfg.epochs} epochs'
 
 
-def _headline_line(cfg: RunConfig, rec, out_dir=None) -> dict:
+def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
     d = {'run_id': cfg.run_id, 'model': cfg.model, 'tasks': list(cfg.tasks), 'seed': cfg.seed,
          'record': rec is not None}
     if rec is not None:
         d.update(metrics=rec.headline(), delta_m=rec.delta_m, device=rec.device, data_manifest=rec.data_manifest)
-    elif (done := _progress(cfg, out_dir)) is not None:
-        d['checkpoint'] = done
+    elif (got := _progress(cfg, out_dir)) is not None:
+        d['progress'], d['checkpoint'] = got
     return d
 
 
@@ -118,11 +124,13 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         for d in lines:
             print(json.dumps(d, default=str))
         n = sum(not d['record'] for d in lines)
-        part = [f"{d['run_id']} {d['checkpoint']}" for d in lines if 'checkpoint' in d]
-        print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have records in {plan.study.out_dir}/runs'
-              + (f'; {len(part)} part-trained (checkpoint, resumes where it stopped): {", ".join(part)}' if part else ''),
-              file=sys.stderr)
+        groups = {k: [d for d in lines if d.get('progress') == k] for k in PROGRESS}
+        print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have records in {plan.study.out_dir}/runs' + ''.join(
+              f"; {len(g)} {PROGRESS[k]}: " + ', '.join(f"{d['run_id']} {d['checkpoint']}" for d in g)
+              for k, g in groups.items() if g), file=sys.stderr)
         return 1 if n else 0
+    if not plan.study.train:
+        return fail(prog, '-p train False: an executor trains the missing runs; drop it (or use --collect to see them)')
     extra = {}
     for it in a.slurm_option:
         k, sep, v = it.partition('=')

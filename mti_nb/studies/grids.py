@@ -50,11 +50,7 @@ class GridPlan:
         self.import_reused()
         miss = self.missing()
         if miss and not (self.study.train if run_missing is None else run_missing):
-            names = ', '.join(c.run_id for c in miss[:3]) + (f' and {len(miss) - 3} more' if len(miss) > 3 else '')
-            raise FileNotFoundError(
-                f'{self.name}: {len(miss)} of {len(self.unique())} runs have no record in {self.study.out_dir}/runs '
-                f'({names}) and this study does not train (train=False); run them with `mti_nb_study {self.name} ... '
-                f'--executor local|slurm` (`--collect` shows how far each got), or make the table with train=True')
+            raise FileNotFoundError(self._missing_message(miss, 'train=False' if run_missing is None else 'run_missing=False'))
         progress = self.study.progress if progress is None else progress
         if self.run_kwargs.get('initial_scales'):     # a reused run without initial metrics needs its weights here
             for c in self.unique():
@@ -67,6 +63,19 @@ class GridPlan:
                 out[c.run_id] = run_experiment(c, self.study.out_dir, progress=progress, **self.run_kwargs)
         return attach_schedule_checks([out[c.run_id] for c in self.configs], record_lookup(self.study.out_dir))
 
+
+    def _missing_message(self, miss: Sequence[RunConfig], why: str) -> str:
+        "Why `collect` stops: the runs without a record, those whose record lacks what this study needs, and how to make them."
+        names = lambda cs: ', '.join(c.run_id for c in cs[:3]) + (f' and {len(cs) - 3} more' if len(cs) > 3 else '')
+        where, n = f'{self.study.out_dir}/runs', len(self.unique())
+        absent = [c for c in miss if find_record(c, self.study.out_dir) is None]
+        short = [c for c in miss if c not in absent]
+        parts = ([f'{len(absent)} of {n} runs have no record in {where} ({names(absent)})'] if absent else []) + (
+            [f'{len(short)} of {n} runs have a record in {where} without the initial-scale metrics, which need the '
+             f'run\'s checkpoint ({names(short)})'] if short else [])
+        return (f'{self.name}: ' + '; '.join(parts) + f'; nothing is trained ({why}): run them with `mti_nb_study '
+                f'{self.name} ... --executor local|slurm` (`--collect` shows how far each got)'
+                + (', or make the table with train=True' if why == 'train=False' else ''))
 
     def schedule_records(self, factors: Sequence[float] = (0.5, 1, 2)) -> dict[int, list]:
         "{epochs: the records found of these configs trained for `factor` x their epochs} (never trained here; missing runs left out)."

@@ -125,13 +125,13 @@ def restore_checkpoint(record: RunRecord, out_dir: str | os.PathLike | None = No
 
 # %% ../../nbs/77_qualitative.ipynb #e60e0be0
 def qualitative_or_skip(records: Sequence[RunRecord], tasks: Sequence[str], multi_task: RunRecord, path: str | os.PathLike,
-                        draw: bool = True, **kwargs) -> tuple[Figure | None, str]:
-    "`study_qualitative` saved to `path` (a .png in the results folder; `kwargs` go to it), or with `draw=False` (None, a note on whether `path` holds a figure)."
+                        draw: bool = True, train: bool = True, **kwargs) -> tuple[Figure | None, str]:
+    "`study_qualitative` saved to `path` (a .png in the results folder, whose checkpoints it uses; `kwargs` go to it); (None, a note saying whether `path` holds a figure) with `draw=False`, or with `train=False` when a run has no weights here."
     path = Path(path)
+    kept = f'{path.name} ' + ('stays as it was' if path.exists() else 'has not been drawn in this results folder')
     if not draw:
-        return None, (f'qualitative figure skipped (qualitative=False); {path.name} '
-                      + ('stays as it was' if path.exists() else 'has not been drawn in this results folder'))
-    fig, note = study_qualitative(records, tasks, multi_task, path.parent, **kwargs)
-    if fig is not None:
-        note += f'\nsaved {save_figure(fig, path)}'
-    return fig, note
+        return None, f'qualitative figure skipped (qualitative=False); {kept}'
+    fig, note = study_qualitative(records, tasks, multi_task, path.parent, **{**kwargs, **({} if train else {'max_retrain': 0})})
+    if fig is None:
+        return None, f'{note}{"" if train else "; nothing is trained again (train=False)"}; {kept}'
+    return fig, f'{note}\nsaved {save_figure(fig, path)}'

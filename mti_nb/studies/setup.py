@@ -354,7 +354,8 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
     seeds = parse_seeds(p.seeds, prof.seeds)
     base = run_config(prof, p.dataset, data_root=data_root, device=check_device(p.device or 'auto'), seed=seeds[0],
                       **over)
+    train = as_bool(p.train, 'train')
     out = results_dir(p.out_dir) if p.out_dir else results_dir() / prof.results_subdir   # results/study/ for 'study'
     out.mkdir(parents=True, exist_ok=True)
     return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out, prof.results_subdir), model_options,
-                 as_bool(p.train, 'train'))
+                 train)
