@@ -17,7 +17,7 @@ from ..tasks import get_task
 from .tables import combine_converged, record_converged, record_label
 
 # %% auto #0
-__all__ = ['REFERENCES', 'diagnostics_frame', 'diagnostics_summary', 'plot_diagnostics']
+__all__ = ['REFERENCES', 'diagnostics_frame', 'diagnostics_summary', 'plot_diagnostics', 'diagnostics_reading']
 
 # %% ../../nbs/65_diagnostics.ipynb #14ee2830
 REFERENCES = {'vs_mti': 'MTI-Net', 'vs_pad': 'PAD-Net'}   # paired-difference column -> the row it subtracts
@@ -90,3 +90,35 @@ def plot_diagnostics(per_seed: pd.DataFrame, title: str = '') -> Figure:
     ax.legend(loc='best', fontsize=8)
     fig.tight_layout()
     return fig
+
+# %% ../../nbs/65_diagnostics.ipynb #b410e227
+def _pp(vals) -> str:
+    return ', '.join(f'{v:+.1f}' for v in vals)
+
+
+def diagnostics_reading(per_seed: pd.DataFrame) -> str:
+    "A short Markdown reading of `diagnostics_frame`'s table: which rows help over MTI-Net and which reach PAD-Net, seed by seed."
+    rows = [r for r in dict.fromkeys(per_seed['row']) if r not in REFERENCES.values()]
+    if not rows:
+        return 'No diagnostic rows beside MTI-Net and PAD-Net: nothing to read.'
+    n = int(per_seed.groupby('row')['seed'].nunique().max())
+    conv = combine_converged(per_seed['converged'])
+    lines = [f'Reading ({n} seed{"s" * (n != 1)}; paired differences in delta_m points, per seed in seed order; '
+             f'converged: {conv}):']
+    for r in rows:
+        d = per_seed[per_seed['row'] == r].sort_values('seed')
+        mti, pad = d['vs_mti'].dropna(), d['vs_pad'].dropna()
+        if mti.empty:
+            lines.append(f'- **{r}**: no paired MTI-Net run')
+            continue
+        helps = ('helps on every seed' if (mti > 0).all() else 'hurts on every seed' if (mti < 0).all()
+                 else 'changes MTI-Net with no one sign')
+        closes = _closes(pad)
+        reach = {'yes, every seed': 'reaches PAD-Net on every seed', 'on average': 'reaches PAD-Net on average only',
+                 'no': 'stays below PAD-Net', 'unknown': 'has no paired PAD-Net run'}[closes]
+        lines.append(f'- **{r}** {helps} (vs MTI-Net {_pp(mti)}) and {reach}'
+                     + (f' (vs PAD-Net {_pp(pad)})' if not pad.empty else ''))
+    if n < 3:
+        lines.append(f'\nWith {n} seed{"s" * (n != 1)} this is a pointer, not a finding to cite.')
+    return '\n'.join(lines)
+
