@@ -59,7 +59,8 @@ def trained_model(record: RunRecord, out_dir: str | os.PathLike | None = None, r
     if not _retrained(record):
         if not retrain:
             raise FileNotFoundError(f'run {record.run_id} has a record but no checkpoint (in {out_dir or "results/"} '
-                                    f'or {scratch}); trained_model(..., retrain=True) trains it again')
+                                    f'or {scratch}); trained_model(..., retrain=True) (a notebook\'s train=True) '
+                                    'trains it again')
         # an interrupted retraining left a checkpoint without a record: run_experiment resumes it exactly
         stale = find_record(record.run_config, scratch) is not None and not checkpoint_path(record.run_id, scratch).is_file()
         run_experiment(record.run_config, scratch, force=stale, progress=progress)
