@@ -89,7 +89,9 @@ def verdict_rule() -> str:
     "The verdict rule in one sentence, as the results page and the top README say it."
     return (f'**holds**: at least {MIN_SEEDS} paired seeds, every one with the claimed sign (about level: within '
             f'±{LEVEL_TOL_PP:g} pp); **does not hold**: at least {MIN_SEEDS}, every one the other way; otherwise '
-            f'**inconclusive** (always with fewer than {MIN_SEEDS} seeds). Nothing is tuned towards the paper.')
+            f'**inconclusive** (always with fewer than {MIN_SEEDS} seeds). A claim of several comparisons (each added '
+            'scale, each initial prediction) holds when every one holds and does not hold when any one does not. '
+            'Nothing is tuned towards the paper.')
 
 
 def claims_at_schedule(df: pd.DataFrame, epochs: int) -> str:

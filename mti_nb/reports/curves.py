@@ -154,7 +154,7 @@ def plot_curves(records: Iterable[RunRecord | None], label: Callable[[RunRecord]
 
 # %% ../../nbs/64_curves.ipynb #0b476d84
 def schedule_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], metrics: Sequence[str] | None = None) -> pd.DataFrame:
-    "Rows (method, epochs): each task's mean headline metric (or `metrics`), delta_m and n_seeds over the seeds every schedule has."
+    "Rows (method, epochs): each task's mean headline metric (or `metrics`), delta_m and n_seeds over the seeds every schedule has (`attrs['seeds']`, `attrs['epochs']`)."
     groups = {int(e): [r for r in rs if r is not None] for e, rs in by_epochs.items()}
     groups = {e: rs for e, rs in groups.items() if rs}
     if not groups:
@@ -174,7 +174,9 @@ def schedule_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], metrics:
         parts.append(part)
     out = pd.concat(parts).reset_index().set_index(['method', 'epochs'])
     order = list(dict.fromkeys(m for p in parts for m in p.index))       # the table's row order
-    return out.sort_index(level='method', key=lambda s: s.map({m: i for i, m in enumerate(order)}), sort_remaining=True)
+    out = out.sort_index(level='method', key=lambda s: s.map({m: i for i, m in enumerate(order)}), sort_remaining=True)
+    out.attrs.update(seeds=sorted(seeds), epochs=sorted(groups))      # what the table is over, for its sidecar
+    return out
 
 
 def plot_schedule(table: pd.DataFrame, title: str = '', profile: str | None = None) -> Figure:

@@ -76,9 +76,12 @@ def _setup(info: Mapping) -> str:
             ('ImageNet-pretrained' if info.get('pretrained') is True else 'from scratch'
              if info.get('pretrained') is False else f'pretrained: {Path(str(info["pretrained"])).name}'
              if info.get('pretrained') else None) if 'pretrained' in info else None,
-            f'{info["epochs"]} epochs' if info.get('epochs') else None,
+            (f'{", ".join(map(str, info["schedule_epochs"]))} epochs' if info.get('schedule_epochs') else
+             f'{info["epochs"]} epochs' if info.get('epochs') else None),
             f'{info["train_hw"][0]}x{info["train_hw"][1]} crops' if len(info.get('train_hw') or ()) == 2 else None,
-            f'seeds {",".join(map(str, info["seeds"]))}' if info.get('seeds') else None,
+            (f'seed{"s" * (len(info["schedule_seeds"]) != 1)} {",".join(map(str, info["schedule_seeds"]))} (those every '
+             'length has)' if info.get('schedule_seeds') else
+             f'seeds {",".join(map(str, info["seeds"]))}' if info.get('seeds') else None),
             f'trained in {info["precision"]}' if info.get('precision') else None,
             f'fast path ({info["fast_path"]})' if info.get('fast_path') else None,
             f'only the rows whose auxiliary tasks are {info["aux"]} (`-p aux {info["aux"]}`)' if info.get('aux') else None,
