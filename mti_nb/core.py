@@ -150,9 +150,9 @@ PROFILES: dict[str, Profile] = {
         schedules={'synthetic': Schedule(train_hw=(64, 96), epochs=10, batch_size=8, lr=1e-3)},   # 6 in fp32 eager
         synth_train=200, synth_val=50, synth_hw=(96, 128)),
     'study': Profile(
-        name='study', description='the converged synthetic study: HRNet-18 from the recognition-pretrained stand-in '
-        'weights, aligned 96x128 crops, 160 epochs, 8 held-out evaluations, bf16 where the CPU has it, three seeds; results '
-        'in results/study/',
+        name='study', description='the synthetic study, trained as long as a 2-core CPU allows: HRNet-18 from the '
+        'recognition-pretrained stand-in weights, aligned 96x128 crops, 160 epochs, 8 held-out evaluations, bf16 where '
+        'the CPU has it, three seeds; results in results/study/',
         backbone='hrnet_w18_small_v2', pretrained=STAND_IN, seeds=(0, 1, 2), workers=0, precision='bf16',
         schedules={'synthetic': Schedule(train_hw=(96, 128), epochs=160, batch_size=8, lr=1e-3)},   # 40 until 2026-12-03:
         # seed 0's semseg gained 6 % from 40 to 80 epochs, 2 % to 160, 5 % to 320 (4.4 h per seed of Table 3 here)
