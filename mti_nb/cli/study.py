@@ -76,7 +76,7 @@ def select_runs(plan: GridPlan, patterns: Sequence[str]) -> GridPlan:
 
 PROGRESS = {'part-trained': 'part-trained (they resume where they stopped)',
             'trained': 'trained without a record yet (run again, they are evaluated and recorded)',
-            'unreadable': 'with an unreadable checkpoint (delete it, or run with force=True, to train from the start)'}
+            'unreadable': 'with an unreadable checkpoint (delete it to train from the start)'}
 
 
 def _progress(cfg: RunConfig, out_dir) -> tuple[str, str] | None:

@@ -22,6 +22,7 @@ from ..engine.loaders import build_datasets
 from ..records.runs import RunRecord, find_record, record_path
 from ..reports.figures import qualitative_figure, save_figure
 from ..reports.tables import record_label
+from .setup import as_bool
 
 # %% auto #0
 __all__ = ['retrained_dir', 'has_weights', 'trained_model', 'study_qualitative', 'restore_checkpoint', 'qualitative_or_skip']
@@ -128,6 +129,7 @@ def restore_checkpoint(record: RunRecord, out_dir: str | os.PathLike | None = No
 def qualitative_or_skip(records: Sequence[RunRecord], tasks: Sequence[str], multi_task: RunRecord, path: str | os.PathLike,
                         draw: bool = True, train: bool = True, **kwargs) -> tuple[Figure | None, str]:
     "`study_qualitative` saved to `path` (a .png in the results folder, whose checkpoints it uses; `kwargs` go to it); (None, a note saying whether `path` holds a figure) with `draw=False`, or with `train=False` when a run has no weights here."
+    draw, train = as_bool(draw, 'qualitative'), as_bool(train, 'train')   # papermill -p passes 'false' as text
     path = Path(path)
     kept = f'{path.name} ' + ('stays as it was' if path.exists() else 'has not been drawn in this results folder')
     if not draw:
