@@ -92,8 +92,9 @@ def plot_diagnostics(per_seed: pd.DataFrame, title: str = '') -> Figure:
     return fig
 
 # %% ../../nbs/65_diagnostics.ipynb #b410e227
-def _pp(vals) -> str:
-    return ', '.join(f'{v:+.1f}' for v in vals)
+def _pp(vals: pd.Series, seeds: pd.Series) -> str:
+    "Paired differences labelled with their seeds: 's0 +3.9, s1 +3.4'."
+    return ', '.join(f's{int(s)} {v:+.1f}' for s, v in zip(seeds[vals.index], vals))
 
 
 def diagnostics_reading(per_seed: pd.DataFrame) -> str:
@@ -103,7 +104,7 @@ def diagnostics_reading(per_seed: pd.DataFrame) -> str:
         return 'No diagnostic rows beside MTI-Net and PAD-Net: nothing to read.'
     n = int(per_seed.groupby('row')['seed'].nunique().max())
     conv = combine_converged(per_seed['converged'])
-    lines = [f'Reading ({n} seed{"s" * (n != 1)}; paired differences in delta_m points, per seed in seed order; '
+    lines = [f'Reading (up to {n} seed{"s" * (n != 1)}; paired differences in delta_m points, per seed; '
              f'converged: {conv}):']
     for r in rows:
         d = per_seed[per_seed['row'] == r].sort_values('seed')
@@ -111,13 +112,15 @@ def diagnostics_reading(per_seed: pd.DataFrame) -> str:
         if mti.empty:
             lines.append(f'- **{r}**: no paired MTI-Net run')
             continue
-        helps = ('helps on every seed' if (mti > 0).all() else 'hurts on every seed' if (mti < 0).all()
+        every = 'on every seed' if len(mti) > 1 else 'on its one seed'
+        helps = (f'helps {every}' if (mti > 0).all() else f'hurts {every}' if (mti < 0).all()
                  else 'changes MTI-Net with no one sign')
         closes = _closes(pad)
         reach = {'yes, every seed': 'reaches PAD-Net on every seed', 'on average': 'reaches PAD-Net on average only',
                  'no': 'stays below PAD-Net', 'unknown': 'has no paired PAD-Net run'}[closes]
-        lines.append(f'- **{r}** {helps} (vs MTI-Net {_pp(mti)}) and {reach}'
-                     + (f' (vs PAD-Net {_pp(pad)})' if not pad.empty else ''))
+        lines.append(f'- **{r}** {helps} (vs MTI-Net {_pp(mti, d["seed"])}) and {reach}'
+                     + (f' (vs PAD-Net {_pp(pad, d["seed"])})' if not pad.empty else '')
+                     + (f'; paired on {len(mti)} of {n} seeds' if len(mti) < n else ''))
     if n < 3:
         lines.append(f'\nWith {n} seed{"s" * (n != 1)} this is a pointer, not a finding to cite.')
     return '\n'.join(lines)
