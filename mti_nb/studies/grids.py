@@ -16,7 +16,7 @@ from ..config import RunConfig
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
 from ..records.runs import RecordError, find_record, load_record, record_path
-from .qualitative import restore_checkpoint
+from .qualitative import has_weights, restore_checkpoint
 from .setup import Study, StudyParams, import_records, study_setup
 from .sota import ASTMT_BACKBONES, sota_pascal_backbones
 from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, diagnostic_variants, find_variant,
@@ -48,8 +48,10 @@ class GridPlan:
     def collect(self, run_missing: bool | None = None, progress: bool | None = None) -> list:
         "The records of `configs`, in order; missing runs are trained here (`run_missing`, default: the study's `train`) or named in an error."
         self.import_reused()
-        miss = self.missing()
-        if miss and not (self.study.train if run_missing is None else run_missing):
+        miss, run = self.missing(), self.study.train if run_missing is None else run_missing
+        if not run:                                   # scoring weights found here (initial scales) is not training
+            miss = [c for c in miss if not ((r := find_record(c, self.study.out_dir)) and has_weights(r, self.study.out_dir))]
+        if miss and not run:
             raise FileNotFoundError(self._missing_message(miss, 'train=False' if run_missing is None else 'run_missing=False'))
         progress = self.study.progress if progress is None else progress
         if self.run_kwargs.get('initial_scales'):     # a reused run without initial metrics needs its weights here
@@ -71,8 +73,8 @@ class GridPlan:
         absent = [c for c in miss if find_record(c, self.study.out_dir) is None]
         short = [c for c in miss if c not in absent]
         parts = ([f'{len(absent)} of {n} runs have no record in {where} ({names(absent)})'] if absent else []) + (
-            [f'{len(short)} of {n} runs have a record in {where} without the initial-scale metrics, which need the '
-             f'run\'s checkpoint ({names(short)})'] if short else [])
+            [f'{len(short)} of {n} runs have a record in {where} without the initial-scale metrics and no '
+             f'checkpoint here to score them from ({names(short)})'] if short else [])
         return (f'{self.name}: ' + '; '.join(parts) + f'; nothing is trained ({why}): run them with `mti_nb_study '
                 f'{self.name} ... --executor local|slurm` (`--collect` shows how far each got)'
                 + (', or make the table with train=True' if why == 'train=False' else ''))
