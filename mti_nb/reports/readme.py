@@ -14,7 +14,7 @@ from typing import Mapping
 import pandas as pd
 
 from ..core import STUDY_DEFAULTS, get_profile, results_dir, stand_in_file
-from .study_tables import markdown_table, ours_beside_paper, table_readings
+from .study_tables import fold_spread, markdown_table, ours_beside_paper, table_readings
 from .tables import BACKBONE_LABELS, convergence_note, table_base
 from ..safeio import atomic_write_text
 
@@ -182,6 +182,8 @@ def _section(d: Path, stem: str, title: str, flags: str, owned: set[str]) -> lis
         reads = table_readings(shown, info.get('metric_keys', {}))
         if reads:
             lines += ['Read from the table:', '', *[f'- {r}' for r in reads], '']
+    elif any(c.endswith(', std)') for c in t.columns) and len(fold_spread(t).columns) <= 12:   # e.g. pretrained vs scratch
+        lines += [markdown_table(fold_spread(t, info.get('metric_keys'))), '']
     elif len(t) <= 12 and len(t.columns) <= 12:
         lines += [markdown_table(t), '']
     else:

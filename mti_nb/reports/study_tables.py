@@ -22,7 +22,7 @@ from ..tasks import get_task
 
 # %% auto #0
 __all__ = ['PAPER_PREFIX', 'STUDY_PAPER_TABLES', 'aggregate', 'location_label', 'information_flow_frame', 'st_mt_frame',
-           'relative_cost', 'studies_overview', 'runs_overview', 'markdown_table', 'ours_beside_paper',
+           'relative_cost', 'studies_overview', 'runs_overview', 'markdown_table', 'ours_beside_paper', 'fold_spread',
            'table_readings']
 
 # %% ../../nbs/62_study_tables.ipynb #16656f7e
@@ -266,6 +266,22 @@ def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = N
         out['seeds'] = t['seeds'].astype(int)
     if 'converged' in t:                                    # rows whose runs had not settled: 'label †'
         out.index = pd.Index(mark_not_converged(t.index, t['converged']), name=t.index.name)
+    return out
+
+
+def fold_spread(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = None) -> pd.DataFrame:
+    "A side-by-side table for reading: each '<m> (<side>)' column with a '<m> (<side>, std)' partner as 'mean ± std', readable metric names."
+    spread = {c: c[:-1] + ', std)' for c in t.columns if c.endswith(')') and c[:-1] + ', std)' in t.columns}
+    metrics = list(dict.fromkeys(c.rsplit(' (', 1)[0] for c in spread))
+    names = _column_names(metrics, metric_keys or {})
+    out = pd.DataFrame(index=t.index)
+    for c in t.columns:
+        if c in spread:
+            m, side = c.rsplit(' (', 1)
+            out[f'{names[m]} ({side}'] = [(mean_sd_text(a, s) if pd.notna(s) else _num(a)) if pd.notna(a) else ''
+                                          for a, s in zip(t[c], t[spread[c]])]
+        elif c not in spread.values():
+            out[c] = t[c]
     return out
 
 
