@@ -156,7 +156,8 @@ def plot_pretraining(table: pd.DataFrame, metrics: Sequence[str] | None = None, 
                      seeds: Sequence[int] | None = None) -> Figure:
     "Paired bars (pretrained, from scratch) per method of a `pretraining_table`, one panel per metric, axes from zero."
     metrics = list(metrics) if metrics is not None else \
-        [c[:-len(' (pretrained)')] for c in table.columns if c.endswith(' (pretrained)') and not c.startswith('seeds ')]
+        [c[:-len(' (pretrained)')] for c in table.columns if c.endswith(' (pretrained)')
+         and not c.startswith(('seeds ', 'converged '))]
     if not metrics:
         raise ValueError(f'plot_pretraining: no metrics to draw; columns: {", ".join(table.columns)}')
     for m in metrics:

@@ -182,8 +182,9 @@ def _section(d: Path, stem: str, title: str, flags: str, owned: set[str]) -> lis
         reads = table_readings(shown, info.get('metric_keys', {}))
         if reads:
             lines += ['Read from the table:', '', *[f'- {r}' for r in reads], '']
-    elif any(c.endswith(', std)') for c in t.columns) and len(fold_spread(t).columns) <= 12:   # e.g. pretrained vs scratch
-        lines += [markdown_table(fold_spread(t, info.get('metric_keys'))), '']
+    elif len(t) <= 12 and any(c.endswith(', std)') for c in t.columns) and len(
+            (folded := fold_spread(t, info.get('metric_keys'))).columns) <= 12:    # e.g. pretrained vs scratch, as mean ± std
+        lines += [markdown_table(folded), '']
     elif len(t) <= 12 and len(t.columns) <= 12:
         lines += [markdown_table(t), '']
     else:

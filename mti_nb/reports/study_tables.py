@@ -271,16 +271,19 @@ def ours_beside_paper(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = N
 
 def fold_spread(t: pd.DataFrame, metric_keys: Mapping[str, str] | None = None) -> pd.DataFrame:
     "A side-by-side table for reading: each '<m> (<side>)' column with a '<m> (<side>, std)' partner as 'mean ± std', readable metric names."
-    spread = {c: c[:-1] + ', std)' for c in t.columns if c.endswith(')') and c[:-1] + ', std)' in t.columns}
-    metrics = list(dict.fromkeys(c.rsplit(' (', 1)[0] for c in spread))
+    stds = {c for c in t.columns if c.endswith(', std)')}
+    metrics = list(dict.fromkeys(c.rsplit(' (', 1)[0] for c in stds))      # every side of these metrics is folded
     names = _column_names(metrics, metric_keys or {})
     out = pd.DataFrame(index=t.index)
     for c in t.columns:
-        if c in spread:
-            m, side = c.rsplit(' (', 1)
-            out[f'{names[m]} ({side}'] = [(mean_sd_text(a, s) if pd.notna(s) else _num(a)) if pd.notna(a) else ''
-                                          for a, s in zip(t[c], t[spread[c]])]
-        elif c not in spread.values():
+        m, _, side = c.rpartition(' (')
+        if c in stds:
+            continue
+        if m in metrics:
+            sd = t.get(c[:-1] + ', std)', pd.Series(np.nan, index=t.index))
+            out[f'{names[m]} ({side}'] = [(mean_sd_text(a, s) if np.isfinite(s) else _num(a)) if pd.notna(a) else ''
+                                          for a, s in zip(t[c], sd.astype(float))]
+        else:
             out[c] = t[c]
     return out
 

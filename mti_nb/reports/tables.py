@@ -303,6 +303,9 @@ def pretraining_table(pretrained_csv: str | os.PathLike, scratch_csv: str | os.P
     for s in _SIDES:
         if 'seeds' in tabs[s]:
             out[f'seeds ({s})'] = tabs[s]['seeds'].reindex(rows).fillna(0).astype(int)
+    for s in _SIDES:                                   # the convergence check of each side's runs ('no': its table's †)
+        if 'converged' in tabs[s]:
+            out[f'converged ({s})'] = tabs[s]['converged'].reindex(rows).fillna('')
     out = out[out[[f'{m} ({s})' for m in metrics for s in _SIDES]].notna().any(axis=1)]   # rows neither set-up ran
     keys = {**infos['scratch'].get('metric_keys', {}), **infos['pretrained'].get('metric_keys', {})}
     out.attrs['metric_keys'] = {m: keys[m] for m in metrics if m in keys}

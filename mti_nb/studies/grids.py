@@ -58,7 +58,7 @@ class GridPlan:
             for c in self.unique():
                 rec = find_record(c, self.study.out_dir)
                 if rec is not None and not _complete(rec, c, self.run_kwargs):
-                    restore_checkpoint(rec, self.study.out_dir, progress=progress)
+                    restore_checkpoint(rec, self.study.out_dir, progress=progress, retrain=run)
         out = {}
         for c in self.configs:
             if c.run_id not in out:

@@ -135,8 +135,9 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     plan.import_reused()                     # records of a `reuse` folder count as done
     todo = plan.unique() if force else plan.missing()
     if todo and not plan.study.train:          # the study said never train here (notebooks, the CLI and Python alike)
-        raise ValueError(f'{plan.name}: train=False, but {len(todo)} of {len(plan.unique())} runs have no record in '
-                         f'{out_dir} (first: {todo[0].run_id}); drop train=False to train them')
+        why = 'force=True trains every run again' if force else f'no complete record in {out_dir} for this study'
+        raise ValueError(f'{plan.name}: train=False, but {len(todo)} of {len(plan.unique())} runs would be trained ({why}; '
+                         f'first: {todo[0].run_id}); drop train=False to train them')
     outcomes = {c.run_id: JobOutcome(c.run_id, 'reused') for c in plan.unique() if c not in todo}
     if executor == 'inline':
         for c in todo:

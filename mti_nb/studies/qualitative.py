@@ -108,12 +108,13 @@ def study_qualitative(records: Sequence[RunRecord], tasks: Sequence[str], multi_
 
 
 # %% ../../nbs/77_qualitative.ipynb #26876c88
-def restore_checkpoint(record: RunRecord, out_dir: str | os.PathLike | None = None, progress: bool = False) -> Path:
-    "The checkpoint of `record` in the results folder, trained again (into the cache) and copied there when it is missing; an error if the retrained metrics differ from the record's at all."
+def restore_checkpoint(record: RunRecord, out_dir: str | os.PathLike | None = None, progress: bool = False,
+                       retrain: bool = True) -> Path:
+    "The checkpoint of `record` in the results folder, trained again (into the cache; `retrain=False`: an error instead) and copied there when it is missing; an error if the retrained metrics differ from the record's at all."
     dest = checkpoint_path(record.run_id, out_dir)
     if dest.is_file():
         return dest
-    trained_model(record, out_dir, progress=progress)
+    trained_model(record, out_dir, retrain=retrain, progress=progress)
     again = find_record(record.run_config, retrained_dir())
     diffs = _metric_diffs(record, again)
     if not diffs or max(diffs) != 0:
