@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ..models.registry import list_models
+from ..records.curves import CONVERGENCE_TOL, half_schedule_id
 from ..records.runs import RunRecord
 from .figures import axis_label, setup_line
 from .tables import (BACKBONE_LABELS, NOT_CONVERGED_MARK, convergence_note, record_label, results_table,
@@ -26,7 +27,8 @@ from ..tasks import get_task
 LEGEND_WRAP = 60   # characters per line of a legend entry (the convergence footnote is long)
 
 # %% auto #0
-__all__ = ['LEGEND_WRAP', 'CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table', 'plot_schedule']
+__all__ = ['LEGEND_WRAP', 'CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table', 'plot_schedule',
+           'doubling_table']
 
 # %% ../../nbs/64_curves.ipynb #98843d81
 CURVE_COLUMNS = ('variant', 'run_id', 'seed', 'task', 'kind', 'epoch', 'value', 'converged')
@@ -207,3 +209,36 @@ def plot_schedule(table: pd.DataFrame, title: str = '', profile: str | None = No
                  fontsize=9)
     fig.tight_layout()
     return fig
+
+# %% ../../nbs/64_curves.ipynb #813d6b09
+def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: float = CONVERGENCE_TOL) -> pd.DataFrame:
+    "Rows (method, seed, epochs): per task the signed relative change (%, + better) of the final headline metric from the same run at half the epochs, and `converged` ('yes' if every task moved at most `tol`)."
+    recs = [r for rs in by_epochs.values() for r in rs if r is not None]
+    by_id = {r.run_id: r for r in recs}
+    label = curve_label(recs)
+    rows: dict[tuple, dict] = {}
+    for r in recs:
+        try:
+            cfg = r.run_config
+        except (ValueError, TypeError, KeyError, FileNotFoundError):    # a config this library no longer reads
+            continue
+        half = by_id.get(half_schedule_id(cfg) or '')
+        if half is None:
+            continue
+        row = rows.setdefault((label(r), r.seed, cfg.epochs), {})
+        for t in cfg.tasks:
+            m = get_task(t).primary
+            a, b = ((x.metrics.get(t) or {}).get(m.key) for x in (r, half))
+            if not all(isinstance(v, (int, float)) and np.isfinite(v) for v in (a, b)):
+                continue
+            row[f'{t}.{m.key} %'] = 100 * (a - b) / max(abs(a), 1e-12) * (1 if m.higher_is_better else -1)
+    if not rows:
+        raise ValueError('doubling_table: no run has its half-schedule run among the records '
+                         f'({", ".join(str(e) for e in sorted(by_epochs))} epochs)')
+    out = pd.DataFrame.from_dict(rows, orient='index')
+    out.index = pd.MultiIndex.from_tuples(out.index, names=['method', 'seed', 'epochs'])
+    out = out[[c for c in dict.fromkeys(c for v in rows.values() for c in v)]]        # the tasks in the order met
+    out['converged'] = ['yes' if (v.abs() <= 100 * tol).all() else 'no' for _, v in out.iterrows()]
+    order = {m: i for i, m in enumerate(dict.fromkeys(label(r) for r in recs))}         # the table's row order
+    return out.sort_index(level=['method', 'seed', 'epochs'],
+                          key=lambda s: s.map(order) if s.name == 'method' else s)
