@@ -28,6 +28,7 @@ STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<stu
     ('ablation_scales', 'Table 3: influence of the scales', ''),
     ('ablation_scales_pretraining', 'Table 3: pretrained vs from scratch', ''),
     ('ablation_scales_schedule', 'Table 3 at other schedule lengths (does it depend on the schedule?)', ''),
+    ('ablation_scales_doubling', 'Table 3: what each doubling of the schedule changed, run by run (convergence)', ''),
     ('information_flow', 'Table 4: information flow (initial predictions per scale vs final output)', ''),
     ('mtinet_diagnostics', 'Why MTI-Net lags on HRNet-18: one part changed per row (two seeds)', ''),
     ('ablation_components_2a', 'Table 2(a): components, NYUD-like tasks (semseg + depth)', ''),
@@ -81,6 +82,8 @@ def _setup(info: Mapping) -> str:
             f'{info["train_hw"][0]}x{info["train_hw"][1]} crops' if len(info.get('train_hw') or ()) == 2 else None,
             (f'seed{"s" * (len(info["schedule_seeds"]) != 1)} {",".join(map(str, info["schedule_seeds"]))} (those every '
              'length has)' if info.get('schedule_seeds') else
+             f'seed{"s" * (len(info["paired_seeds"]) != 1)} {",".join(map(str, info["paired_seeds"]))} (those with runs at '
+             'half the schedule)' if info.get('paired_seeds') else
              f'seeds {",".join(map(str, info["seeds"]))}' if info.get('seeds') else None),
             f'trained in {info["precision"]}' if info.get('precision') else None,
             f'fast path ({info["fast_path"]})' if info.get('fast_path') else None,
@@ -185,7 +188,7 @@ def _section(d: Path, stem: str, title: str, flags: str, owned: set[str]) -> lis
     elif len(t) <= 12 and any(c.endswith(', std)') for c in t.columns) and len(
             (folded := fold_spread(t, info.get('metric_keys'))).columns) <= 12:    # e.g. pretrained vs scratch, as mean ± std
         lines += [markdown_table(folded), '']
-    elif len(t) <= 12 and len(t.columns) <= 12:
+    elif len(t) <= 12 and len(t.columns) <= 12 or len(t) <= 30 and len(t.columns) <= 6:   # small, or long and narrow
         lines += [markdown_table(t), '']
     else:
         lines += [f'{len(t)} rows x {len(t.columns)} columns: see the CSV.', '']

@@ -246,11 +246,11 @@ class Study:
         if fig is not None:
             paths['png'] = stem.with_suffix('.png')
             atomic_write(paths['png'], lambda f: fig.savefig(f, format='png', dpi=120, bbox_inches='tight'))
-        info = dict(study=self.name, table=paths['csv'].name, profile=self.profile.name, dataset=self.dataset,
+        info = dict(study=self.name, table=paths['csv'].name, profile=self.profile.name, dataset=self.dataset,   # meta wins
                     backbone=self.base.backbone, pretrained=_portable(self.base.pretrained), tag=self.tag,
                     base_table=f'{self.name}{suffix}.csv',               # the untagged name: what the table is of
                     epochs=self.base.epochs, train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
-                    run_ids=[r.run_id for r in records if r is not None], **meta)
+                    run_ids=[r.run_id for r in records if r is not None]) | meta
         if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
             info['metric_keys'] = dict(table.attrs['metric_keys'])
         recs = [r for r in records if r is not None]                       # how the runs were trained
