@@ -5,6 +5,8 @@
 # %% ../../nbs/64_curves.ipynb #94b83a44
 from __future__ import annotations
 
+import math
+import numbers
 import textwrap
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -17,11 +19,11 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ..models.registry import list_models
-from ..records.curves import CONVERGENCE_TOL, half_schedule_id
+from ..records.curves import CONVERGENCE_TOL, _same_origin, half_schedule_id
 from ..records.runs import RunRecord
 from .figures import axis_label, setup_line
-from .tables import (BACKBONE_LABELS, NOT_CONVERGED_MARK, convergence_note, record_label, results_table,
-                                   task_converged)
+from .tables import (BACKBONE_LABELS, NOT_CONVERGED_MARK, combine_converged, convergence_note,
+                                   record_label, results_table, task_converged)
 from ..tasks import get_task
 
 LEGEND_WRAP = 60   # characters per line of a legend entry (the convergence footnote is long)
@@ -211,34 +213,55 @@ def plot_schedule(table: pd.DataFrame, title: str = '', profile: str | None = No
     return fig
 
 # %% ../../nbs/64_curves.ipynb #813d6b09
-def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: float = CONVERGENCE_TOL) -> pd.DataFrame:
-    "Rows (method, seed, epochs): per task the signed relative change (%, + better) of the final headline metric from the same run at half the epochs, and `converged` ('yes' if every task moved at most `tol`)."
-    recs = [r for rs in by_epochs.values() for r in rs if r is not None]
-    by_id = {r.run_id: r for r in recs}
-    label = curve_label(recs)
-    rows: dict[tuple, dict] = {}
-    for r in recs:
+def _readable(records: Iterable[RunRecord | None]) -> list[tuple[RunRecord, object]]:
+    "The records whose config this library reads (with its model and tasks), each with its `RunConfig`."
+    out = []
+    for r in records:
+        if not isinstance(getattr(r, 'config', None), Mapping) or not {'model', 'tasks'} <= set(r.config):
+            continue
         try:
-            cfg = r.run_config
-        except (ValueError, TypeError, KeyError, FileNotFoundError):    # a config this library no longer reads
+            out.append((r, r.run_config))
+        except (AttributeError, ValueError, TypeError, KeyError, FileNotFoundError):   # none, or a config no longer read
             continue
+    return out
+
+
+def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: float = CONVERGENCE_TOL) -> pd.DataFrame:
+    "Rows (method, seed, epochs): per task the signed relative change (%, + better) of the final headline metric from the same run at half the epochs, and `converged` ('yes' / 'no' / 'unknown' where a metric is missing); `attrs['run_ids']`: the runs paired."
+    recs = _readable(r for rs in by_epochs.values() for r in rs)
+    by_id = {r.run_id: r for r, _ in recs}
+    label = curve_label([r for r, _ in recs])
+    rows: dict[tuple, dict] = {}
+    words: dict[tuple, list] = {}
+    used: dict[tuple, str] = {}
+    paired = []
+    for r, cfg in recs:
         half = by_id.get(half_schedule_id(cfg) or '')
-        if half is None:
+        if half is None or not _same_origin(r, half):        # no half run, or one on other data / deciding code
             continue
-        row = rows.setdefault((label(r), r.seed, cfg.epochs), {})
+        key = (label(r), cfg.seed, cfg.epochs)
+        row, word = rows.setdefault(key, {}), words.setdefault(key, [])
+        paired += [r.run_id, half.run_id]
         for t in cfg.tasks:
             m = get_task(t).primary
-            a, b = ((x.metrics.get(t) or {}).get(m.key) for x in (r, half))
-            if not all(isinstance(v, (int, float)) and np.isfinite(v) for v in (a, b)):
+            col = f'{t}.{m.key} %'
+            if (key, col) in used:
+                raise ValueError(f'doubling_table: runs {used[key, col]} and {r.run_id} both give {col[:-2]} of {key[0]}, '
+                                 f'seed {key[1]}, {key[2]} epochs: their labels do not tell them apart')
+            used[key, col] = r.run_id
+            a, b = ((x.metrics.get(t) or {}).get(m.key) if isinstance(x.metrics, Mapping) else None for x in (r, half))
+            if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in (a, b)):
+                word.append('unknown')                        # a metric missing or not finite: no verdict on it
                 continue
-            row[f'{t}.{m.key} %'] = 100 * (a - b) / max(abs(a), 1e-12) * (1 if m.higher_is_better else -1)
+            row[col] = 100 * (a - b) / max(abs(a), 1e-12) * (1 if m.higher_is_better else -1) + 0.0
+            word.append('yes' if abs(a - b) / max(abs(a), 1e-12) <= tol else 'no')
     if not rows:
         raise ValueError('doubling_table: no run has its half-schedule run among the records '
-                         f'({", ".join(str(e) for e in sorted(by_epochs))} epochs)')
-    out = pd.DataFrame.from_dict(rows, orient='index')
-    out.index = pd.MultiIndex.from_tuples(out.index, names=['method', 'seed', 'epochs'])
-    out = out[[c for c in dict.fromkeys(c for v in rows.values() for c in v)]]        # the tasks in the order met
-    out['converged'] = ['yes' if (v.abs() <= 100 * tol).all() else 'no' for _, v in out.iterrows()]
-    order = {m: i for i, m in enumerate(dict.fromkeys(label(r) for r in recs))}         # the table's row order
-    return out.sort_index(level=['method', 'seed', 'epochs'],
-                          key=lambda s: s.map(order) if s.name == 'method' else s)
+                         f'({", ".join(str(e) for e in sorted(by_epochs)) or "none"} epochs)')
+    out = pd.DataFrame([rows[k] for k in rows], index=pd.MultiIndex.from_tuples(list(rows), names=['method', 'seed', 'epochs']))
+    out = out[list(dict.fromkeys(c for v in rows.values() for c in v))]        # the tasks in the order met
+    out['converged'] = [combine_converged(words[k]) for k in rows]
+    order = {m: i for i, m in enumerate(dict.fromkeys(label(r) for r, _ in recs))}   # the table's row order
+    out = out.sort_index(level=['method', 'seed', 'epochs'], key=lambda s: s.map(order) if s.name == 'method' else s)
+    out.attrs['run_ids'] = list(dict.fromkeys(paired))
+    return out

@@ -188,7 +188,7 @@ def _section(d: Path, stem: str, title: str, flags: str, owned: set[str]) -> lis
     elif len(t) <= 12 and any(c.endswith(', std)') for c in t.columns) and len(
             (folded := fold_spread(t, info.get('metric_keys'))).columns) <= 12:    # e.g. pretrained vs scratch, as mean ± std
         lines += [markdown_table(folded), '']
-    elif len(t) <= 12 and len(t.columns) <= 12 or len(t) <= 30 and len(t.columns) <= 6:   # small, or long and narrow
+    elif len(t) <= 12 and len(t.columns) <= 12 or len(t) <= 45 and len(t.columns) <= 6:   # small, or long and narrow
         lines += [markdown_table(t), '']
     else:
         lines += [f'{len(t)} rows x {len(t.columns)} columns: see the CSV.', '']
