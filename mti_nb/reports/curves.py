@@ -5,8 +5,6 @@
 # %% ../../nbs/64_curves.ipynb #94b83a44
 from __future__ import annotations
 
-import math
-import numbers
 import textwrap
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -19,7 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ..models.registry import list_models
-from ..records.curves import CONVERGENCE_TOL, _same_origin, half_schedule_id
+from ..records.curves import CONVERGENCE_TOL, _same_origin, half_schedule_id, schedule_check
 from ..records.runs import RunRecord
 from .figures import axis_label, setup_line
 from .tables import (BACKBONE_LABELS, NOT_CONVERGED_MARK, combine_converged, convergence_note,
@@ -242,19 +240,19 @@ def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: flo
         key = (label(r), cfg.seed, cfg.epochs)
         row, word = rows.setdefault(key, {}), words.setdefault(key, [])
         paired += [r.run_id, half.run_id]
-        for t in cfg.tasks:
-            m = get_task(t).primary
-            col = f'{t}.{m.key} %'
+        check = schedule_check(r.metrics, half.metrics, cfg.tasks, tol)   # |change| and verdict, as the convergence check
+        for t, c in check.items():
+            col = f'{t}.{c["metric"]} %'
             if (key, col) in used:
                 raise ValueError(f'doubling_table: runs {used[key, col]} and {r.run_id} both give {col[:-2]} of {key[0]}, '
                                  f'seed {key[1]}, {key[2]} epochs: their labels do not tell them apart')
             used[key, col] = r.run_id
-            a, b = ((x.metrics.get(t) or {}).get(m.key) if isinstance(x.metrics, Mapping) else None for x in (r, half))
-            if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in (a, b)):
-                word.append('unknown')                        # a metric missing or not finite: no verdict on it
+            if c['converged'] is None:                        # a metric missing or not finite: no verdict on it
+                word.append('unknown')
                 continue
-            row[col] = 100 * (a - b) / max(abs(a), 1e-12) * (1 if m.higher_is_better else -1) + 0.0
-            word.append('yes' if abs(a - b) / max(abs(a), 1e-12) <= tol else 'no')
+            better = (c['full'] > c['half']) == get_task(t).primary.higher_is_better
+            row[col] = 100 * c['change'] * (1 if better or c['change'] == 0 else -1) + 0.0
+            word.append('yes' if c['converged'] else 'no')
     if not rows:
         raise ValueError('doubling_table: no run has its half-schedule run among the records '
                          f'({", ".join(str(e) for e in sorted(by_epochs)) or "none"} epochs)')
