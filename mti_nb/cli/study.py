@@ -36,7 +36,7 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
                     'run id\'s last part, e.g. 5286157e33ba) or run-id pattern (shell-style, e.g. "mti_net-*-5286*") '
                     'matches; several after one --only, or --only repeated, in the order given')
     what = ap.add_mutually_exclusive_group(required=True)
-    what.add_argument('--list', action='store_true', help='print one RunConfig (JSON) per unique run')
+    what.add_argument('--list', action='store_true', help='print one RunConfig (JSON) per unique run; their run ids go to stderr')
     what.add_argument('--collect', action='store_true', help='print each run with its record (exit 1 if any missing)')
     what.add_argument('--executor', choices=EXECUTORS, help='run the runs that have no record')
     g = ap.add_argument_group('executors')
@@ -115,6 +115,8 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     if a.list:
         for c in plan.unique():
             print(json.dumps(c.to_dict()))
+        print(f'{a.name}: {len(plan.unique())} runs; their run ids (for --only): '
+              + ', '.join(c.run_id for c in plan.unique()), file=sys.stderr)
         return 0
     if a.collect:
         recs = [find_record(c, plan.study.out_dir) for c in plan.unique()]
