@@ -28,7 +28,7 @@ LEGEND_WRAP = 60   # characters per line of a legend entry (the convergence foot
 
 # %% auto #0
 __all__ = ['LEGEND_WRAP', 'CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table', 'plot_schedule',
-           'doubling_table']
+           'NoDoublingError', 'doubling_table']
 
 # %% ../../nbs/64_curves.ipynb #98843d81
 CURVE_COLUMNS = ('variant', 'run_id', 'seed', 'task', 'kind', 'epoch', 'value', 'converged')
@@ -211,12 +211,19 @@ def plot_schedule(table: pd.DataFrame, title: str = '', profile: str | None = No
     return fig
 
 # %% ../../nbs/64_curves.ipynb #813d6b09
+class NoDoublingError(ValueError):
+    "No run among the records has its half-schedule run: there is nothing for `doubling_table` to pair."
+
+
 def _readable(records: Iterable[RunRecord | None]) -> list[tuple[RunRecord, object]]:
-    "The records whose config this library reads (with its model and tasks), each with its `RunConfig`."
-    out = []
+    "The records whose config this library reads (with its model and tasks), each once, with its `RunConfig`."
+    out, seen = [], set()
     for r in records:
         if not isinstance(getattr(r, 'config', None), Mapping) or not {'model', 'tasks'} <= set(r.config):
             continue
+        if r.run_id in seen:                                  # the same record passed twice is one run
+            continue
+        seen.add(r.run_id)
         try:
             out.append((r, r.run_config))
         except (AttributeError, ValueError, TypeError, KeyError, FileNotFoundError):   # none, or a config no longer read
@@ -254,7 +261,7 @@ def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: flo
             row[col] = 100 * c['change'] * (1 if better or c['change'] == 0 else -1) + 0.0
             word.append('yes' if c['converged'] else 'no')
     if not rows:
-        raise ValueError('doubling_table: no run has its half-schedule run among the records '
+        raise NoDoublingError('doubling_table: no run has its half-schedule run among the records '
                          f'({", ".join(str(e) for e in sorted(by_epochs)) or "none"} epochs)')
     out = pd.DataFrame([rows[k] for k in rows], index=pd.MultiIndex.from_tuples(list(rows), names=['method', 'seed', 'epochs']))
     out = out[list(dict.fromkeys(c for v in rows.values() for c in v))]        # the tasks in the order met

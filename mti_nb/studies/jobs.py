@@ -114,7 +114,7 @@ def _outcome(cfg: RunConfig, job) -> JobOutcome:
     try:
         return JobOutcome(cfg.run_id, 'done', job.job_id, result=job.result())
     except Exception as e:   # noqa: BLE001 - a failed run is reported, the others go on
-        lines = [l for l in str(e).splitlines() if re.match(r'[\w.]+(Error|Exception|Interrupt\w*|Exit)(:|$)', l)]
+        lines = [l for l in str(e).splitlines() if re.match(r'[A-Za-z_][\w.]*(Error|Exception|Interrupt\w*|Exit|Failed|Group)(:|\s*$)', l)]
         error = lines[-1] if lines else (str(e).strip().splitlines() or [type(e).__name__])[0]
         return JobOutcome(cfg.run_id, 'failed', job.job_id, error=error[:300], log=str(job.paths.stderr))
 
