@@ -113,10 +113,11 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, FileNotFoundError, TypeError) as e:
         return fail(prog, e)
     if a.list:
-        for c in plan.unique():
+        runs = plan.unique()
+        for c in runs:
             print(json.dumps(c.to_dict()))
-        print(f'{a.name}: {len(plan.unique())} runs; their run ids (for --only): '
-              + ', '.join(c.run_id for c in plan.unique()), file=sys.stderr)
+        print(f'{a.name}: {len(runs)} runs; their run ids (for --only): ' + ', '.join(c.run_id for c in runs),
+              file=sys.stderr)
         return 0
     if a.collect:
         recs = [find_record(c, plan.study.out_dir) for c in plan.unique()]
