@@ -176,6 +176,7 @@ STUDY_DEFAULTS: dict[str, dict[str, str]] = {   # study -> the parameters its gr
     'attention_masks': {'profile': 'study', 'epochs': '320', 'seeds': '0'},   # the longest-trained study MTI-Net (in
                                                   # the study profile only): the demo one's masks are nearly flat
     'mtinet_diagnostics': {'seeds': '0,1'},       # paired seeds at half the cost
+    'schedule_probes': {'seeds': '0'},            # one seed per probe: a doubling pair per setting, then more seeds
 }
 
 

@@ -27,8 +27,8 @@ from ..tasks import get_task
 LEGEND_WRAP = 60   # characters per line of a legend entry (the convergence footnote is long)
 
 # %% auto #0
-__all__ = ['LEGEND_WRAP', 'CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table', 'plot_schedule',
-           'NoDoublingError', 'doubling_table']
+__all__ = ['LEGEND_WRAP', 'CURVE_COLUMNS', 'PROBE_INDEX', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table',
+           'plot_schedule', 'NoDoublingError', 'doubling_table', 'probe_table', 'plot_probes']
 
 # %% ../../nbs/64_curves.ipynb #98843d81
 CURVE_COLUMNS = ('variant', 'run_id', 'seed', 'task', 'kind', 'epoch', 'value', 'converged')
@@ -231,11 +231,12 @@ def _readable(records: Iterable[RunRecord | None]) -> list[tuple[RunRecord, obje
     return out
 
 
-def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: float = CONVERGENCE_TOL) -> pd.DataFrame:
-    "Rows (method, seed, epochs): per task the signed relative change (%, + better) of the final headline metric from the same run at half the epochs, and `converged` ('yes' / 'no' / 'unknown' where a metric is missing); `attrs['run_ids']`: the runs paired."
+def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: float = CONVERGENCE_TOL,
+                   label: Callable[[RunRecord], str] | None = None) -> pd.DataFrame:
+    "Rows (method, seed, epochs): per task the signed relative change (%, + better) of the final headline metric from the same run at half the epochs, and `converged` ('yes' / 'no' / 'unknown' where a metric is missing); `attrs['run_ids']`: the runs paired. `label`: a record's method (default `curve_label`)."
     recs = _readable(r for rs in by_epochs.values() for r in rs)
     by_id = {r.run_id: r for r, _ in recs}
-    label = curve_label([r for r, _ in recs])
+    label = label or curve_label([r for r, _ in recs])
     rows: dict[tuple, dict] = {}
     words: dict[tuple, list] = {}
     used: dict[tuple, str] = {}
@@ -270,3 +271,102 @@ def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: flo
     out = out.sort_index(level=['method', 'seed', 'epochs'], key=lambda s: s.map(order) if s.name == 'method' else s)
     out.attrs['run_ids'] = list(dict.fromkeys(paired))
     return out
+
+# %% ../../nbs/64_curves.ipynb #65a59cad
+PROBE_INDEX = ['lr', 'seed', 'epochs']
+
+
+def _lr_label(r: RunRecord) -> str:
+    return f"lr {r.config['lr']:g}"
+
+
+def probe_table(records: Iterable[RunRecord | None], tol: float = CONVERGENCE_TOL) -> pd.DataFrame:
+    "Rows (lr, seed, epochs) of runs of one model on one task that differ only in learning rate, seed and schedule length: the final headline metric, its held-out change over the last quarter (|%|, the learning-curve check), the change from the same run at half the epochs (`doubling %`, + better) and that doubling's verdict at `tol`; `attrs['settled']`: per learning rate the shortest length E whose every doubling from E on, of every seed, stayed within `tol` (None: none did)."
+    recs = list({r.run_id: r for r in records if r is not None}.values())
+    sets = {(r.config['model'], tuple(r.config['tasks'])) for r in recs}
+    if len(sets) != 1 or len(next(iter(sets))[1]) != 1:
+        raise ValueError(f'probe_table: expected runs of one model on one task, got {sorted(sets) or "no runs"}')
+    task = next(iter(sets))[1][0]
+    key = get_task(task).primary.key
+    col = f'{task}.{key}'
+    by_e: dict[int, list] = {}
+    for r in recs:
+        by_e.setdefault(int(r.config['epochs']), []).append(r)
+    try:
+        dbl = doubling_table(by_e, tol, label=_lr_label)
+    except NoDoublingError:
+        dbl = None
+    rows = {}
+    for r in recs:
+        idx = (float(r.config['lr']), int(r.seed), int(r.config['epochs']))
+        if idx in rows:
+            raise ValueError(f'probe_table: runs {rows[idx]["run_id"]} and {r.run_id} are both lr {idx[0]:g}, seed '
+                             f'{idx[1]}, {idx[2]} epochs: they differ in something else')
+        conv = ((r.extra or {}).get('convergence') or {}).get(task) or {}
+        d_key = (_lr_label(r), idx[1], idx[2])
+        paired = dbl is not None and d_key in dbl.index and f'{col} %' in dbl.columns
+        rows[idx] = {col: (r.metrics.get(task) or {}).get(key, np.nan),
+                     'last quarter |%|': 100 * conv['change'] if conv.get('change') is not None else np.nan,
+                     'doubling %': dbl.loc[d_key, f'{col} %'] if paired else np.nan,
+                     'converged': dbl.loc[d_key, 'converged'] if paired else '', 'run_id': r.run_id}
+    out = pd.DataFrame(list(rows.values()), index=pd.MultiIndex.from_tuples(list(rows), names=PROBE_INDEX)).sort_index()
+    out.attrs['settled'] = {lr: _settled(sub) for lr, sub in out.groupby(level='lr')}
+    return out
+
+
+def _settled(sub: pd.DataFrame) -> int | None:
+    "The shortest half length E such that every doubling verdict at 2E and beyond is 'yes' (at least one verdict)."
+    verdicts = sub[sub['converged'] != ''].reset_index()
+    if verdicts.empty:
+        return None
+    ok_from = None
+    for e in sorted(verdicts['epochs'].unique(), reverse=True):    # from the longest doubling down, while all hold
+        if not (verdicts.loc[verdicts['epochs'] == e, 'converged'] == 'yes').all():
+            break
+        ok_from = int(e) // 2
+    return ok_from
+
+
+# %% ../../nbs/64_curves.ipynb #81313a04
+def plot_probes(table: pd.DataFrame, records: Iterable[RunRecord | None], title: str = '',
+                profile: str | None = None) -> Figure:
+    "Left: the final headline metric of `probe_table` against the epochs (log scale), a line per learning rate (mean over seeds, a dot per seed) with each doubling's mean change; right: every run's held-out curve, coloured by learning rate, longer runs darker."
+    col = next(c for c in table.columns if '.' in c)
+    task, key = col.split('.', 1)
+    spec = get_task(task).primary
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10.5, 3.8))
+    lrs = sorted(table.index.get_level_values('lr').unique())
+    colors = dict(zip(lrs, plt.cm.viridis(np.linspace(0.1, 0.85, len(lrs)))))
+    for lr in lrs:
+        sub = table.xs(lr, level='lr')
+        mean = sub.groupby(level='epochs')[col].mean()
+        a.plot(mean.index, mean.values, '-o', color=colors[lr], label=f'lr {lr:g}')
+        a.scatter(sub.index.get_level_values('epochs'), sub[col], s=12, color=colors[lr], alpha=0.5)
+        gain = sub.groupby(level='epochs')['doubling %'].mean().dropna()
+        for e, g in gain.items():
+            a.annotate(f'{g:+.1f}%', (e, mean[e]), textcoords='offset points', xytext=(0, 7), ha='center', fontsize=7,
+                       color=colors[lr])
+    a.set_xscale('log', base=2)
+    a.margins(x=0.08, y=0.15)                                  # room for the labels above the points
+    epochs = sorted(table.index.get_level_values('epochs').unique())
+    a.set_xticks(epochs, [str(e) for e in epochs])
+    a.minorticks_off()
+    a.set_xlabel('epochs (schedule length)'); a.set_ylabel(axis_label(spec)); a.legend(fontsize=8)
+    a.set_title('final metric; label: change from half the epochs', fontsize=9)
+    ids = set(table['run_id'])
+    recs = [r for r in records if r is not None and r.run_id in ids]
+    cf = curve_frame(recs, _lr_label)
+    cf = cf[(cf.kind == 'heldout') & (cf.task == task)]
+    longest = max(epochs)
+    for r in recs:
+        c = cf[cf.run_id == r.run_id]
+        if len(c):
+            e = int(r.config['epochs'])
+            b.plot(c.epoch, c.value, '-', color=colors[float(r.config['lr'])], alpha=0.35 + 0.65 * e / longest, lw=1.2)
+    b.set_xlabel('epoch'); b.set_ylabel(f'held-out {axis_label(spec)}')
+    b.set_title('held-out curves (darker: longer schedule)', fontsize=9)
+    b.legend(handles=[Line2D([], [], color=colors[lr], label=f'lr {lr:g}') for lr in lrs], fontsize=8)
+    fig.suptitle(title + (f' ({profile} profile)' if profile else ''), fontsize=10)
+    fig.tight_layout()
+    return fig
+

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from ..checks import as_float, as_int
 from ..core import STUDY_DEFAULTS, check_choice, default_profile, get_profile
 from ..config import RunConfig
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
 from ..records.runs import RecordError, find_record, load_record, record_path
+from ..tasks import DATASET_TASKS
 from .qualitative import has_weights, restore_checkpoint
-from .setup import Study, StudyParams, import_records, study_setup
+from .setup import Study, StudyParams, import_records, parse_values, study_setup
 from .sota import ASTMT_BACKBONES, sota_pascal_backbones
 from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, diagnostic_variants, find_variant,
                                      scale_variants, sota_variants)
@@ -25,7 +27,7 @@ from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, d
 # %% auto #0
 __all__ = ['GRIDS', 'GridPlan', 'record_lookup', 'register_grid', 'grid_params', 'study_grid', 'grid_configs', 'notebook_params',
            'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid',
-           'sota_pascal_grid', 'attention_masks_grid', 'mtinet_diagnostics_grid']
+           'sota_pascal_grid', 'attention_masks_grid', 'mtinet_diagnostics_grid', 'schedule_probes_grid']
 
 # %% ../../nbs/72_grids.ipynb #75b204a4
 @dataclass
@@ -251,4 +253,22 @@ def mtinet_diagnostics_grid(p: dict) -> GridPlan:
     study = _study('mtinet_diagnostics', p, ('synthetic', 'nyud'))
     variants = diagnostic_variants(NYUD_TASKS)
     return GridPlan('mtinet_diagnostics', study, study.configs(variants), info=dict(variants=variants))
+
+
+@register_grid('schedule_probes')
+@_common
+def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths: Any = None) -> GridPlan:
+    "Sizing a profile for convergence: the single-task model of `task` at every learning rate (`lrs`; default the profile's and 3x) and schedule length (`lengths`, epochs; default E/2, E and 2E), seed 0 unless told."
+    if p['seeds'] is None:
+        p = {**p, 'seeds': STUDY_DEFAULTS['schedule_probes']['seeds']}
+    study = _study('schedule_probes', p, ('synthetic', 'nyud', 'pascal'))
+    check_choice('task', task, DATASET_TASKS[study.dataset])
+    base_lr, e = study.base.lr, study.base.epochs
+    lrs = parse_values(lrs, (base_lr, float(f'{3 * base_lr:.6g}')), 'lrs', lambda v: as_float(v, lo=0, lo_open=True),
+                       'learning rates > 0, e.g. "1e-3,3e-3"', 'learning rate')
+    lengths = parse_values(lengths, sorted({max(1, e // 2), e, 2 * e}), 'lengths', lambda v: as_int(v, lo=1),
+                           'epochs >= 1, e.g. "80,160,320"', 'schedule length')
+    one = study.configs([dict(model='single_task', tasks=(task,))])
+    configs = [c.replace(lr=lr, epochs=n) for lr in lrs for n in sorted(lengths) for c in one]
+    return GridPlan('schedule_probes', study, configs, info=dict(task=task, lrs=lrs, lengths=tuple(sorted(lengths))))
 

@@ -14,7 +14,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -37,24 +37,31 @@ from .variants import (NYUD_TASKS, PASCAL_ALL, PASCAL_SMALL, SCALE_SETS, Variant
                                      scale_variants, single_task_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['parse_seeds', 'check_device', 'as_bool', 'unknown_parameters', 'check_parameters', 'options_for',
+__all__ = ['parse_values', 'parse_seeds', 'check_device', 'as_bool', 'unknown_parameters', 'check_parameters', 'options_for',
            'check_model_options', 'reuse_folder', 'import_records', 'Study', 'StudyParams', 'study_setup']
 
 # %% ../../nbs/71_studies.ipynb #ae1593cf
-def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
-    "Seeds from None (the profile's), an int, a list or a comma-separated string: distinct integers >= 0."
+def parse_values(value: Any, default: Sequence, name: str, convert: Callable[[Any], Any], expected: str,
+                 what: str) -> tuple:
+    "Distinct values from None (`default`), one value, a list or a comma-separated string, each through `convert`; errors name the parameter `name` and say what one value (`what`) should be (`expected`)."
     if value is None or value == '':
         return tuple(default)
     items = value.split(',') if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else [value]
     try:
-        seeds = tuple(as_int(v, lo=0) for v in items if not (isinstance(v, str) and not v.strip()))
+        out = tuple(convert(v) for v in items if not (isinstance(v, str) and not v.strip()))
     except ValueError:
-        raise ValueError(f'seeds={value!r}: expected integers >= 0, e.g. 0, "0,1,2" or [0, 1, 2]') from None
-    if not seeds:
-        raise ValueError('seeds is empty: give at least one seed')
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f'seeds={value!r}: a seed is repeated (each seed is one run)')
-    return seeds
+        raise ValueError(f'{name}={value!r}: expected {expected}') from None
+    if not out:
+        raise ValueError(f'{name} is empty: give at least one {what}')
+    if len(set(out)) != len(out):
+        raise ValueError(f'{name}={value!r}: a {what} is repeated (each {what} is one run)')
+    return out
+
+
+def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
+    "Seeds from None (the profile's), an int, a list or a comma-separated string: distinct integers >= 0."
+    return parse_values(value, default, 'seeds', lambda v: as_int(v, lo=0), 'integers >= 0, e.g. 0, "0,1,2" or [0, 1, 2]',
+                        'seed')
 
 
 def check_device(device: str) -> str:
