@@ -277,7 +277,14 @@ PROBE_INDEX = ['lr', 'seed', 'epochs']
 
 
 def _lr_label(r: RunRecord) -> str:
-    return f"lr {r.config['lr']:g}"
+    "A run's learning rate as a method name: exact (`repr`), so two close rates are never one method."
+    return f"lr {float(r.config['lr'])!r}"
+
+
+def _differing(recs: Sequence[RunRecord], free: Sequence[str]) -> list[str]:
+    "The config fields other than `free` whose values differ among `recs` (None and absent count as the same)."
+    keys = {k for r in recs for k in r.config} - set(free)
+    return sorted(k for k in keys if len({repr(r.config.get(k)) for r in recs}) > 1)
 
 
 def probe_table(records: Iterable[RunRecord | None], tol: float = CONVERGENCE_TOL) -> pd.DataFrame:
@@ -286,6 +293,8 @@ def probe_table(records: Iterable[RunRecord | None], tol: float = CONVERGENCE_TO
     sets = {(r.config['model'], tuple(r.config['tasks'])) for r in recs}
     if len(sets) != 1 or len(next(iter(sets))[1]) != 1:
         raise ValueError(f'probe_table: expected runs of one model on one task, got {sorted(sets) or "no runs"}')
+    if diff := _differing(recs, PROBE_INDEX):
+        raise ValueError(f'probe_table: the runs differ in {", ".join(diff)}, not only in learning rate, seed and epochs')
     task = next(iter(sets))[1][0]
     key = get_task(task).primary.key
     col = f'{task}.{key}'
@@ -301,30 +310,27 @@ def probe_table(records: Iterable[RunRecord | None], tol: float = CONVERGENCE_TO
         idx = (float(r.config['lr']), int(r.seed), int(r.config['epochs']))
         if idx in rows:
             raise ValueError(f'probe_table: runs {rows[idx]["run_id"]} and {r.run_id} are both lr {idx[0]:g}, seed '
-                             f'{idx[1]}, {idx[2]} epochs: they differ in something else')
+                             f'{idx[1]}, {idx[2]} epochs: one record per row is expected')
         conv = ((r.extra or {}).get('convergence') or {}).get(task) or {}
         d_key = (_lr_label(r), idx[1], idx[2])
-        paired = dbl is not None and d_key in dbl.index and f'{col} %' in dbl.columns
+        d = dbl.loc[d_key] if dbl is not None and d_key in dbl.index else None    # None: no half-length partner
         rows[idx] = {col: (r.metrics.get(task) or {}).get(key, np.nan),
                      'last quarter |%|': 100 * conv['change'] if conv.get('change') is not None else np.nan,
-                     'doubling %': dbl.loc[d_key, f'{col} %'] if paired else np.nan,
-                     'converged': dbl.loc[d_key, 'converged'] if paired else '', 'run_id': r.run_id}
+                     'doubling %': d.get(f'{col} %', np.nan) if d is not None else np.nan,
+                     'converged': d['converged'] if d is not None else '', 'run_id': r.run_id}
     out = pd.DataFrame(list(rows.values()), index=pd.MultiIndex.from_tuples(list(rows), names=PROBE_INDEX)).sort_index()
     out.attrs['settled'] = {lr: _settled(sub) for lr, sub in out.groupby(level='lr')}
     return out
 
 
 def _settled(sub: pd.DataFrame) -> int | None:
-    "The shortest half length E such that every doubling verdict at 2E and beyond is 'yes' (at least one verdict)."
-    verdicts = sub[sub['converged'] != ''].reset_index()
-    if verdicts.empty:
-        return None
-    ok_from = None
-    for e in sorted(verdicts['epochs'].unique(), reverse=True):    # from the longest doubling down, while all hold
-        if not (verdicts.loc[verdicts['epochs'] == e, 'converged'] == 'yes').all():
-            break
-        ok_from = int(e) // 2
-    return ok_from
+    "The shortest run length E such that every longer run, of every seed, has a 'yes' doubling verdict (a run without a half-length partner, or 'unknown', is no evidence: it rules E out)."
+    s = sub.reset_index()
+    for e in sorted(s['epochs'].unique()):
+        later = s[s['epochs'] > e]
+        if len(later) and (later['converged'] == 'yes').all():
+            return int(e)
+    return None
 
 
 # %% ../../nbs/64_curves.ipynb #81313a04
@@ -339,11 +345,14 @@ def plot_probes(table: pd.DataFrame, records: Iterable[RunRecord | None], title:
     colors = dict(zip(lrs, plt.cm.viridis(np.linspace(0.1, 0.85, len(lrs)))))
     for lr in lrs:
         sub = table.xs(lr, level='lr')
-        mean = sub.groupby(level='epochs')[col].mean()
+        every = set.intersection(*(set(g.index.get_level_values('seed')) for _, g in sub.groupby(level='epochs')))
+        mean = sub[sub.index.get_level_values('seed').isin(every)].groupby(level='epochs')[col].mean()   # seeds at every length
         a.plot(mean.index, mean.values, '-o', color=colors[lr], label=f'lr {lr:g}')
         a.scatter(sub.index.get_level_values('epochs'), sub[col], s=12, color=colors[lr], alpha=0.5)
         gain = sub.groupby(level='epochs')['doubling %'].mean().dropna()
         for e, g in gain.items():
+            if e not in mean.index:
+                continue
             a.annotate(f'{g:+.1f}%', (e, mean[e]), textcoords='offset points', xytext=(0, 7), ha='center', fontsize=7,
                        color=colors[lr])
     a.set_xscale('log', base=2)
