@@ -5,6 +5,7 @@
 # %% ../../nbs/64_curves.ipynb #94b83a44
 from __future__ import annotations
 
+import json
 import textwrap
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -282,9 +283,10 @@ def _lr_label(r: RunRecord) -> str:
 
 
 def _differing(recs: Sequence[RunRecord], free: Sequence[str]) -> list[str]:
-    "The config fields other than `free` whose values differ among `recs` (None and absent count as the same)."
+    "The config fields other than `free` whose values differ among `recs` (None and absent count as the same; a tuple and the list a reloaded record has for it too)."
     keys = {k for r in recs for k in r.config} - set(free)
-    return sorted(k for k in keys if len({repr(r.config.get(k)) for r in recs}) > 1)
+    same = lambda v: json.dumps(v, sort_keys=True, default=str)
+    return sorted(k for k in keys if len({same(r.config.get(k)) for r in recs}) > 1)
 
 
 def probe_table(records: Iterable[RunRecord | None], tol: float = CONVERGENCE_TOL) -> pd.DataFrame:
