@@ -363,7 +363,7 @@ def plot_probes(table: pd.DataFrame, records: Iterable[RunRecord | None], title:
     a.set_xticks(epochs, [str(e) for e in epochs])
     a.minorticks_off()
     a.set_xlabel('epochs (schedule length)'); a.set_ylabel(axis_label(spec)); a.legend(fontsize=8)
-    a.set_title('final metric; label: change from half the epochs', fontsize=9)
+    a.set_title('final metric (line: the seeds run at every length);\nlabel: mean change from half the epochs', fontsize=9)
     ids = set(table['run_id'])
     recs = [r for r in records if r is not None and r.run_id in ids]
     cf = curve_frame(recs, _lr_label)
