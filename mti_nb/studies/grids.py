@@ -257,10 +257,14 @@ def mtinet_diagnostics_grid(p: dict) -> GridPlan:
 
 @register_grid('schedule_probes')
 @_common
-def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths: Any = None) -> GridPlan:
-    "Sizing a profile for convergence: the single-task model of `task` at every learning rate (`lrs`; default the profile's and 3x) and schedule length (`lengths`, epochs; default E/2, E and 2E), seed 0 unless told."
+def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths: Any = None,
+                         images: Any = None) -> GridPlan:
+    "Sizing a profile for convergence: the single-task model of `task` at every learning rate (`lrs`; default the profile's and 3x), schedule length (`lengths`, epochs; default E/2, E and 2E) and, on the synthetic benchmark, training-set size (`images`, rendered training images; default the profile's), seed 0 unless told."
     if p['seeds'] is None:
         p = {**p, 'seeds': STUDY_DEFAULTS['schedule_probes']['seeds']}
+    if images is not None and p['dataset'] != 'synthetic':     # before the study looks for the real data
+        raise ValueError(f'images={images!r}: the training-set size is a setting of the synthetic benchmark only, '
+                         f'not of {p["dataset"]!r}, whose training split is used whole')
     study = _study('schedule_probes', p, ('synthetic', 'nyud', 'pascal'))
     check_choice('task', task, DATASET_TASKS[study.dataset])
     base_lr, e = study.base.lr, study.base.epochs
@@ -268,7 +272,10 @@ def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths
                        'learning rates > 0, e.g. "1e-3,3e-3"', 'learning rate')
     lengths = parse_values(lengths, sorted({max(1, e // 2), e, 2 * e}), 'lengths', lambda v: as_int(v, lo=1),
                            'epochs >= 1, e.g. "80,160,320"', 'schedule length')
+    images = parse_values(images, (study.base.n_train,), 'images', lambda v: as_int(v, lo=1),
+                          'numbers of training images >= 1, e.g. "200,800"', 'training-set size')
     one = study.configs([dict(model='single_task', tasks=(task,))])
-    configs = [c.replace(lr=lr, epochs=n) for lr in lrs for n in sorted(lengths) for c in one]
-    return GridPlan('schedule_probes', study, configs, info=dict(task=task, lrs=lrs, lengths=tuple(sorted(lengths))))
+    configs = [c.replace(lr=lr, n_train=k, epochs=n) for lr in lrs for k in images for n in sorted(lengths) for c in one]
+    return GridPlan('schedule_probes', study, configs, info=dict(task=task, lrs=lrs, images=images,
+                                                                 lengths=tuple(sorted(lengths))))
 
