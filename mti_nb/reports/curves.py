@@ -29,7 +29,7 @@ LEGEND_WRAP = 60   # characters per line of a legend entry (the convergence foot
 
 # %% auto #0
 __all__ = ['LEGEND_WRAP', 'CURVE_COLUMNS', 'PROBE_INDEX', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table',
-           'plot_schedule', 'NoDoublingError', 'doubling_table', 'probe_table', 'plot_probes']
+           'plot_schedule', 'NoDoublingError', 'doubling_table', 'probe_setting', 'probe_table', 'plot_probes']
 
 # %% ../../nbs/64_curves.ipynb #98843d81
 CURVE_COLUMNS = ('variant', 'run_id', 'seed', 'task', 'kind', 'epoch', 'value', 'converged')
@@ -282,6 +282,11 @@ def _images(r: RunRecord) -> int:
     return int(r.config.get('n_train') or 0)
 
 
+def probe_setting(lr: float, images: int | None, sizes: bool = True) -> str:
+    "A probe setting as tables, figures and sidecars name it: 'lr 0.003, 800 images' (images 0 or None: the profile's split of a real dataset; `sizes=False`: the rate alone)."
+    return f'lr {lr:g}' + ('' if not sizes else f', {images} images' if images else ", the profile's training split")
+
+
 def _lr_label(r: RunRecord) -> str:
     "A run's setting as a method name: its learning rate exact (`repr`, so two close rates are never one method) and its training-set size."
     return f"lr {float(r.config['lr'])!r}, {_images(r)} images"
@@ -353,7 +358,7 @@ def plot_probes(table: pd.DataFrame, records: Iterable[RunRecord | None], title:
     sizes = sorted({n for _, n in settings})
     by_size = len(sizes) > 1                                  # several sizes: x is the compute, epochs x images
     x = (lambda n, e: e * n / 1000) if by_size else (lambda n, e: e)
-    name = lambda lr, n: f'lr {lr:g}' + (f', {n} images' if by_size else '')
+    name = lambda lr, n: probe_setting(lr, n, sizes=by_size)
     colors = dict(zip(settings, plt.cm.viridis(np.linspace(0.1, 0.85, len(settings)))))
     for lr, n in settings:
         sub = table.xs((lr, n), level=['lr', 'images'])
@@ -370,9 +375,8 @@ def plot_probes(table: pd.DataFrame, records: Iterable[RunRecord | None], title:
     a.set_xscale('log', base=2)
     a.margins(x=0.08, y=0.15)                                  # room for the labels above the points
     ticks = sorted({x(n, e) for _, n, _, e in table.index})
-    a.set_xticks(ticks, [f'{t:g}' for t in ticks], fontsize=7 if by_size else None)
-    a.minorticks_off()
-    a.set_xlabel('thousand training images seen (epochs x images)' if by_size else 'epochs (schedule length)')
+    a.set_xticks(ticks, [f'{t:g}' for t in ticks], fontsize=7 if by_size else None); a.minorticks_off()
+    a.set_xlabel('training compute: epochs x n_train / 1000' if by_size else 'epochs (schedule length)')
     a.set_ylabel(axis_label(spec)); a.legend(fontsize=8)
     a.set_title('final metric (line: the seeds run at every length);\nlabel: mean change from half the epochs', fontsize=9)
     ids = set(table['run_id'])
@@ -386,8 +390,9 @@ def plot_probes(table: pd.DataFrame, records: Iterable[RunRecord | None], title:
             n, e = _images(r), int(r.config['epochs'])
             b.plot([x(n, v) for v in c.epoch], c.value, '-', color=colors[float(r.config['lr']), n],
                    alpha=0.35 + 0.65 * x(n, e) / longest, lw=1.2)
-    b.set_xlabel('thousand training images seen' if by_size else 'epoch'); b.set_ylabel(f'held-out {axis_label(spec)}')
-    b.set_title('held-out curves (darker: longer schedule)', fontsize=9)
+    b.set_xlabel('epoch x n_train / 1000' if by_size else 'epoch'); b.set_ylabel(f'held-out {axis_label(spec)}')
+    b.set_title('held-out curves, each on its own run\'s held-out images\n(darker: ' +
+                ('more compute' if by_size else 'longer schedule') + ')', fontsize=9)
     b.legend(handles=[Line2D([], [], color=colors[s], label=name(*s)) for s in settings], fontsize=8)
     fig.suptitle(title + (f' ({profile} profile)' if profile else ''), fontsize=10)
     fig.tight_layout()

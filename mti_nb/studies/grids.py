@@ -264,7 +264,7 @@ def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths
         p = {**p, 'seeds': STUDY_DEFAULTS['schedule_probes']['seeds']}
     if images is not None and p['dataset'] != 'synthetic':     # before the study looks for the real data
         raise ValueError(f'images={images!r}: the training-set size is a setting of the synthetic benchmark only, '
-                         f'not of {p["dataset"]!r}, whose training split is used whole')
+                         f'not of {p["dataset"]!r}, whose training split is the profile\'s (max_train, else all of it)')
     study = _study('schedule_probes', p, ('synthetic', 'nyud', 'pascal'))
     check_choice('task', task, DATASET_TASKS[study.dataset])
     base_lr, e = study.base.lr, study.base.epochs
