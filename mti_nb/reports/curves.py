@@ -349,7 +349,7 @@ def _settled(sub: pd.DataFrame) -> int | None:
 # %% ../../nbs/64_curves.ipynb #81313a04
 def plot_probes(table: pd.DataFrame, records: Iterable[RunRecord | None], title: str = '',
                 profile: str | None = None) -> Figure:
-    "Left: the final headline metric of `probe_table` against the schedule (log scale), a line per setting (learning rate and training-set size; mean over seeds, a dot per seed) with each doubling's mean change; right: every run's held-out curve, coloured by setting, longer runs darker. One training-set size: the x axes are epochs; several: thousands of training images seen (epochs x images), the compute that sizes a profile."
+    "Left: the final headline metric of `probe_table` against the schedule (log scale), a line per setting (learning rate and training-set size; mean over seeds, a dot per seed) with each doubling's mean change; right: every run's held-out curve, coloured by setting, longer runs darker. One training-set size: the x axes are epochs; several: the training compute, epochs x `n_train` / 1000, so equal costs line up."
     col = next(c for c in table.columns if '.' in c)
     task, key = col.split('.', 1)
     spec = get_task(task).primary
