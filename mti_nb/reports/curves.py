@@ -5,7 +5,6 @@
 # %% ../../nbs/64_curves.ipynb #94b83a44
 from __future__ import annotations
 
-import json
 import textwrap
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -28,8 +27,8 @@ from ..tasks import get_task
 LEGEND_WRAP = 60   # characters per line of a legend entry (the convergence footnote is long)
 
 # %% auto #0
-__all__ = ['LEGEND_WRAP', 'CURVE_COLUMNS', 'PROBE_INDEX', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table',
-           'plot_schedule', 'NoDoublingError', 'doubling_table', 'probe_setting', 'probe_table', 'plot_probes']
+__all__ = ['LEGEND_WRAP', 'CURVE_COLUMNS', 'curve_label', 'curve_frame', 'plot_curves', 'schedule_table', 'plot_schedule',
+           'NoDoublingError', 'doubling_table']
 
 # %% ../../nbs/64_curves.ipynb #98843d81
 CURVE_COLUMNS = ('variant', 'run_id', 'seed', 'task', 'kind', 'epoch', 'value', 'converged')
@@ -272,129 +271,3 @@ def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: flo
     out = out.sort_index(level=['method', 'seed', 'epochs'], key=lambda s: s.map(order) if s.name == 'method' else s)
     out.attrs['run_ids'] = list(dict.fromkeys(paired))
     return out
-
-# %% ../../nbs/64_curves.ipynb #65a59cad
-PROBE_INDEX = ['lr', 'images', 'seed', 'epochs']
-
-
-def _images(r: RunRecord) -> int:
-    "A run's training-set size: the synthetic benchmark's rendered training images (0: a real dataset's whole split)."
-    return int(r.config.get('n_train') or 0)
-
-
-def probe_setting(lr: float, images: int | None, sizes: bool = True) -> str:
-    "A probe setting as tables, figures and sidecars name it: 'lr 0.003, 800 images' (images 0 or None: the profile's split of a real dataset; `sizes=False`: the rate alone)."
-    return f'lr {lr:g}' + ('' if not sizes else f', {images} images' if images else ", the profile's training split")
-
-
-def _lr_label(r: RunRecord) -> str:
-    "A run's setting as a method name: its learning rate exact (`repr`, so two close rates are never one method) and its training-set size."
-    return f"lr {float(r.config['lr'])!r}, {_images(r)} images"
-
-
-def _differing(recs: Sequence[RunRecord], free: Sequence[str]) -> list[str]:
-    "The config fields other than `free` whose values differ among `recs` (None and absent count as the same; a tuple and the list a reloaded record has for it too)."
-    keys = {k for r in recs for k in r.config} - set(free)
-    same = lambda v: json.dumps(v, sort_keys=True, default=str)
-    return sorted(k for k in keys if len({same(r.config.get(k)) for r in recs}) > 1)
-
-
-def probe_table(records: Iterable[RunRecord | None], tol: float = CONVERGENCE_TOL) -> pd.DataFrame:
-    "Rows (lr, images, seed, epochs) of runs of one model on one task that differ only in learning rate, training-set size (`n_train`; 0: a real dataset's whole split), seed and schedule length: the final headline metric, its held-out change over the last quarter (|%|, the learning-curve check), the change from the same run at half the epochs (`doubling %`, + better) and that doubling's verdict at `tol`; `attrs['settled']`: per (lr, images) the shortest length E whose every doubling from E on, of every seed, stayed within `tol` (None: none did)."
-    recs = list({r.run_id: r for r in records if r is not None}.values())
-    sets = {(r.config['model'], tuple(r.config['tasks'])) for r in recs}
-    if len(sets) != 1 or len(next(iter(sets))[1]) != 1:
-        raise ValueError(f'probe_table: expected runs of one model on one task, got {sorted(sets) or "no runs"}')
-    if diff := _differing(recs, ['lr', 'n_train', 'seed', 'epochs']):
-        raise ValueError(f'probe_table: the runs differ in {", ".join(diff)}, not only in learning rate, training-set '
-                         'size, seed and epochs')
-    task = next(iter(sets))[1][0]
-    key = get_task(task).primary.key
-    col = f'{task}.{key}'
-    by_e: dict[int, list] = {}
-    for r in recs:
-        by_e.setdefault(int(r.config['epochs']), []).append(r)
-    try:
-        dbl = doubling_table(by_e, tol, label=_lr_label)
-    except NoDoublingError:
-        dbl = None
-    rows = {}
-    for r in recs:
-        idx = (float(r.config['lr']), _images(r), int(r.seed), int(r.config['epochs']))
-        if idx in rows:
-            raise ValueError(f'probe_table: runs {rows[idx]["run_id"]} and {r.run_id} are both lr {idx[0]:g}, '
-                             f'{idx[1]} images, seed {idx[2]}, {idx[3]} epochs: one record per row is expected')
-        conv = ((r.extra or {}).get('convergence') or {}).get(task) or {}
-        d_key = (_lr_label(r), idx[2], idx[3])
-        d = dbl.loc[d_key] if dbl is not None and d_key in dbl.index else None    # None: no half-length partner
-        rows[idx] = {col: (r.metrics.get(task) or {}).get(key, np.nan),
-                     'last quarter |%|': 100 * conv['change'] if conv.get('change') is not None else np.nan,
-                     'doubling %': d.get(f'{col} %', np.nan) if d is not None else np.nan,
-                     'converged': d['converged'] if d is not None else '', 'run_id': r.run_id}
-    out = pd.DataFrame(list(rows.values()), index=pd.MultiIndex.from_tuples(list(rows), names=PROBE_INDEX)).sort_index()
-    out.attrs['settled'] = {s: _settled(sub) for s, sub in out.groupby(level=['lr', 'images'])}
-    return out
-
-
-def _settled(sub: pd.DataFrame) -> int | None:
-    "The shortest run length E such that every longer run, of every seed, has a 'yes' doubling verdict (a run without a half-length partner, or 'unknown', is no evidence: it rules E out)."
-    s = sub.reset_index()
-    for e in sorted(s['epochs'].unique()):
-        later = s[s['epochs'] > e]
-        if len(later) and (later['converged'] == 'yes').all():
-            return int(e)
-    return None
-
-
-# %% ../../nbs/64_curves.ipynb #81313a04
-def plot_probes(table: pd.DataFrame, records: Iterable[RunRecord | None], title: str = '',
-                profile: str | None = None) -> Figure:
-    "Left: the final headline metric of `probe_table` against the schedule (log scale), a line per setting (learning rate and training-set size; mean over seeds, a dot per seed) with each doubling's mean change; right: every run's held-out curve, coloured by setting, longer runs darker. One training-set size: the x axes are epochs; several: the training compute, epochs x `n_train` / 1000, so equal costs line up."
-    col = next(c for c in table.columns if '.' in c)
-    task, key = col.split('.', 1)
-    spec = get_task(task).primary
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10.5, 3.8))
-    settings = sorted({(lr, n) for lr, n, _, _ in table.index})
-    sizes = sorted({n for _, n in settings})
-    by_size = len(sizes) > 1                                  # several sizes: x is the compute, epochs x images
-    x = (lambda n, e: e * n / 1000) if by_size else (lambda n, e: e)
-    name = lambda lr, n: probe_setting(lr, n, sizes=by_size)
-    colors = dict(zip(settings, plt.cm.viridis(np.linspace(0.1, 0.85, len(settings)))))
-    for lr, n in settings:
-        sub = table.xs((lr, n), level=['lr', 'images'])
-        every = set.intersection(*(set(g.index.get_level_values('seed')) for _, g in sub.groupby(level='epochs')))
-        mean = sub[sub.index.get_level_values('seed').isin(every)].groupby(level='epochs')[col].mean()   # seeds at every length
-        a.plot([x(n, e) for e in mean.index], mean.values, '-o', color=colors[lr, n], label=name(lr, n))
-        a.scatter([x(n, e) for e in sub.index.get_level_values('epochs')], sub[col], s=12, color=colors[lr, n], alpha=0.5)
-        gain = sub.groupby(level='epochs')['doubling %'].mean().dropna()
-        for e, g in gain.items():
-            if e not in mean.index:
-                continue
-            a.annotate(f'{g:+.1f}%', (x(n, e), mean[e]), textcoords='offset points', xytext=(0, 7), ha='center',
-                       fontsize=7, color=colors[lr, n])
-    a.set_xscale('log', base=2)
-    a.margins(x=0.08, y=0.15)                                  # room for the labels above the points
-    ticks = sorted({x(n, e) for _, n, _, e in table.index})
-    a.set_xticks(ticks, [f'{t:g}' for t in ticks], fontsize=7 if by_size else None); a.minorticks_off()
-    a.set_xlabel('training compute: epochs x n_train / 1000' if by_size else 'epochs (schedule length)')
-    a.set_ylabel(axis_label(spec)); a.legend(fontsize=8)
-    a.set_title('final metric (line: the seeds run at every length);\nlabel: mean change from half the epochs', fontsize=9)
-    ids = set(table['run_id'])
-    recs = [r for r in records if r is not None and r.run_id in ids]
-    cf = curve_frame(recs, _lr_label)
-    cf = cf[(cf.kind == 'heldout') & (cf.task == task)]
-    longest = max(x(n, e) for _, n, _, e in table.index)
-    for r in recs:
-        c = cf[cf.run_id == r.run_id]
-        if len(c):
-            n, e = _images(r), int(r.config['epochs'])
-            b.plot([x(n, v) for v in c.epoch], c.value, '-', color=colors[float(r.config['lr']), n],
-                   alpha=0.35 + 0.65 * x(n, e) / longest, lw=1.2)
-    b.set_xlabel('epoch x n_train / 1000' if by_size else 'epoch'); b.set_ylabel(f'held-out {axis_label(spec)}')
-    b.set_title('held-out curves, each on its own run\'s held-out images\n(darker: ' +
-                ('more compute' if by_size else 'longer schedule') + ')', fontsize=9)
-    b.legend(handles=[Line2D([], [], color=colors[s], label=name(*s)) for s in settings], fontsize=8)
-    fig.suptitle(title + (f' ({profile} profile)' if profile else ''), fontsize=10)
-    fig.tight_layout()
-    return fig
-

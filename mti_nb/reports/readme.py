@@ -32,6 +32,7 @@ STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<stu
     ('information_flow', 'Table 4: information flow (initial predictions per scale vs final output)', ''),
     ('mtinet_diagnostics', 'Why MTI-Net lags on HRNet-18: one part changed per row (two seeds)', ''),
     ('schedule_probes', 'Sizing the profile: learning rate and training-set size against schedule length (convergence of one single-task model)', ''),
+    ('schedule_probes_mti_net', 'Sizing the profile: does MTI-Net settle where its single-task model does?', '-p model mti_net'),
     ('ablation_components_2a', 'Table 2(a): components, NYUD-like tasks (semseg + depth)', ''),
     ('ablation_components_2a_depth', 'Table S2: every depth metric of Table 2(a)', ''),
     ('ablation_components_2a_seg', 'Table S2: every segmentation metric of Table 2(a)', ''),

@@ -25,9 +25,10 @@ from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, d
                                      scale_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['GRIDS', 'GridPlan', 'record_lookup', 'register_grid', 'grid_params', 'study_grid', 'grid_configs', 'notebook_params',
-           'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid',
-           'sota_pascal_grid', 'attention_masks_grid', 'mtinet_diagnostics_grid', 'schedule_probes_grid']
+__all__ = ['GRIDS', 'PROBE_MODELS', 'PROBE_TASKS', 'GridPlan', 'record_lookup', 'register_grid', 'grid_params', 'study_grid',
+           'grid_configs', 'notebook_params', 'ablation_scales_grid', 'information_flow_grid',
+           'ablation_components_grid', 'sota_nyud_grid', 'sota_pascal_grid', 'attention_masks_grid',
+           'mtinet_diagnostics_grid', 'schedule_probes_grid']
 
 # %% ../../nbs/72_grids.ipynb #75b204a4
 @dataclass
@@ -255,18 +256,24 @@ def mtinet_diagnostics_grid(p: dict) -> GridPlan:
     return GridPlan('mtinet_diagnostics', study, study.configs(variants), info=dict(variants=variants))
 
 
+PROBE_MODELS = ('single_task', 'mtl', 'pad_net', 'mti_net')   # what schedule_probes can size a profile with
+PROBE_TASKS = {'synthetic': NYUD_TASKS, 'nyud': NYUD_TASKS, 'pascal': PASCAL_ALL}   # a multi-task model's tasks, as its tables
+
+
 @register_grid('schedule_probes')
 @_common
 def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths: Any = None,
-                         images: Any = None) -> GridPlan:
-    "Sizing a profile for convergence: the single-task model of `task` at every learning rate (`lrs`; default the profile's and 3x), schedule length (`lengths`, epochs; default E/2, E and 2E) and, on the synthetic benchmark, training-set size (`images`, rendered training images; default the profile's), seed 0 unless told."
+                         images: Any = None, model: str = 'single_task') -> GridPlan:
+    "Sizing a profile for convergence: a model (`model`: the single-task model of `task` by default; 'mtl', 'pad_net' or 'mti_net' on the study tasks, `PROBE_TASKS`, as Tables 2a/3 (PASCAL-like: Table 5) train them) at every learning rate (`lrs`; default the profile's and 3x), schedule length (`lengths`, epochs; default E/2, E and 2E) and, on the synthetic benchmark, training-set size (`images`, rendered training images; default the profile's), seed 0 unless told."
+    check_choice('model', model, PROBE_MODELS)
     if p['seeds'] is None:
         p = {**p, 'seeds': STUDY_DEFAULTS['schedule_probes']['seeds']}
     if images is not None and p['dataset'] != 'synthetic':     # before the study looks for the real data
         raise ValueError(f'images={images!r}: the training-set size is a setting of the synthetic benchmark only, '
                          f'not of {p["dataset"]!r}, whose training split is the profile\'s (max_train, else all of it)')
     study = _study('schedule_probes', p, ('synthetic', 'nyud', 'pascal'))
-    check_choice('task', task, DATASET_TASKS[study.dataset])
+    tasks = (task,) if model == 'single_task' else PROBE_TASKS[study.dataset]
+    check_choice('task', task, DATASET_TASKS[study.dataset] if model == 'single_task' else tasks)   # else: the one drawn
     base_lr, e = study.base.lr, study.base.epochs
     lrs = parse_values(lrs, (base_lr, float(f'{3 * base_lr:.6g}')), 'lrs', lambda v: as_float(v, lo=0, lo_open=True),
                        'learning rates > 0, e.g. "1e-3,3e-3"', 'learning rate')
@@ -274,8 +281,8 @@ def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths
                            'epochs >= 1, e.g. "80,160,320"', 'schedule length')
     images = parse_values(images, (study.base.n_train,), 'images', lambda v: as_int(v, lo=1),
                           'numbers of training images >= 1, e.g. "200,800"', 'training-set size')
-    one = study.configs([dict(model='single_task', tasks=(task,))])
+    one = study.configs([dict(model=model, tasks=tasks)])       # the profile's run of the model: Table 3's at its lr
     configs = [c.replace(lr=lr, n_train=k, epochs=n) for lr in lrs for k in images for n in sorted(lengths) for c in one]
-    return GridPlan('schedule_probes', study, configs, info=dict(task=task, lrs=lrs, images=images,
-                                                                 lengths=tuple(sorted(lengths))))
+    return GridPlan('schedule_probes', study, configs, info=dict(task=task, lrs=lrs, images=images, model=model,
+                                                                 tasks=tasks, lengths=tuple(sorted(lengths))))
 
