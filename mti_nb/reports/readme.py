@@ -81,6 +81,8 @@ def _setup(info: Mapping) -> str:
              if info.get('pretrained') else None) if 'pretrained' in info else None,
             (f'{", ".join(map(str, info["schedule_epochs"]))} epochs' if info.get('schedule_epochs') else
              f'{info["epochs"]} epochs' if info.get('epochs') else None),
+            f'lr {float(info["lr"]):g}' if isinstance(info.get('lr'), (int, float)) else None,
+            f'{info["n_train"]} training images' if info.get('n_train') else None,
             f'{info["train_hw"][0]}x{info["train_hw"][1]} crops' if len(info.get('train_hw') or ()) == 2 else None,
             (f'seed{"s" * (len(info["schedule_seeds"]) != 1)} {",".join(map(str, info["schedule_seeds"]))} (those every '
              'length has)' if info.get('schedule_seeds') else
@@ -124,6 +126,20 @@ def _default_epochs(info: Mapping, dflt: Mapping) -> int | None:
         return None
 
 
+def _set_up_values(info: Mapping) -> list[tuple[str, float | None, float | None]]:
+    "(parameter, the table's value, its profile's) for the learning rate and the synthetic training-set size (None: not recorded, or no profile to compare with)."
+    try:
+        prof = get_profile(info['profile']) if info.get('profile') else None
+        sched = prof.schedule(info.get('dataset') or 'synthetic') if prof else None
+    except (KeyError, ValueError):
+        prof = sched = None
+    num = lambda v: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    synth = (info.get('dataset') or 'synthetic') == 'synthetic'
+    return [('lr', num(info.get('lr')), sched.lr if sched else None),
+            ('n_train', int(n) if synth and (n := num(info.get('n_train'))) is not None else None,
+             prof.synth_train if prof else None)]
+
+
 def _command(info: Mapping, stem: str, flags: str) -> str:
     "The sidecar's `command`, else `papermill nbs/<study>.ipynb out.ipynb` with its profile (not demo), data, weights (a tagged table) and `flags`."
     if info.get('command'):
@@ -140,6 +156,9 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
     sched = _default_epochs(info, dflt)                 # another schedule length than the profile's (or the study's own)
     if info.get('epochs') and sched is not None and int(info['epochs']) != sched and '-p epochs' not in flags:
         bits.append(f'-p epochs {int(info["epochs"])}')
+    for k, v, own in _set_up_values(info):               # a learning rate or training-set size not the profile's
+        if v is not None and own is not None and v != own and f'-p {k}' not in flags:
+            bits.append(f'-p {k} {v:g}' if isinstance(v, float) else f'-p {k} {v}')
     if info.get('dataset') and info['dataset'] != 'synthetic':
         bits.append(f'-p dataset {info["dataset"]}')
     pre = info.get('pretrained')

@@ -268,6 +268,10 @@ def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths
     check_choice('model', model, PROBE_MODELS)
     if p['seeds'] is None:
         p = {**p, 'seeds': STUDY_DEFAULTS['schedule_probes']['seeds']}
+    for one, many, given in (('lr', 'lrs', lrs), ('n_train', 'images', images)):   # one value, or the probes' list
+        if p[one] is not None and given is not None:
+            raise ValueError(f'{one}={p[one]!r} and {many}={given!r}: give the values probed as {many} only '
+                             f'({one} sets their default)')
     if images is not None and p['dataset'] != 'synthetic':     # before the study looks for the real data
         raise ValueError(f'images={images!r}: the training-set size is a setting of the synthetic benchmark only, '
                          f'not of {p["dataset"]!r}, whose training split is the profile\'s (max_train, else all of it)')

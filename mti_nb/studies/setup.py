@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..checks import as_int, parse_hw, parse_pretrained
+from ..checks import as_float, as_int, parse_hw, parse_pretrained
 from ..engine.devices import resolve_device
 from ..data.datasets import dataset_root
 from ..core import DATASETS, STAND_IN, Profile, check_choice, get_profile, project_root, results_dir, stand_in_file
@@ -257,6 +257,7 @@ class Study:
                     backbone=self.base.backbone, pretrained=_portable(self.base.pretrained), tag=self.tag,
                     base_table=f'{self.name}{suffix}.csv',               # the untagged name: what the table is of
                     epochs=self.base.epochs, train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
+                    lr=self.base.lr, n_train=self.base.n_train if self.dataset == 'synthetic' else None,
                     run_ids=[r.run_id for r in records if r is not None]) | meta
         if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
             info['metric_keys'] = dict(table.attrs['metric_keys'])
@@ -289,6 +290,8 @@ class StudyParams:
     epochs: Any = None
     batch_size: Any = None
     image_size: Any = None           # training crop "HxW"
+    lr: Any = None                   # learning rate
+    n_train: Any = None              # synthetic benchmark: rendered training images (study: 200)
     seeds: Any = None                # e.g. "0,1,2"
     device: str | None = 'auto'      # 'auto' | 'cpu' | 'cuda' | 'cuda:N'
     workers: Any = None              # data-loader workers
@@ -322,9 +325,11 @@ class StudyParams:
             over['backbone'] = check_choice('backbone', self.backbone, BACKBONES)
         if self.pretrained is not None:
             over['pretrained'] = parse_pretrained(self.pretrained)
-        for k in ('epochs', 'batch_size', 'workers'):
+        for k in ('epochs', 'batch_size', 'workers', 'n_train'):
             if getattr(self, k) is not None:
                 over[k] = as_int(getattr(self, k), k, lo=0 if k == 'workers' else 1)
+        if self.lr is not None:
+            over['lr'] = as_float(self.lr, 'lr', lo=0, lo_open=True)
         hw = parse_hw(self.image_size, 'image_size', lo=32, hi=8192)
         if hw:
             over['train_hw'] = hw
@@ -346,6 +351,9 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
         raise ValueError(f'study_setup: unknown setting(s) {", ".join(unknown)}; expected the parameters of a study '
                          f'({", ".join(StudyParams.names())}) or fields of RunConfig')
     check_choice('dataset', p.dataset, datasets)
+    if p.n_train is not None and p.dataset != 'synthetic':     # a real dataset's split is the profile's (max_train)
+        raise ValueError(f'n_train={p.n_train!r}: the training-set size is a setting of the synthetic benchmark only, '
+                         f'not of {p.dataset!r}, whose training split is the profile\'s (max_train, else all of it)')
     data_root = p.data_root
     if p.dataset != 'synthetic':
         data_root = str(dataset_root(p.dataset, data_root, name='-p data_root'))
