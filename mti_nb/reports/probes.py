@@ -57,7 +57,7 @@ def _deciding(changes: Sequence[float]) -> float:
 
 
 def probe_table(records: Iterable[RunRecord | None], tol: float = CONVERGENCE_TOL) -> pd.DataFrame:
-    "Rows (lr, images, seed, epochs) of runs of one model on one task set that differ only in learning rate, training-set size (`n_train`; 0: a real dataset's whole split), seed and schedule length: per task the final headline metric (`<task>.<metric>`), the held-out change over the last quarter (|%|, the learning-curve check; several tasks: the largest), the change from the same run at half the epochs (`doubling %`, + better; several tasks: per task `<task>.<metric> doubling %`, and `doubling %` the one furthest from zero) and that doubling's verdict at `tol` (every task within it); `attrs['settled']`: per (lr, images) the shortest length E whose every doubling from E on, of every seed, stayed within `tol` (None: none did); `attrs['model']`, `attrs['tasks']`: what was probed."
+    "Rows (lr, images, seed, epochs) of runs of one model on one task set that differ only in learning rate, training-set size (`n_train`; 0: a real dataset's whole split), seed and schedule length: per task the final headline metric (`<task>.<metric>`), the held-out change over the last quarter (|%|, the learning-curve check; several tasks: the largest), the change from the same run at half the epochs (`doubling %`, + better; several tasks: per task `<task>.<metric> doubling %`, and `doubling %` the one furthest from zero, NaN when a task's change is unknown and none failed) and that doubling's verdict at `tol` (every task within it); `attrs['settled']`: per (lr, images) the shortest length E whose every doubling from E on, of every seed, stayed within `tol` (None: none did); `attrs['model']`, `attrs['tasks']`: what was probed."
     recs = list({r.run_id: r for r in records if r is not None}.values())
     sets = {(r.config['model'], tuple(r.config['tasks'])) for r in recs}
     if len(sets) != 1:
@@ -90,8 +90,9 @@ def probe_table(records: Iterable[RunRecord | None], tol: float = CONVERGENCE_TO
         row['last quarter |%|'] = max(quarter) if quarter else np.nan
         if several:
             row |= {f'{cols[t]} doubling %': change[t] for t in tasks}
-        rows[idx] = row | {'doubling %': _deciding(list(change.values())),
-                           'converged': d['converged'] if d is not None else '', 'run_id': r.run_id}
+        verdict = d['converged'] if d is not None else ''
+        rows[idx] = row | {'doubling %': _deciding(list(change.values())) if verdict != 'unknown' else np.nan,
+                           'converged': verdict, 'run_id': r.run_id}
     out = pd.DataFrame(list(rows.values()), index=pd.MultiIndex.from_tuples(list(rows), names=PROBE_INDEX)).sort_index()
     out.attrs['settled'] = {s: _settled(sub) for s, sub in out.groupby(level=['lr', 'images'])}
     out.attrs['model'], out.attrs['tasks'] = model, list(tasks)

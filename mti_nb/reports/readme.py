@@ -32,7 +32,9 @@ STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<stu
     ('information_flow', 'Table 4: information flow (initial predictions per scale vs final output)', ''),
     ('mtinet_diagnostics', 'Why MTI-Net lags on HRNet-18: one part changed per row (two seeds)', ''),
     ('schedule_probes', 'Sizing the profile: learning rate and training-set size against schedule length (convergence of one single-task model)', ''),
-    ('schedule_probes_mti_net', 'Sizing the profile: does MTI-Net settle where its single-task model does?', '-p model mti_net'),
+    ('schedule_probes_mti_net', 'Sizing the profile: does MTI-Net settle where its single-task models do?', '-p model mti_net'),
+    ('schedule_probes_pad_net', 'Sizing the profile: does PAD-Net settle where its single-task models do?', '-p model pad_net'),
+    ('schedule_probes_mtl', 'Sizing the profile: does the MTL baseline settle where its single-task models do?', '-p model mtl'),
     ('ablation_components_2a', 'Table 2(a): components, NYUD-like tasks (semseg + depth)', ''),
     ('ablation_components_2a_depth', 'Table S2: every depth metric of Table 2(a)', ''),
     ('ablation_components_2a_seg', 'Table S2: every segmentation metric of Table 2(a)', ''),
@@ -81,8 +83,7 @@ def _setup(info: Mapping) -> str:
              if info.get('pretrained') else None) if 'pretrained' in info else None,
             (f'{", ".join(map(str, info["schedule_epochs"]))} epochs' if info.get('schedule_epochs') else
              f'{info["epochs"]} epochs' if info.get('epochs') else None),
-            f'lr {float(info["lr"]):g}' if isinstance(info.get('lr'), (int, float)) else None,
-            f'{info["n_train"]} training images' if info.get('n_train') else None,
+            *_rate_and_size(info),
             f'{info["train_hw"][0]}x{info["train_hw"][1]} crops' if len(info.get('train_hw') or ()) == 2 else None,
             (f'seed{"s" * (len(info["schedule_seeds"]) != 1)} {",".join(map(str, info["schedule_seeds"]))} (those every '
              'length has)' if info.get('schedule_seeds') else
@@ -126,6 +127,15 @@ def _default_epochs(info: Mapping, dflt: Mapping) -> int | None:
         return None
 
 
+def _rate_and_size(info: Mapping) -> list[str]:
+    "The set-up line's learning rate and training-set size: the probed ones where the table spans several (`lrs`, `images`), else the table's own."
+    (_, lr, _), (_, n, _) = _set_up_values(info)
+    lrs, sizes = info.get('lrs'), info.get('images')
+    return [f'lr {", ".join(map(str, lrs))}' if lrs else f'lr {lr!r}' if lr is not None else '',
+            f'{", ".join(map(str, sizes))} training images' if sizes and any(sizes) else
+            f'{n} training images' if n is not None else '']
+
+
 def _set_up_values(info: Mapping) -> list[tuple[str, float | None, float | None]]:
     "(parameter, the table's value, its profile's) for the learning rate and the synthetic training-set size (None: not recorded, or no profile to compare with)."
     try:
@@ -157,8 +167,8 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
     if info.get('epochs') and sched is not None and int(info['epochs']) != sched and '-p epochs' not in flags:
         bits.append(f'-p epochs {int(info["epochs"])}')
     for k, v, own in _set_up_values(info):               # a learning rate or training-set size not the profile's
-        if v is not None and own is not None and v != own and f'-p {k}' not in flags:
-            bits.append(f'-p {k} {v:g}' if isinstance(v, float) else f'-p {k} {v}')
+        if v is not None and own is not None and v != own and f'-p {k} ' not in f'{flags} ':
+            bits.append(f'-p {k} {v!r}')                 # repr: the exact value, so the command makes the same runs
     if info.get('dataset') and info['dataset'] != 'synthetic':
         bits.append(f'-p dataset {info["dataset"]}')
     pre = info.get('pretrained')

@@ -248,6 +248,7 @@ def _read_side(path: str | os.PathLike, side: str) -> tuple[pd.DataFrame, dict]:
 
 
 _SAME = ('profile', 'dataset', 'backbone', 'epochs', 'train_hw', 'seeds')   # what the two set-ups share
+_SAME_IF_SAID = ('lr', 'n_train')       # ... and these where both sidecars say them (older sidecars do not)
 
 
 def _check_sides(infos: Mapping[str, Mapping], names: Mapping[str, str]) -> None:
@@ -259,8 +260,10 @@ def _check_sides(infos: Mapping[str, Mapping], names: Mapping[str, str]) -> None
     if scr is not False:
         raise ValueError(f'pretraining_table: the scratch table {names["scratch"]} has pretrained={scr!r} in its sidecar; '
                          f'expected False (from scratch)')
-    for k in _SAME:
+    for k in _SAME + _SAME_IF_SAID:
         a, b = (infos[s].get(k) for s in _SIDES)
+        if k in _SAME_IF_SAID and (a is None or b is None):
+            continue
         if _plain(a) != _plain(b):
             raise ValueError(f'pretraining_table: {k} differs: {a!r} in {names["pretrained"]}, {b!r} in '
                              f'{names["scratch"]}; expected one set-up but the weights')

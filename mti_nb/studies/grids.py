@@ -277,7 +277,10 @@ def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths
                          f'not of {p["dataset"]!r}, whose training split is the profile\'s (max_train, else all of it)')
     study = _study('schedule_probes', p, ('synthetic', 'nyud', 'pascal'))
     tasks = (task,) if model == 'single_task' else PROBE_TASKS[study.dataset]
-    check_choice('task', task, DATASET_TASKS[study.dataset] if model == 'single_task' else tasks)   # else: the one drawn
+    if model != 'single_task' and task not in tasks:           # a multi-task model's figure draws one of its tasks
+        raise ValueError(f'task={task!r}: model={model!r} trains {", ".join(tasks)} on {study.dataset}; task names the '
+                         'one its figure draws, so it is one of those')
+    check_choice('task', task, DATASET_TASKS[study.dataset])
     base_lr, e = study.base.lr, study.base.epochs
     lrs = parse_values(lrs, (base_lr, float(f'{3 * base_lr:.6g}')), 'lrs', lambda v: as_float(v, lo=0, lo_open=True),
                        'learning rates > 0, e.g. "1e-3,3e-3"', 'learning rate')
