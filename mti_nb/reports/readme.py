@@ -17,6 +17,7 @@ from ..core import STUDY_DEFAULTS, get_profile, results_dir, stand_in_file
 from .study_tables import fold_spread, markdown_table, ours_beside_paper, table_readings
 from .tables import BACKBONE_LABELS, convergence_note, table_base
 from ..safeio import atomic_write_text
+from ..tasks import DATASET_TASKS
 
 
 # %% auto #0
@@ -24,6 +25,7 @@ __all__ = ['STUDY_ORDER', 'EXTRA_FIGURES', 'MAIN_JOB', 'PROFILE_NOTES', 'results
            'replace_marked_block']
 
 # %% ../../nbs/67_readme.ipynb #c05290ba
+_PROBED_TASKS = [t for t in dict.fromkeys(t for ts in DATASET_TASKS.values() for t in ts) if t != 'semseg']   # semseg: the plain table
 STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<study>.ipynb out.ipynb`)
     ('ablation_scales', 'Table 3: influence of the scales', ''),
     ('ablation_scales_pretraining', 'Table 3: pretrained vs from scratch', ''),
@@ -32,6 +34,7 @@ STUDY_ORDER = [   # (table stem, title, command flags beyond `papermill nbs/<stu
     ('information_flow', 'Table 4: information flow (initial predictions per scale vs final output)', ''),
     ('mtinet_diagnostics', 'Why MTI-Net lags on HRNet-18: one part changed per row (two seeds)', ''),
     ('schedule_probes', 'Sizing the profile: learning rate and training-set size against schedule length (convergence of one single-task model)', ''),
+    *[(f'schedule_probes_{t}', f'Sizing the profile: single-task {t}', f'-p task {t}') for t in _PROBED_TASKS],
     ('schedule_probes_mti_net', 'Sizing the profile: does MTI-Net settle where its single-task models do?', '-p model mti_net'),
     ('schedule_probes_pad_net', 'Sizing the profile: does PAD-Net settle where its single-task models do?', '-p model pad_net'),
     ('schedule_probes_mtl', 'Sizing the profile: does the MTL baseline settle where its single-task models do?', '-p model mtl'),
