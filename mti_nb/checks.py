@@ -20,8 +20,8 @@ from typing import Any, Callable, Sequence
 from .core import STAND_IN
 
 # %% auto #0
-__all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'check_image_file', 'check_out_dir',
-           'cli_parser', 'run_cli']
+__all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'parse_values', 'parse_seeds',
+           'as_bool', 'check_image_file', 'check_out_dir', 'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -116,6 +116,43 @@ def parse_pretrained(value: Any) -> bool | str:
         raise FileNotFoundError(f'pretrained={value!r}: expected True, False, "stand-in" or the path of a weights file; '
                                 f'{p} does not exist')
     return str(p.resolve())
+
+# %% ../nbs/03_checks.ipynb #dfcf6c56
+def parse_values(value: Any, default: Sequence, name: str, convert: Callable[[Any], Any], expected: str,
+                 what: str) -> tuple:
+    "Distinct values from None (`default`), one value, a list or a comma-separated string, each through `convert`; errors name the parameter `name` and say what one value (`what`) should be (`expected`)."
+    if value is None or value == '':
+        return tuple(default)
+    items = value.split(',') if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else [value]
+    try:
+        out = tuple(convert(v) for v in items if not (isinstance(v, str) and not v.strip()))
+    except ValueError:
+        raise ValueError(f'{name}={value!r}: expected {expected}') from None
+    if not out:
+        raise ValueError(f'{name} is empty: give at least one {what}')
+    if len(set(out)) != len(out):
+        raise ValueError(f'{name}={value!r}: a {what} is repeated (each {what} is one run)')
+    return out
+
+
+def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
+    "Seeds from None (the profile's), an int, a list or a comma-separated string: distinct integers >= 0."
+    return parse_values(value, default, 'seeds', lambda v: as_int(v, lo=0), 'integers >= 0, e.g. 0, "0,1,2" or [0, 1, 2]',
+                        'seed')
+
+
+_TRUE, _FALSE = ('true', 'yes', '1', 'on'), ('false', 'no', '0', 'off', '')
+
+
+def as_bool(value: Any, name: str = '') -> bool:
+    "True/False, also as text ('true', 'yes', '1', 'on' / 'false', 'no', '0', 'off', as papermill -p passes them)."
+    if isinstance(value, bool):
+        return value
+    v = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if v in _TRUE or v in _FALSE:
+        return v in _TRUE
+    raise ValueError(f'{name}={value!r}: expected true or false' if name else f'{value!r} is not true or false')
+
 
 # %% ../nbs/03_checks.ipynb #43c06be7
 _END_MARKERS = {b'\xff\xd8\xff': ('JPEG', b'\xff\xd9'), b'\x89PNG\r\n\x1a\n': ('PNG', b'IEND\xaeB`\x82')}

@@ -9,7 +9,7 @@ import json
 import os
 import shlex
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -108,6 +108,23 @@ def _start(info: Mapping) -> str:
     return 'from scratch' if not pre else 'from ImageNet weights' if pre is True else f'from weights {Path(str(pre)).name}'
 
 
+_SETUP_WORDS = {'epochs': '{} epochs', 'n_train': '{} training images', 'lr': 'lr {!r}', 'batch_size': 'batch {}'}
+
+
+def _setup_flag(k: str, v: Any) -> str:
+    "The `-p` flag that asks for the set-up field `k` = `v` (`Study.setup_changes`)."
+    return f'-p image_size {v[0]}x{v[1]}' if k == 'train_hw' else f'-p {k} {v!r}'
+
+
+def _variant(info: Mapping) -> str:
+    "A tagged table's title addition: what its runs start from (a weights tag) and the set-up it changes (`setup_changes`: '320 epochs', '800 training images', ...)."
+    changes = info.get('setup_changes') or {}
+    bits = [_start(info)] if (info.get('tag') or '') != (info.get('setup_tag') or '') else []
+    bits += [f'{v[0]}x{v[1]} crops' if k == 'train_hw' else _SETUP_WORDS.get(k, k + ' {}').format(v)
+             for k, v in changes.items()]
+    return ', '.join(bits) or f'tag {info.get("tag")}'
+
+
 def _default_seeds(info: Mapping, dflt: Mapping) -> list[int] | None:
     "The seeds a plain run of the table's study makes: the study's own default, else its profile's (None: unknown)."
     try:
@@ -175,7 +192,11 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
     if info.get('dataset') and info['dataset'] != 'synthetic':
         bits.append(f'-p dataset {info["dataset"]}')
     pre = info.get('pretrained')
-    if info.get('tag') and pre is not None:           # a tagged table starts otherwise than its profile
+    for k, v in (info.get('setup_changes') or {}).items():   # a batch size or crop not the profile's (the rest: above)
+        flag = _setup_flag(k, v)
+        if k in ('batch_size', 'train_hw') and flag.rsplit(' ', 1)[0] + ' ' not in f'{flags} ':
+            bits.append(flag)
+    if (info.get('tag') or '') != (info.get('setup_tag') or '') and pre is not None:   # it starts otherwise than its profile
         own = isinstance(pre, str) and info.get('backbone') and pre == stand_in_file(info['backbone']).name
         bits.append(f'-p pretrained {"stand-in" if own else pre if isinstance(pre, bool) else shlex.quote(str(pre))}')
     if info.get('aux'):                                # a part of the table's rows
@@ -271,7 +292,7 @@ def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None 
     for stem, title, flags in STUDY_ORDER + [(s, s, '') for s in extra]:
         lines += _section(d, stem, title, flags, owned)
         for t_stem, info in tagged.get(stem, []):           # the same table in other set-ups, each its own section
-            lines += _section(d, t_stem, f'{title} ({_start(info)})', flags, owned)
+            lines += _section(d, t_stem, f'{title} ({_variant(info)})', flags, owned)
     return '\n'.join(lines).rstrip() + '\n'
 
 

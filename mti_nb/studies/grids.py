@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..checks import as_float, as_int
+from ..checks import as_float, as_int, parse_values
 from ..core import STUDY_DEFAULTS, check_choice, default_profile, get_profile
 from ..config import RunConfig
 from ..engine.experiment import has_initial_predictions, run_experiment
@@ -19,7 +19,7 @@ from ..records.curves import attach_schedule_checks
 from ..records.runs import RecordError, find_record, load_record, record_path
 from ..tasks import DATASET_TASKS
 from .qualitative import has_weights, restore_checkpoint
-from .setup import Study, StudyParams, import_records, parse_values, study_setup
+from .setup import Study, StudyParams, import_records, study_setup
 from .sota import ASTMT_BACKBONES, sota_pascal_backbones
 from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, diagnostic_variants, find_variant,
                                      scale_variants, sota_variants)

@@ -22,7 +22,7 @@ from ..engine.loaders import build_datasets
 from ..records.runs import RunRecord, find_record, record_path
 from ..reports.figures import qualitative_figure, save_figure
 from ..reports.tables import record_label
-from .setup import as_bool
+from ..checks import as_bool
 
 # %% auto #0
 __all__ = ['retrained_dir', 'has_weights', 'trained_model', 'study_qualitative', 'restore_checkpoint', 'qualitative_or_skip']

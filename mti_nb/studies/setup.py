@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..checks import as_float, as_int, parse_hw, parse_pretrained
+from ..checks import as_bool, as_float, as_int, parse_hw, parse_pretrained, parse_seeds, parse_values
 from ..engine.devices import resolve_device
 from ..data.datasets import dataset_root
-from ..core import DATASETS, STAND_IN, Profile, check_choice, get_profile, project_root, results_dir, stand_in_file
+from ..core import (DATASETS, STAND_IN, STUDY_DEFAULTS, Profile, check_choice, get_profile, project_root,
+                         results_dir, stand_in_file)
 from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
 from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
@@ -37,33 +38,10 @@ from .variants import (NYUD_TASKS, PASCAL_ALL, PASCAL_SMALL, SCALE_SETS, Variant
                                      scale_variants, single_task_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['parse_values', 'parse_seeds', 'check_device', 'as_bool', 'unknown_parameters', 'check_parameters', 'options_for',
-           'check_model_options', 'reuse_folder', 'import_records', 'Study', 'StudyParams', 'study_setup']
+__all__ = ['SETUP_FIELDS', 'check_device', 'unknown_parameters', 'check_parameters', 'options_for', 'check_model_options',
+           'reuse_folder', 'import_records', 'own_setup', 'Study', 'StudyParams', 'study_setup']
 
 # %% ../../nbs/71_studies.ipynb #ae1593cf
-def parse_values(value: Any, default: Sequence, name: str, convert: Callable[[Any], Any], expected: str,
-                 what: str) -> tuple:
-    "Distinct values from None (`default`), one value, a list or a comma-separated string, each through `convert`; errors name the parameter `name` and say what one value (`what`) should be (`expected`)."
-    if value is None or value == '':
-        return tuple(default)
-    items = value.split(',') if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else [value]
-    try:
-        out = tuple(convert(v) for v in items if not (isinstance(v, str) and not v.strip()))
-    except ValueError:
-        raise ValueError(f'{name}={value!r}: expected {expected}') from None
-    if not out:
-        raise ValueError(f'{name} is empty: give at least one {what}')
-    if len(set(out)) != len(out):
-        raise ValueError(f'{name}={value!r}: a {what} is repeated (each {what} is one run)')
-    return out
-
-
-def parse_seeds(value: Any, default: Sequence[int]) -> tuple[int, ...]:
-    "Seeds from None (the profile's), an int, a list or a comma-separated string: distinct integers >= 0."
-    return parse_values(value, default, 'seeds', lambda v: as_int(v, lo=0), 'integers >= 0, e.g. 0, "0,1,2" or [0, 1, 2]',
-                        'seed')
-
-
 def check_device(device: str) -> str:
     "The study's `device` parameter, checked now by the engine's one device resolution (`resolve_device`), kept as text."
     if not isinstance(device, str) or not device:
@@ -71,18 +49,6 @@ def check_device(device: str) -> str:
     resolve_device(device)
     return device
 
-
-_TRUE, _FALSE = ('true', 'yes', '1', 'on'), ('false', 'no', '0', 'off', '')
-
-
-def as_bool(value: Any, name: str = '') -> bool:
-    "True/False, also as text ('true', 'yes', '1', 'on' / 'false', 'no', '0', 'off', as papermill -p passes them)."
-    if isinstance(value, bool):
-        return value
-    v = str(value).strip().lower() if isinstance(value, (str, int)) else None
-    if v in _TRUE or v in _FALSE:
-        return v in _TRUE
-    raise ValueError(f'{name}={value!r}: expected true or false' if name else f'{value!r} is not true or false')
 
 # %% ../../nbs/71_studies.ipynb #960d52bc
 _PAPERMILL_HEADER = '# Parameters'
@@ -183,6 +149,24 @@ def _portable(pretrained: Any) -> Any:
     return Path(pretrained).name if isinstance(pretrained, str) else pretrained
 
 
+SETUP_FIELDS = ('epochs', 'n_train', 'lr', 'batch_size', 'train_hw')   # changing one makes a set-up of its own (a tag)
+_TAG_PARTS: dict[str, Callable[[Any], str]] = {
+    'epochs': lambda v: f'{v}ep', 'n_train': lambda v: f'n{v}', 'batch_size': lambda v: f'bs{v}',
+    'lr': lambda v: 'lr' + f'{v:g}'.replace('.', 'p').replace('+', ''),   # no dot in a file stem: 0.003 -> lr0p003
+    'train_hw': lambda v: f'{v[0]}x{v[1]}'}
+
+
+def own_setup(name: str, prof: Profile, dataset: str) -> dict[str, Any]:
+    "The `SETUP_FIELDS` of a plain run of study `name`: its profile's schedule and training-set size (synthetic only), the study's own length where `STUDY_DEFAULTS` gives one for this profile."
+    s = prof.schedule(dataset)
+    own = dict(epochs=s.epochs, n_train=prof.synth_train if dataset == 'synthetic' else None, lr=s.lr,
+               batch_size=s.batch_size, train_hw=tuple(s.train_hw))
+    d = STUDY_DEFAULTS.get(name, {})
+    if 'epochs' in d and d.get('profile', prof.name) == prof.name:    # attention_masks: 320 epochs in the study profile
+        own['epochs'] = int(d['epochs'])
+    return own
+
+
 @dataclass
 class Study:
     "A study's validated set-up: profile, dataset, the base run config, seeds and where results go."
@@ -211,8 +195,8 @@ class Study:
             return bool(weights)
         return stand_in_file(self.base.backbone).name if weights.strip().lower() == STAND_IN else Path(weights).name
 
-    def tag_for(self, weights: Any) -> str:
-        "The tag of this study's files when its runs start from `weights` (False, True, 'stand-in' or a weights file)."
+    def weights_tag(self, weights: Any) -> str:
+        "The part of `tag_for(weights)` that says what the runs start from: '_scratch', '_imagenet', '_<weights file stem>', or '' for the profile's own start."
         w = self._start(weights)
         if w == self._start(self.profile.pretrained):   # the profile's own start: study the stand-in, demo scratch
             return ''
@@ -220,8 +204,26 @@ class Study:
             '_' + (re.sub(r'[^A-Za-z0-9]+', '_', Path(w).stem).strip('_') or 'weights')
 
     @property
+    def setup_changes(self) -> dict[str, Any]:
+        "The `SETUP_FIELDS` in which this study's runs differ from a plain run of it (`own_setup`), e.g. {'epochs': 320}."
+        b, synth = self.base, self.dataset == 'synthetic'
+        now = dict(epochs=b.epochs, n_train=b.n_train if synth else None, lr=b.lr, batch_size=b.batch_size,
+                   train_hw=tuple(b.train_hw))
+        own = own_setup(self.name, self.profile, self.dataset)
+        return {k: now[k] for k in SETUP_FIELDS if now[k] != own[k]}
+
+    @property
+    def setup_tag(self) -> str:
+        "The set-up part of the tag: '_320ep', '_n800_lr0p003', ... for each of `setup_changes`; '' for a plain run."
+        return ''.join(f'_{_TAG_PARTS[k](v)}' for k, v in self.setup_changes.items())
+
+    def tag_for(self, weights: Any) -> str:
+        "The tag of this study's files when its runs start from `weights` (False, True, 'stand-in' or a weights file): `weights_tag` then `setup_tag`."
+        return self.weights_tag(weights) + self.setup_tag
+
+    @property
     def tag(self) -> str:
-        "'_scratch', '_imagenet' or '_<weights file stem>' when this study starts otherwise than its profile does, else ''."
+        "'_scratch', '_imagenet' or '_<weights file stem>' when this study starts otherwise than its profile does, then `setup_tag`; '' for the profile's own set-up."
         return self.tag_for(self.base.pretrained)
 
     def stem(self, suffix: str = '') -> str:
@@ -255,6 +257,7 @@ class Study:
             atomic_write(paths['png'], lambda f: fig.savefig(f, format='png', dpi=120, bbox_inches='tight'))
         info = dict(study=self.name, table=paths['csv'].name, profile=self.profile.name, dataset=self.dataset,   # meta wins
                     backbone=self.base.backbone, pretrained=_portable(self.base.pretrained), tag=self.tag,
+                    setup_tag=self.setup_tag, setup_changes=self.setup_changes,
                     base_table=f'{self.name}{suffix}.csv',               # the untagged name: what the table is of
                     epochs=self.base.epochs, train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
                     lr=self.base.lr, n_train=self.base.n_train if self.dataset == 'synthetic' else None,
