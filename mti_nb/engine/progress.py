@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import math
 import os
 import statistics
@@ -21,8 +22,8 @@ from ..core import check_choice, results_dir
 from ..tasks import get_task
 
 # %% auto #0
-__all__ = ['ENV_PROGRESS', 'ENV_TENSORBOARD', 'PROGRESS_MODES', 'BATCH_RUNNERS', 'FRONTENDS', 'TEXT_MININTERVAL', 'batch_runner',
-           'progress_mode', 'tqdm', 'fmt_duration', 'epoch_line', 'history_scalars', 'tensorboard_dir',
+__all__ = ['ENV_PROGRESS', 'ENV_TENSORBOARD', 'PROGRESS_MODES', 'BATCH_RUNNERS', 'FRONTENDS', 'TEXT_MININTERVAL', 'TRAINING_KEYS',
+           'batch_runner', 'progress_mode', 'tqdm', 'fmt_duration', 'epoch_line', 'history_scalars', 'tensorboard_dir',
            'open_tensorboard', 'write_history', 'EpochReporter', 'Callback', 'StepFunction', 'Progress', 'Reproduction',
            'compare_results']
 
@@ -310,15 +311,34 @@ class Reproduction:
     max_diff: float
     columns: list[str]
     differ: list[str] = field(default_factory=list)
+    trained_otherwise: list[str] = field(default_factory=list)   # e.g. 'precision: ours fp32, committed bf16'
 
     @property
     def ok(self) -> bool:
         return self.n_rows > 0 and self.n_match == self.n_rows
 
     def line(self) -> str:
-        "`reproduced: N/N rows match the committed results (max |diff| X)`, naming the rows that differ."
+        "`reproduced: N/N rows match the committed results (max |diff| X)`, naming the rows that differ (and how the runs trained otherwise, where the sidecars say so)."
         s = f'reproduced: {self.n_match}/{self.n_rows} rows match the committed results (max |diff| {self.max_diff:.3g})'
-        return s if not self.differ else s + '; rows that differ: ' + '; '.join(self.differ)
+        s = s if not self.differ else s + '; rows that differ: ' + '; '.join(self.differ)
+        if self.trained_otherwise and not self.ok:
+            s += (f'. The runs trained otherwise than the committed ones ({"; ".join(self.trained_otherwise)}): '
+                  f'a bit-for-bit match is not expected')
+        return s
+
+
+TRAINING_KEYS = ('precision', 'fast_path')   # sidecar fields that say how a table's runs trained (not what they are)
+
+
+def _sidecar(t: pd.DataFrame | str | os.PathLike) -> dict:
+    "The JSON sidecar beside a table's CSV ({} for a DataFrame, a missing or unreadable one)."
+    if isinstance(t, pd.DataFrame):
+        return {}
+    try:
+        info = json.loads(Path(t).with_suffix('.json').read_text())
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
 
 
 def _read_table(t: pd.DataFrame | str | os.PathLike) -> pd.DataFrame:
@@ -358,4 +378,6 @@ def compare_results(ours: pd.DataFrame | str | os.PathLike, committed: pd.DataFr
             differ.append(f'{r} ({", ".join(bad)})')
         else:
             n_match += 1
-    return Reproduction(len(rows), n_match, max_diff, cols, differ)
+    sa, sb = _sidecar(ours), _sidecar(committed)
+    how = [f'{k}: ours {sa[k]}, committed {sb[k]}' for k in TRAINING_KEYS if k in sa and k in sb and sa[k] != sb[k]]
+    return Reproduction(len(rows), n_match, max_diff, cols, differ, how)
