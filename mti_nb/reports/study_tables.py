@@ -228,7 +228,7 @@ def _num(v: Any, digits: int = 3) -> str:
 def markdown_table(df: pd.DataFrame, index: bool = True) -> str:
     "A pipe table of `df` (numbers to 3 significant digits, at most 3 decimals), no extra package needed."
     d = df.reset_index() if index else df
-    head = '| ' + ' | '.join(str(c) for c in d.columns) + ' |'
+    head = '| ' + ' | '.join(str(c).replace('|', '\\|') for c in d.columns) + ' |'   # a pipe in a name: escaped
     rule = '|' + '|'.join('---' for _ in d.columns) + '|'
     body = ['| ' + ' | '.join(_num(v).replace('|', '/') for v in row) + ' |' for row in d.itertuples(index=False)]
     return '\n'.join([head, rule, *body])
