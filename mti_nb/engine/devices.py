@@ -18,8 +18,8 @@ from ..models import resources
 from ..models.resources import bf16_supported   # used by the engine, the bench and pretraining
 
 # %% auto #0
-__all__ = ['resolve_device', 'RefusedRun', 'describe_device', 'check_paper_run', 'resolve_precision', 'use_channels_last',
-           'enable_compile_cache']
+__all__ = ['resolve_device', 'RefusedRun', 'describe_device', 'check_paper_run', 'check_precision', 'resolve_precision',
+           'use_channels_last', 'enable_compile_cache']
 
 # %% ../../nbs/42_devices.ipynb #0091a2d5
 def resolve_device(device: str | torch.device = 'auto') -> torch.device:
@@ -69,6 +69,15 @@ def check_paper_run(cfg: RunConfig, device: torch.device) -> None:
         raise RefusedRun(f'{cfg.run_id}: the paper profile refuses to train on the synthetic benchmark; pass '
                          f'dataset nyud|pascal with its data root, or allow_synthetic=True (--allow-synthetic, '
                          f'-p allow_synthetic True) to train on it anyway')
+
+
+def check_precision(cfg: RunConfig, device: torch.device) -> None:
+    "Raise `RefusedRun` when a run that asks for bf16 would train on a CPU without it: trained in fp32, its record would carry the id of a bf16 run. (A profile's bf16 becomes fp32 before the id is made, `mti_nb.config.profile_precision`: those runs are fp32 runs of their own.)"
+    if cfg.precision == 'bf16' and device.type == 'cpu' and not bf16_supported(device):
+        raise RefusedRun(f'{cfg.run_id}: precision bf16 is asked, but this CPU has neither AVX512-BF16 nor AMX; trained '
+                         f'in fp32 here, its record would stand for a bf16 run. Leave precision to the profile (its '
+                         f'runs here are fp32 runs with ids of their own) or ask for fp32; bf16 records are read here, '
+                         f'not trained')
 
 # %% ../../nbs/42_devices.ipynb #7982403f
 def resolve_precision(precision: str, device: torch.device, warn: bool = True) -> str:

@@ -23,7 +23,7 @@ from .. import safeio
 from ..config import RunConfig
 from ..core import results_dir
 from .checkpoints import checkpoint_path, load_checkpoint, run_lock_path
-from .devices import resolve_device
+from .devices import check_precision, resolve_device
 from .distributed import _barrier, free_port, init_distributed
 from .evaluation import evaluate
 from .loaders import build_datasets, build_heldout, eval_loader
@@ -116,6 +116,7 @@ def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, for
     rec = None if force else runs.find_record(cfg, out_dir, data=data, code=code)
     if rec is not None:
         return _reused(rec, cfg, out_dir, initial_scales, datasets[1])
+    check_precision(cfg, resolve_device(cfg.device))   # before training: a bf16 run is not trained in fp32 under its id
     is_main = int(os.environ.get('RANK', '0')) == 0
     lock = (safeio.file_lock(run_lock_path(cfg.run_id, out_dir), f'run {cfg.run_id}', timeout=lock_timeout)
             if is_main else contextlib.nullcontext())
