@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import math
 import numbers
@@ -21,7 +22,7 @@ from .core import STAND_IN
 
 # %% auto #0
 __all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'parse_values', 'parse_seeds',
-           'as_bool', 'check_image_file', 'check_out_dir', 'cli_parser', 'run_cli']
+           'as_bool', 'assigned_names', 'check_image_file', 'check_out_dir', 'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -152,6 +153,21 @@ def as_bool(value: Any, name: str = '') -> bool:
     if v in _TRUE or v in _FALSE:
         return v in _TRUE
     raise ValueError(f'{name}={value!r}: expected true or false' if name else f'{value!r} is not true or false')
+
+
+# %% ../nbs/03_checks.ipynb #4a6650c4
+def assigned_names(source: str) -> list[str]:
+    "Names a cell assigns at its top level (`x = ...`, `x: int = ...`, `a, b = ...`): a notebook's `parameters` cell declares these."
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    out = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        out += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return list(dict.fromkeys(out))
 
 
 # %% ../nbs/03_checks.ipynb #43c06be7

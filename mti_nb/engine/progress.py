@@ -379,5 +379,7 @@ def compare_results(ours: pd.DataFrame | str | os.PathLike, committed: pd.DataFr
         else:
             n_match += 1
     sa, sb = _sidecar(ours), _sidecar(committed)
-    how = [f'{k}: ours {sa[k]}, committed {sb[k]}' for k in TRAINING_KEYS if k in sa and k in sb and sa[k] != sb[k]]
+    trained = 'precision' in sa and 'precision' in sb      # both sidecars say how their runs trained: a key one lacks is 'none'
+    how = [f'{k}: ours {sa.get(k, "none")}, committed {sb.get(k, "none")}' for k in TRAINING_KEYS
+           if (k in sa and k in sb or trained) and sa.get(k) != sb.get(k)]
     return Reproduction(len(rows), n_match, max_diff, cols, differ, how)

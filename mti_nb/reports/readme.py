@@ -13,7 +13,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..core import STUDY_DEFAULTS, get_profile, results_dir, stand_in_file
+from ..checks import assigned_names
+from ..core import STUDY_DEFAULTS, get_profile, project_root, results_dir, stand_in_file
 from .study_tables import fold_spread, markdown_table, ours_beside_paper, table_readings
 from .tables import BACKBONE_LABELS, convergence_note, table_base
 from ..safeio import atomic_write_text
@@ -170,6 +171,16 @@ def _set_up_values(info: Mapping) -> list[tuple[str, float | None, float | None]
              prof.synth_train if prof else None)]
 
 
+def _declared(study: str) -> set[str] | None:
+    "The parameters `nbs/<study>.ipynb` declares (its `parameters` cell); None where this checkout has no such notebook."
+    try:
+        cells = json.loads((project_root() / 'nbs' / f'{study}.ipynb').read_text(encoding='utf-8'))['cells']
+        src = next(''.join(c['source']) for c in cells if 'parameters' in c.get('metadata', {}).get('tags', ()))
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return None
+    return set(assigned_names(src))
+
+
 def _command(info: Mapping, stem: str, flags: str) -> str:
     "The sidecar's `command`, else `papermill nbs/<study>.ipynb out.ipynb` with its profile (not demo), data, weights (a tagged table) and `flags`."
     if info.get('command'):
@@ -201,6 +212,9 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
         bits.append(f'-p pretrained {"stand-in" if own else pre if isinstance(pre, bool) else shlex.quote(str(pre))}')
     if info.get('aux'):                                # a part of the table's rows
         bits.append(f'-p aux {shlex.quote(str(info["aux"]))}')
+    declared = _declared(study)
+    if declared is not None:          # a parameter the notebook does not declare would be refused (check_parameters)
+        bits = bits[:1] + [b for b in bits[1:] if b.split()[1] in declared]
     return ' '.join(bits + ([flags] if flags else []))
 
 

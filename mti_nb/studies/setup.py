@@ -5,7 +5,6 @@
 # %% ../../nbs/71_studies.ipynb #082c8764
 from __future__ import annotations
 
-import ast
 import dataclasses
 import difflib
 import json
@@ -21,7 +20,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..checks import as_bool, as_float, as_int, parse_hw, parse_pretrained, parse_seeds, parse_values
+from ..checks import (as_bool, as_float, as_int, assigned_names, parse_hw, parse_pretrained, parse_seeds,
+                           parse_values)
 from ..engine.devices import resolve_device
 from ..data.datasets import dataset_root
 from ..core import (DATASETS, STAND_IN, STUDY_DEFAULTS, Profile, check_choice, get_profile, project_root,
@@ -38,8 +38,8 @@ from .variants import (NYUD_TASKS, PASCAL_ALL, PASCAL_SMALL, SCALE_SETS, Variant
                                      scale_variants, single_task_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['SETUP_FIELDS', 'check_device', 'unknown_parameters', 'check_parameters', 'options_for', 'check_model_options',
-           'reuse_folder', 'import_records', 'own_setup', 'Study', 'StudyParams', 'study_setup']
+__all__ = ['SETUP_FIELDS', 'SPANNED', 'check_device', 'unknown_parameters', 'check_parameters', 'options_for',
+           'check_model_options', 'reuse_folder', 'import_records', 'own_setup', 'Study', 'StudyParams', 'study_setup']
 
 # %% ../../nbs/71_studies.ipynb #ae1593cf
 def check_device(device: str) -> str:
@@ -55,28 +55,14 @@ _PAPERMILL_HEADER = '# Parameters'
 _PAPERMILL_NAMES = ('PAPERMILL_INPUT_PATH', 'PAPERMILL_OUTPUT_PATH')   # papermill --inject-paths
 
 
-def _assigned(source: str) -> list[str]:
-    "Names a cell assigns at its top level (`x = ...`, `x: int = ...`, `a, b = ...`)."
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    out = []
-    for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else \
-            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
-        out += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-    return list(dict.fromkeys(out))
-
-
 def unknown_parameters(history: Sequence[str]) -> tuple[list[str], list[str]]:
     "(names papermill injected that the parameters cell does not declare, the declared names) from the cells run."
     cells = [h for h in history if h and h.strip()]
     hits = [i for i, h in enumerate(cells) if h.strip().split('\n', 1)[0].strip() == _PAPERMILL_HEADER]
     if not hits or hits[-1] == 0:
         return [], []
-    declared = _assigned(cells[hits[-1] - 1])
-    injected = _assigned(cells[hits[-1]])
+    declared = assigned_names(cells[hits[-1] - 1])
+    injected = assigned_names(cells[hits[-1]])
     return [n for n in injected if n not in declared and n not in _PAPERMILL_NAMES], declared
 
 
@@ -150,9 +136,11 @@ def _portable(pretrained: Any) -> Any:
 
 
 SETUP_FIELDS = ('epochs', 'n_train', 'lr', 'batch_size', 'train_hw')   # changing one makes a set-up of its own (a tag)
+SPANNED: dict[str, frozenset[str]] = {   # fields whose values a study's table has a row for: never in its tag
+    'schedule_probes': frozenset({'epochs', 'lr', 'n_train'})}      # -p n_train 800 is -p images 800 there
 _TAG_PARTS: dict[str, Callable[[Any], str]] = {
     'epochs': lambda v: f'{v}ep', 'n_train': lambda v: f'n{v}', 'batch_size': lambda v: f'bs{v}',
-    'lr': lambda v: 'lr' + f'{v:g}'.replace('.', 'p').replace('+', ''),   # no dot in a file stem: 0.003 -> lr0p003
+    'lr': lambda v: 'lr' + repr(float(v)).replace('.', 'p').replace('+', ''),   # exact; no dot in a stem: lr0p003
     'train_hw': lambda v: f'{v[0]}x{v[1]}'}
 
 
@@ -210,7 +198,7 @@ class Study:
         now = dict(epochs=b.epochs, n_train=b.n_train if synth else None, lr=b.lr, batch_size=b.batch_size,
                    train_hw=tuple(b.train_hw))
         own = own_setup(self.name, self.profile, self.dataset)
-        return {k: now[k] for k in SETUP_FIELDS if now[k] != own[k]}
+        return {k: now[k] for k in SETUP_FIELDS if now[k] != own[k] and k not in SPANNED.get(self.name, ())}
 
     @property
     def setup_tag(self) -> str:
@@ -363,6 +351,8 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
         if not Path(data_root).is_dir():
             raise FileNotFoundError(f'data_root={data_root!r} is not a folder')
     over = {**overrides, **p.overrides(prof)}
+    if 'tasks' not in over and not set(RunConfig.tasks) <= set(DATASET_TASKS[p.dataset]):   # PASCAL has no depth:
+        over['tasks'] = DATASET_TASKS[p.dataset][:2]          # a base of the data's own tasks (the variants set theirs)
     model_options = check_model_options(over.pop('model_options', None))
     bb = over.get('backbone', prof.backbone)
     if 'model' not in over and not runs_on(RunConfig.model, bb):   # the base is a template the variants complete:
