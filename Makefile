@@ -60,7 +60,7 @@ nbdev-test: venv
 
 demo: venv
 	@mkdir -p $(DEMO_OUT)
-	@echo "make demo: nbs/ablation_scales.ipynb -> $(DEMO_OUT)/ ($(if $(REUSE),committed run records reused,every run trained: about 6 min on a 2-core CPU))" >&2
+	@echo "make demo: nbs/ablation_scales.ipynb -> $(DEMO_OUT)/ ($(if $(REUSE),committed run records reused,every run trained: about 6 min on a 2-core CPU with AVX512-BF16, about 31 min in fp32 without))" >&2
 	$(if $(REUSE),,$(BIN)/mti_nb_study ablation_scales --profile demo -p out_dir $(abspath $(DEMO_OUT)) \
 		--executor local --parallel $(DEMO_PARALLEL) --threads 1)
 	$(BIN)/papermill --log-output --no-progress-bar nbs/ablation_scales.ipynb $(DEMO_OUT)/ablation_scales.ipynb \
