@@ -16,8 +16,9 @@ from typing import Any, Iterable, Sequence
 
 # %% auto #0
 __all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'STAND_IN', 'PROFILES',
-           'STUDY_DEFAULTS', 'check_choice', 'project_root', 'in_test', 'test_results_dir', 'results_dir', 'cache_dir',
-           'Schedule', 'Profile', 'stand_in_file', 'default_profile', 'get_profile', 'worker_pool']
+           'STUDY_DEFAULTS', 'SETUP_FIELDS', 'check_choice', 'project_root', 'in_test', 'test_results_dir',
+           'results_dir', 'cache_dir', 'Schedule', 'Profile', 'stand_in_file', 'default_profile', 'get_profile',
+           'own_setup', 'worker_pool']
 
 # %% ../nbs/00_core.ipynb #71aaae99
 ENV_PROFILE = 'MTI_NB_PROFILE'
@@ -183,6 +184,20 @@ STUDY_DEFAULTS: dict[str, dict[str, str]] = {   # study -> the parameters its gr
 def get_profile(name: str | None = None) -> Profile:
     "Look up a profile by name (default: `default_profile()`), with a clear error listing the valid ones."
     return PROFILES[check_choice('profile', name or default_profile(), PROFILES)]
+
+
+SETUP_FIELDS = ('epochs', 'n_train', 'lr', 'batch_size', 'train_hw')   # changing one makes a set-up of its own (a tag)
+
+
+def own_setup(name: str, prof: Profile, dataset: str) -> dict[str, Any]:
+    "The `SETUP_FIELDS` of a plain run of study `name`: its profile's schedule and training-set size (synthetic only), the study's own length where `STUDY_DEFAULTS` gives one for this profile."
+    s = prof.schedule(dataset)
+    own = dict(epochs=s.epochs, n_train=prof.synth_train if dataset == 'synthetic' else None, lr=s.lr,
+               batch_size=s.batch_size, train_hw=tuple(s.train_hw))
+    d = STUDY_DEFAULTS.get(name, {})
+    if 'epochs' in d and d.get('profile', prof.name) == prof.name:    # attention_masks: 320 epochs in the study profile
+        own['epochs'] = int(d['epochs'])
+    return own
 
 # %% ../nbs/00_core.ipynb #575505d0
 def _worker_init() -> None:

@@ -5,6 +5,7 @@
 # %% ../../nbs/67_readme.ipynb #bebb3a47
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
@@ -14,7 +15,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..checks import assigned_names
-from ..core import STUDY_DEFAULTS, get_profile, project_root, results_dir, stand_in_file
+from ..core import STUDY_DEFAULTS, get_profile, own_setup, project_root, results_dir, stand_in_file
 from .study_tables import fold_spread, markdown_table, ours_beside_paper, table_readings
 from .tables import BACKBONE_LABELS, convergence_note, table_base
 from ..safeio import atomic_write_text
@@ -136,49 +137,42 @@ def _default_seeds(info: Mapping, dflt: Mapping) -> list[int] | None:
         return None
 
 
-def _default_epochs(info: Mapping, dflt: Mapping) -> int | None:
-    "The schedule length a plain run of the table's study trains: the study's own under its profile, else the profile's (None: unknown)."
+def _recorded(info: Mapping) -> dict[str, int | float]:
+    "The schedule length, learning rate and synthetic training-set size a sidecar records (numbers only; a real dataset has no size here)."
+    num = lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    synth = (info.get('dataset') or 'synthetic') == 'synthetic'
+    vals = dict(epochs=num(info.get('epochs')), lr=num(info.get('lr')), n_train=num(info.get('n_train')) if synth else None)
+    return {k: float(v) if k == 'lr' else int(v) for k, v in vals.items() if v is not None}
+
+
+def _changes(info: Mapping, study: str) -> dict[str, Any]:
+    "The set-up fields in which a table's runs differ from a plain run of its study: the sidecar's `setup_changes`; a sidecar older than it: its epochs, lr and size against `own_setup` ({} without a profile to compare with)."
+    if 'setup_changes' in info:
+        return dict(info['setup_changes'] or {})
     try:
-        if 'epochs' in dflt and info.get('profile') == dflt.get('profile'):
-            return int(dflt['epochs'])
-        if not info.get('profile'):
-            return None
-        return get_profile(info['profile']).schedule(info.get('dataset') or 'synthetic').epochs
+        own = own_setup(study, get_profile(info['profile']), info.get('dataset') or 'synthetic')
     except (KeyError, ValueError):
-        return None
+        return {}
+    return {k: v for k, v in _recorded(info).items() if own[k] is not None and v != own[k]}
 
 
 def _rate_and_size(info: Mapping) -> list[str]:
     "The set-up line's learning rate and training-set size: the probed ones where the table spans several (`lrs`, `images`), else the table's own."
-    (_, lr, _), (_, n, _) = _set_up_values(info)
-    lrs, sizes = info.get('lrs'), info.get('images')
-    return [f'lr {", ".join(map(str, lrs))}' if lrs else f'lr {lr!r}' if lr is not None else '',
+    rec, lrs, sizes = _recorded(info), info.get('lrs'), info.get('images')
+    return [f'lr {", ".join(map(str, lrs))}' if lrs else f'lr {rec["lr"]!r}' if 'lr' in rec else '',
             f'{", ".join(map(str, sizes))} training images' if sizes and any(sizes) else
-            f'{n} training images' if n is not None else '']
+            f'{rec["n_train"]} training images' if 'n_train' in rec else '']
 
 
-def _set_up_values(info: Mapping) -> list[tuple[str, float | None, float | None]]:
-    "(parameter, the table's value, its profile's) for the learning rate and the synthetic training-set size (None: not recorded, or no profile to compare with)."
-    try:
-        prof = get_profile(info['profile']) if info.get('profile') else None
-        sched = prof.schedule(info.get('dataset') or 'synthetic') if prof else None
-    except (KeyError, ValueError):
-        prof = sched = None
-    num = lambda v: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-    synth = (info.get('dataset') or 'synthetic') == 'synthetic'
-    return [('lr', num(info.get('lr')), sched.lr if sched else None),
-            ('n_train', int(n) if synth and (n := num(info.get('n_train'))) is not None else None,
-             prof.synth_train if prof else None)]
-
-
-def _declared(study: str) -> set[str] | None:
+@functools.lru_cache(maxsize=None)
+def _declared(study: str) -> frozenset[str] | None:
     "The parameters `nbs/<study>.ipynb` declares (its `parameters` cell); None where this checkout has no such notebook."
     try:
         cells = json.loads((project_root() / 'nbs' / f'{study}.ipynb').read_text(encoding='utf-8'))['cells']
         src = next(''.join(c['source']) for c in cells if 'parameters' in c.get('metadata', {}).get('tags', ()))
     except (OSError, ValueError, KeyError, TypeError, StopIteration):
         return None
-    return set(assigned_names(src))
+    return frozenset(assigned_names(src))
 
 
 def _command(info: Mapping, stem: str, flags: str) -> str:
@@ -194,19 +188,13 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
     own = _default_seeds(info, dflt)
     if seeds and own is not None and seeds != own and '-p seeds' not in flags:     # fewer (or other) seeds than the profile's
         bits.append(f'-p seeds {",".join(map(str, seeds))}')
-    sched = _default_epochs(info, dflt)                 # another schedule length than the profile's (or the study's own)
-    if info.get('epochs') and sched is not None and int(info['epochs']) != sched and '-p epochs' not in flags:
-        bits.append(f'-p epochs {int(info["epochs"])}')
-    for k, v, own in _set_up_values(info):               # a learning rate or training-set size not the profile's
-        if v is not None and own is not None and v != own and f'-p {k} ' not in f'{flags} ':
-            bits.append(f'-p {k} {v!r}')                 # repr: the exact value, so the command makes the same runs
+    for k, v in _changes(info, study).items():           # a set-up not the study's own (repr: the exact value, the same runs)
+        flag = _setup_flag(k, v)
+        if flag.rsplit(' ', 1)[0] + ' ' not in f'{flags} ':
+            bits.append(flag)
     if info.get('dataset') and info['dataset'] != 'synthetic':
         bits.append(f'-p dataset {info["dataset"]}')
     pre = info.get('pretrained')
-    for k, v in (info.get('setup_changes') or {}).items():   # a batch size or crop not the profile's (the rest: above)
-        flag = _setup_flag(k, v)
-        if k in ('batch_size', 'train_hw') and flag.rsplit(' ', 1)[0] + ' ' not in f'{flags} ':
-            bits.append(flag)
     if (info.get('tag') or '') != (info.get('setup_tag') or '') and pre is not None:   # it starts otherwise than its profile
         own = isinstance(pre, str) and info.get('backbone') and pre == stand_in_file(info['backbone']).name
         bits.append(f'-p pretrained {"stand-in" if own else pre if isinstance(pre, bool) else shlex.quote(str(pre))}')

@@ -24,7 +24,7 @@ from ..checks import (as_bool, as_float, as_int, assigned_names, parse_hw, parse
                            parse_values)
 from ..engine.devices import resolve_device
 from ..data.datasets import dataset_root
-from ..core import (DATASETS, STAND_IN, STUDY_DEFAULTS, Profile, check_choice, get_profile, project_root,
+from ..core import (DATASETS, SETUP_FIELDS, STAND_IN, Profile, check_choice, get_profile, own_setup, project_root,
                          results_dir, stand_in_file)
 from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
@@ -38,8 +38,8 @@ from .variants import (NYUD_TASKS, PASCAL_ALL, PASCAL_SMALL, SCALE_SETS, Variant
                                      scale_variants, single_task_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['SETUP_FIELDS', 'SPANNED', 'check_device', 'unknown_parameters', 'check_parameters', 'options_for',
-           'check_model_options', 'reuse_folder', 'import_records', 'own_setup', 'Study', 'StudyParams', 'study_setup']
+__all__ = ['SPANNED', 'check_device', 'unknown_parameters', 'check_parameters', 'options_for', 'check_model_options',
+           'reuse_folder', 'import_records', 'Study', 'StudyParams', 'study_setup']
 
 # %% ../../nbs/71_studies.ipynb #ae1593cf
 def check_device(device: str) -> str:
@@ -135,24 +135,12 @@ def _portable(pretrained: Any) -> Any:
     return Path(pretrained).name if isinstance(pretrained, str) else pretrained
 
 
-SETUP_FIELDS = ('epochs', 'n_train', 'lr', 'batch_size', 'train_hw')   # changing one makes a set-up of its own (a tag)
 SPANNED: dict[str, frozenset[str]] = {   # fields whose values a study's table has a row for: never in its tag
     'schedule_probes': frozenset({'epochs', 'lr', 'n_train'})}      # -p n_train 800 is -p images 800 there
 _TAG_PARTS: dict[str, Callable[[Any], str]] = {
     'epochs': lambda v: f'{v}ep', 'n_train': lambda v: f'n{v}', 'batch_size': lambda v: f'bs{v}',
     'lr': lambda v: 'lr' + repr(float(v)).replace('.', 'p').replace('+', ''),   # exact; no dot in a stem: lr0p003
     'train_hw': lambda v: f'{v[0]}x{v[1]}'}
-
-
-def own_setup(name: str, prof: Profile, dataset: str) -> dict[str, Any]:
-    "The `SETUP_FIELDS` of a plain run of study `name`: its profile's schedule and training-set size (synthetic only), the study's own length where `STUDY_DEFAULTS` gives one for this profile."
-    s = prof.schedule(dataset)
-    own = dict(epochs=s.epochs, n_train=prof.synth_train if dataset == 'synthetic' else None, lr=s.lr,
-               batch_size=s.batch_size, train_hw=tuple(s.train_hw))
-    d = STUDY_DEFAULTS.get(name, {})
-    if 'epochs' in d and d.get('profile', prof.name) == prof.name:    # attention_masks: 320 epochs in the study profile
-        own['epochs'] = int(d['epochs'])
-    return own
 
 
 @dataclass
