@@ -4,10 +4,13 @@ A record is stamped (given the current data fingerprint and code stamp, so that 
 when both of these hold; otherwise it is left as it is and the reason is printed:
 
 - data: the record trained on the synthetic benchmark in mti_nb's cache (dataset 'synthetic', no data_root), whose
-  images are a pure function of the config (counts, size, seed) and of the generator; the generator's source
-  (mti_nb/data/synthetic.py, mti_nb/synthetic.py in the flat layout, without its CLI) at the record's git commit
-  equals today's. Records on real datasets or
-  a user's folder cannot be verified after the fact and are not stamped.
+  images are a pure function of the config (counts, size, seed), of the generator and of the CPU class (numpy's
+  float kernels are chosen for the CPU, so an AVX2-only CPU renders other bytes than one with AVX-512); the
+  generator's source (mti_nb/data/scene.py, render.py and synthetic.py joined; mti_nb/synthetic.py in the flat
+  layout; without its CLI) at the record's git commit equals today's. A record that already carries a data
+  fingerprint whose files differ from the ones rendered here is never stamped: it was made on other bytes (restamp it
+  on a machine of its CPU class). Records on real datasets or a user's folder cannot be verified after the fact and
+  are not stamped.
 - code: either the code that decides the run (`mti_nb.records.fingerprint.code_stamp`, torch major.minor included) at the
   record's git commit equals today's; or the code that evaluates (evaluate, loaders, metrics, datasets,
   transforms, tasks) is unchanged since that commit and the training code is shown to compute the same thing:
@@ -40,7 +43,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR_NOT_DECIDING = frozenset({'synth_cli', '_parse_hw', 'show_samples'})
-GENERATOR_PATHS = ('mti_nb/data/synthetic.py', 'mti_nb/synthetic.py')   # today's, then the flat layout's
+# the synthetic generator's modules: today's (scene, renderer, writer), then the flat layout's one module
+GENERATOR_PATHS = (('mti_nb/data/scene.py', 'mti_nb/data/render.py', 'mti_nb/data/synthetic.py'), ('mti_nb/synthetic.py',))
 EVAL_PATH = {'engine': {'evaluate', 'eval_loader', '_loader_kw', '_to_size', '_autocast', 'build_datasets', '_build_model'},
              'metrics': None, 'datasets': None, 'transforms': None, 'tasks': None}
 
@@ -91,12 +95,20 @@ def unit_source_now(unit: str) -> str:
 
 
 def generator_source_at(commit: str | None) -> str | None:
-    "The synthetic generator's source at `commit` (None: this checkout), in today's layout or the flat one."
-    for path in GENERATOR_PATHS:
-        src = git_show(commit, path) if commit else ((ROOT / path).read_text() if (ROOT / path).is_file() else None)
+    "The synthetic generator's source at `commit` (None: this checkout), its modules joined: today's layout or the flat one."
+    read = lambda path: git_show(commit, path) if commit else ((ROOT / path).read_text() if (ROOT / path).is_file() else None)
+    for paths in GENERATOR_PATHS:
+        src = _join(read(p) for p in paths)
         if src is not None:
             return src
     return None
+
+
+def other_bytes(was: dict, now: dict) -> list[str]:
+    "The splits that a record's data fingerprint `was` and this machine's `now` both have, in the same folder, whose files differ."
+    a, b = was.get('splits', {}), now.get('splits', {})
+    return [s for s in sorted(set(a) & set(b)) if a[s].get('source') == b[s].get('source')
+            and (a[s].get('bytes'), a[s].get('sha256')) != (b[s].get('bytes'), b[s].get('sha256'))]
 
 
 def generator_stamp(source: str | None) -> str:
@@ -291,6 +303,12 @@ def main(argv=None) -> int:
             why = f'its git commit {rec.git_commit!r} is not in this history'
         elif rec.data and not fingerprint.fingerprint_differences(rec.data, data):
             pass   # stamped before: the benchmark's files hash to the record's data fingerprint, so the data are the same
+        elif rec.data and (diff := other_bytes(rec.data, data)):
+            # the record says which bytes it trained on, and they are not the ones here (the synthetic render differs
+            # between CPUs): stamping it with this machine's fingerprint would misstate its data
+            why = (f'it was made on other bytes of its data than this machine has ({", ".join(diff)} files differ: '
+                   f'{rec.data["splits"][diff[0]].get("bytes")} vs {data["splits"][diff[0]].get("bytes")} bytes); the '
+                   f'synthetic render differs between CPUs: restamp it on a machine that renders the bytes it was made on')
         elif generator_stamp(generator_source_at(commit)) != gen_now:
             why = f'the synthetic generator changed since {commit[:8]}'
         if why is None:

@@ -94,6 +94,10 @@ def _reused(rec: runs.RunRecord, cfg: RunConfig, out_dir, initial_scales: bool, 
         raise ValueError(f"run {rec.run_id} was trained from {was['file']} (sha256 {was['sha256'][:12]}...) but "
                          f"{cfg.pretrained} now has sha256 {now['sha256'][:12]}...; train it again with force=True")
     if initial_scales and has_initial_predictions(cfg) and 'initial_metrics' not in rec.extra:
+        if rec.other_render:
+            raise ValueError(f'run {rec.run_id} has no initial-scale metrics in its record, and it was made on another '
+                             f'render of the synthetic benchmark ({rec.other_render[0]}): score them on a machine that '
+                             'renders the bytes it was trained on')
         model = load_model(rec, out_dir, device=cfg.device)
         ev = evaluate(model, eval_loader(cfg, val_ds), cfg.tasks, cfg.dataset, resolve_device(cfg.device),
                       initial_scales=True, precision=cfg.precision)
@@ -106,16 +110,21 @@ def _reused(rec: runs.RunRecord, cfg: RunConfig, out_dir, initial_scales: bool, 
 def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, force: bool = False,
                    progress: bool = True, initial_scales: bool = False, sync_bn: bool = False,
                    lock_timeout: float | None = None, tensorboard: bool | str | None = None,
-                   callbacks: Sequence[Callback] = ()):
-    "The record of `cfg`'s run: reused if one answers it (same config, data, code), else trained under a lock, evaluated and written."
+                   callbacks: Sequence[Callback] = (), train: bool = True):
+    "The record of `cfg`'s run: reused if one answers it (same config, data, code), else trained under a lock, evaluated and written; `train=False` (a report): the record or an error, never training, and a record made on another render of the synthetic benchmark is read too (its `other_render` says so)."
+    if force and not train:
+        raise ValueError('run_experiment: force=True trains the run again, train=False never trains; choose one')
     datasets = build_datasets(cfg)
     held = build_heldout(cfg)          # the learning curve's images: part of the data the record answers for
     data = fingerprint.data_fingerprint({'train': datasets[0], 'val': datasets[1],
                                          **({'heldout': held} if held is not None else {})})
     code = fingerprint.code_stamp(cfg.model)
-    rec = None if force else runs.find_record(cfg, out_dir, data=data, code=code)
+    rec = None if force else runs.find_record(cfg, out_dir, data=data, code=code, other_render=not train)
     if rec is not None:
         return _reused(rec, cfg, out_dir, initial_scales, datasets[1])
+    if not train:
+        raise FileNotFoundError(f'run {cfg.run_id} has no complete record in {runs.runs_dir(out_dir)}, and nothing is '
+                                'trained (train=False)')
     check_precision(cfg, resolve_device(cfg.device))   # before training: a bf16 run is not trained in fp32 under its id
     is_main = int(os.environ.get('RANK', '0')) == 0
     lock = (safeio.file_lock(run_lock_path(cfg.run_id, out_dir), f'run {cfg.run_id}', timeout=lock_timeout)

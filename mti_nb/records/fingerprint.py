@@ -18,9 +18,9 @@ from ..core import cache_dir, project_root
 from ..safeio import atomic_write_text
 
 # %% auto #0
-__all__ = ['DECIDING', 'UNITS', 'PACKAGE', 'MODEL_MODULES', 'normalized_definitions', 'module_stamp', 'relevant_modules',
-           'code_stamp', 'units_in', 'code_stamp_at', 'stamp_differences', 'folder_fingerprint', 'data_fingerprint',
-           'fingerprint_differences']
+__all__ = ['DECIDING', 'UNITS', 'PACKAGE', 'MODEL_MODULES', 'SYNTHETIC_SOURCE', 'normalized_definitions', 'module_stamp',
+           'relevant_modules', 'code_stamp', 'units_in', 'code_stamp_at', 'stamp_differences', 'folder_fingerprint',
+           'data_fingerprint', 'fingerprint_differences', 'render_differences']
 
 # %% ../../nbs/50_fingerprint.ipynb #03d862aa
 # unit -> (names kept: None = all, names left out); a unit's definitions are collected over the modules in UNITS
@@ -302,3 +302,21 @@ def fingerprint_differences(a: Mapping, b: Mapping) -> list[str]:
                 if k in ('source', 'n_ids', 'files'):
                     break
     return out or ['the fingerprint hash']
+
+
+SYNTHETIC_SOURCE = 'cache:synthetic/'     # how the cached synthetic benchmark's folders are named in a fingerprint
+
+
+def render_differences(a: Mapping, b: Mapping) -> list[str] | None:
+    """The differences between two data fingerprints when they are confined to the files' bytes of the same cached
+    synthetic benchmark (same spec folder, split lists and file count): the same benchmark rendered on another CPU.
+    [] when they match; None when anything else differs (another benchmark, other splits, real data)."""
+    diff = fingerprint_differences(a, b)
+    if not diff:
+        return []
+    sa, sb = a.get('splits', {}), b.get('splits', {})
+    rest = lambda x: {k: v for k, v in x.items() if k not in ('bytes', 'sha256')}
+    if set(sa) != set(sb) or any(not str(sa[s].get('source', '')).startswith(SYNTHETIC_SOURCE)
+                                 or rest(sa[s]) != rest(sb[s]) for s in sa):
+        return None
+    return diff

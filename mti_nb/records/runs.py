@@ -25,7 +25,7 @@ import numpy as np
 from ..core import project_root, results_dir
 from ..config import _HASHED_WHEN_SET, RunConfig
 from .curves import CONVERGENCE_TOL, convergence   # noqa: F401 - records.runs.convergence too
-from .fingerprint import fingerprint_differences, stamp_differences
+from .fingerprint import fingerprint_differences, render_differences, stamp_differences
 from ..safeio import atomic_write_text
 from ..tasks import get_task
 
@@ -147,6 +147,7 @@ class RunRecord:
     schema: int = SCHEMA_VERSION
     data_manifest: dict | None = None   # {'path', 'sha256'} of the data root's manifest (`mti_nb_check_data`)
     reused: ClassVar[bool] = False  # set on a record returned instead of training (not saved)
+    other_render: ClassVar[list[str] | None] = None  # set on a record read for a report that was made on another render of its synthetic benchmark (not saved)
 
     @property
     def run_config(self) -> RunConfig:
@@ -166,13 +167,10 @@ class RunRecord:
         "Inverse of `to_dict` (unknown keys are an error naming them)."
         if not isinstance(d, Mapping):
             raise ValueError(f'a run record is a JSON object, got {type(d).__name__}')
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(d) - names
-        if unknown:
+        if unknown := set(d) - {f.name for f in dataclasses.fields(cls)}:
             raise ValueError(f'unknown RunRecord fields: {sorted(unknown)} (written by a newer mti_nb?)')
-        missing = {f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING
-                   and f.default_factory is dataclasses.MISSING} - set(d)
-        if missing:
+        if missing := {f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING
+                       and f.default_factory is dataclasses.MISSING} - set(d):
             raise ValueError(f'RunRecord fields missing: {sorted(missing)}')
         return cls(**d)
 
@@ -183,8 +181,7 @@ def new_record(cfg: RunConfig, **fields) -> RunRecord:
     base = dict(run_id=cfg.run_id, config=cfg.to_dict(), seed=cfg.seed, versions=pv['versions'],
                 git_commit=pv['git_commit'], host=pv['host'], started_at=now_iso(),
                 data_manifest=data_manifest(cfg.data_root))
-    base.update(fields)
-    return RunRecord(**base)
+    return RunRecord(**{**base, **fields})
 
 
 def _clean_json(x: Any) -> Any:
@@ -195,11 +192,8 @@ def _clean_json(x: Any) -> Any:
         return [_clean_json(v) for v in x]
     if isinstance(x, np.ndarray):
         return _clean_json(x.tolist())
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
+    x = x.item() if isinstance(x, np.generic) else x
+    return None if isinstance(x, float) and not math.isfinite(x) else x
 
 
 def runs_dir(out_dir: str | os.PathLike | None = None) -> Path:
@@ -274,13 +268,14 @@ def load_record(run_id_or_path: str | os.PathLike, out_dir: str | os.PathLike | 
     return rec
 
 
-def reuse_problems(rec: RunRecord, data: Mapping | None = None, code: Mapping | None = None) -> list[str]:
-    "Why `rec` does not answer a run on `data` (fingerprint) with `code` (stamp): empty when it does."
+def reuse_problems(rec: RunRecord, data: Mapping | None = None, code: Mapping | None = None,
+                   other_render: bool = False) -> list[str]:
+    "Why `rec` does not answer a run on `data` (fingerprint) with `code` (stamp): empty when it does (`other_render`: also when only the synthetic benchmark's file bytes differ)."
     why = []
     if data is not None:
         if not rec.data:
             why.append('it has no data fingerprint (made before records had one)')
-        elif d := fingerprint_differences(rec.data, data):
+        elif (d := fingerprint_differences(rec.data, data)) and not (other_render and render_differences(rec.data, data)):
             why.append('it was made on other data (' + '; '.join(d) + ')')
     if code is not None:
         if not rec.code:
@@ -292,8 +287,8 @@ def reuse_problems(rec: RunRecord, data: Mapping | None = None, code: Mapping | 
 
 
 def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None, data: Mapping | None = None,
-                code: Mapping | None = None) -> RunRecord | None:
-    "The complete record of `cfg`'s run made on `data` by `code` (None if there is none; an error if it differs)."
+                code: Mapping | None = None, other_render: bool = False) -> RunRecord | None:
+    "The complete record of `cfg`'s run made on `data` by `code` (None if there is none; an error if it differs); `other_render`: a record made on another render of the same synthetic benchmark is returned too, its `other_render` saying how the files differ (for reports: never reuse it for training)."
     p = record_path(cfg.run_id, out_dir)
     if not p.is_file():
         return None
@@ -304,13 +299,15 @@ def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None, data: 
         return None
     if rec.status != 'complete':
         return None
-    why = reuse_problems(rec, data, code)
+    why = reuse_problems(rec, data, code, other_render)
     if why:
         raise RecordMismatchError(
             f'run record {p} does not answer this run: {"; ".join(why)}. To train it again and replace the record, '
             f'pass force=True (mti_nb_train --force); to keep both, use another results folder (out_dir or '
             f'$MTI_NB_RESULTS); if the data and the code that decide it are verifiably unchanged, '
             f'stamp it with tools/restamp_records.py')
+    if other_render and data is not None and (d := render_differences(rec.data, data)):
+        rec.other_render = d
     return rec
 
 
@@ -343,6 +340,9 @@ def reuse_report(records: Iterable[RunRecord | None]) -> str:
         fmt = lambda c: ', '.join(f'{k} ({n})' for k, n in sorted(c.items()))
         line += (f'; reused from code stamp(s) {fmt(Counter((r.code or {}).get("stamp", "none") for r in reused))}, '
                  f'commit(s) {fmt(Counter(_short_commit(r.git_commit) for r in reused))}')
+    if other := [r for r in reused if r.other_render]:
+        line += (f'; {len(other)} read from another render of the synthetic benchmark (this CPU renders other file '
+                 f'bytes, e.g. {other[0].other_render[0]}): reported as recorded, never reused for training here')
     return line
 
 
@@ -394,7 +394,6 @@ def record_delta_m(rec: RunRecord, records: Iterable[RunRecord] | None = None,
         rec.delta_m, rec.delta_m_baselines = 0.0, {rec.config['tasks'][0]: [rec.run_id]}
         return rec
     values, ids, mode = find_baselines(rec.config, records)
-    rec.delta_m_baselines = ids
-    rec.extra['delta_m_baseline'] = mode
+    rec.delta_m_baselines, rec.extra['delta_m_baseline'] = ids, mode
     rec.delta_m = None if mode == 'missing' else delta_m(rec.metrics, values, rec.config['tasks'])
     return rec

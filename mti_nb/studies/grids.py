@@ -65,7 +65,11 @@ class GridPlan:
         out = {}
         for c in self.configs:
             if c.run_id not in out:
-                out[c.run_id] = run_experiment(c, self.study.out_dir, progress=progress, **self.run_kwargs)
+                out[c.run_id] = run_experiment(c, self.study.out_dir, progress=progress, train=run, **self.run_kwargs)
+        if other := [r for r in out.values() if r is not None and r.other_render]:
+            print(f'{self.name}: {len(other)} of {len(out)} records were made on another render of the synthetic '
+                  f'benchmark (this CPU renders other file bytes of the same spec, e.g. {other[0].other_render[0]}); '
+                  'the table reports them as recorded')
         return attach_schedule_checks([out[c.run_id] for c in self.configs], record_lookup(self.study.out_dir))
 
 
