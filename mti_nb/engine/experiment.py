@@ -162,7 +162,7 @@ def _train_and_record(cfg: RunConfig, out_dir, force: bool, progress: bool, init
         extra = {'final_model': FINAL_MODEL, 'eval_split': 'val', 'eval_images': ev['n_images'],
                  'curve_split': 'heldout' if cfg.evals else None, 'convergence': runs.convergence(tr['history'], cfg.tasks),
                  'eval_time_s': eval_time, 'train': {k: v for k, v in tr.items() if k != 'history'},
-                 'memory_kind': tr['memory_kind']}
+                 'memory_kind': tr['memory_kind'], 'machine': resources.machine_info()}
         if 'initial' in ev:
             extra['initial_metrics'] = ev['initial']
         extra.update({k: cost[k] for k in ('macs_error', 'macs_input_hw') if k in cost})
