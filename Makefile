@@ -16,11 +16,13 @@ REUSE ?=
 # the runs train two at a time, one thread each: the committed demo records were made so (results depend on threads)
 DEMO_PARALLEL ?= 2
 
-.PHONY: help venv test demo export clean-nbs check-export check-clean check-imports test-notebooks nbdev-test browser-check
+.PHONY: help venv test demo check-results export clean-nbs check-export check-clean check-imports test-notebooks nbdev-test browser-check
 
 help:
 	@echo "make demo   - train the main job (Table 3, nbs/ablation_scales.ipynb, synthetic benchmark) into a fresh"
 	@echo "              out/demo-<time>/ and compare it with results/ablation_scales.csv (REUSE=1: reuse committed runs)"
+	@echo "make check-results - make every committed table again from its run records (nothing trained) and compare"
+	@echo "              it byte for byte (tools/check_results.py; results/ and results/study/)"
 	@echo "make test   - export check, clean-notebook check, import graph (no cycles), and every notebook's tests"
 	@echo "make nbdev-test - the same notebook tests through nbdev_test (smoke profile, temporary results)"
 	@echo "make export - nbdev_export nbs/ -> mti_nb/ ;  make clean-nbs - strip outputs from nbs/"
@@ -66,6 +68,10 @@ demo: venv
 	$(BIN)/papermill --log-output --no-progress-bar nbs/ablation_scales.ipynb $(DEMO_OUT)/ablation_scales.ipynb \
 		-p profile demo -p out_dir $(abspath $(DEMO_OUT))$(if $(REUSE), -p reuse True)
 	@$(BIN)/python tools/compare_results.py $(DEMO_OUT)/ablation_scales.csv results/ablation_scales.csv
+
+# every committed table made again from its records, in a copy, as a report (nothing is trained): byte for byte?
+check-results: venv
+	$(BIN)/python tools/check_results.py
 
 # a real-browser check of the attention-mask explorer (not part of `make test`: it installs Debian's chromium)
 browser-check: venv

@@ -23,8 +23,8 @@ from ..tasks import DATASET_TASKS
 
 
 # %% auto #0
-__all__ = ['STUDY_ORDER', 'EXTRA_FIGURES', 'MAIN_JOB', 'PROFILE_NOTES', 'results_readme', 'write_results_readme',
-           'replace_marked_block']
+__all__ = ['STUDY_ORDER', 'EXTRA_FIGURES', 'MAIN_JOB', 'PROFILE_NOTES', 'declared_parameters', 'table_command', 'results_readme',
+           'write_results_readme', 'replace_marked_block']
 
 # %% ../../nbs/67_readme.ipynb #c05290ba
 _PROBED_TASKS = [t for t in dict.fromkeys(t for ts in DATASET_TASKS.values() for t in ts) if t != 'semseg']   # semseg: the plain table
@@ -165,7 +165,7 @@ def _rate_and_size(info: Mapping) -> list[str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _declared(study: str) -> frozenset[str] | None:
+def declared_parameters(study: str) -> frozenset[str] | None:
     "The parameters `nbs/<study>.ipynb` declares (its `parameters` cell); None where this checkout has no such notebook."
     try:
         cells = json.loads((project_root() / 'nbs' / f'{study}.ipynb').read_text(encoding='utf-8'))['cells']
@@ -200,10 +200,17 @@ def _command(info: Mapping, stem: str, flags: str) -> str:
         bits.append(f'-p pretrained {"stand-in" if own else pre if isinstance(pre, bool) else shlex.quote(str(pre))}')
     if info.get('aux'):                                # a part of the table's rows
         bits.append(f'-p aux {shlex.quote(str(info["aux"]))}')
-    declared = _declared(study)
+    declared = declared_parameters(study)
     if declared is not None:          # a parameter the notebook does not declare would be refused (check_parameters)
         bits = bits[:1] + [b for b in bits[1:] if b.split()[1] in declared]
     return ' '.join(bits + ([flags] if flags else []))
+
+
+def table_command(stem: str, info: Mapping) -> str:
+    "The command that makes the table `<stem>.csv` with sidecar `info`, as its section on the results page gives it (flags of its entry in `STUDY_ORDER`: the longest one its untagged stem starts with)."
+    base = table_base(stem, info)[0]
+    known = [(s, f) for s, _, f in STUDY_ORDER if base == s or base.startswith(s + '_')]
+    return _command(info, stem, max(known, key=lambda sf: len(sf[0]))[1] if known else '')
 
 
 def _tagged(d: Path) -> dict[str, list[tuple[str, dict]]]:

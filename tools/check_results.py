@@ -1,0 +1,44 @@
+"""Make every committed table again from its run records and compare it byte for byte (`mti_nb.reports.audit`).
+
+Each table's command (the one its section of the results page shows) runs as a report, `-p train False`: nothing is
+trained, a run without a record is an error. It runs in a copy of the results folder, which is never written.
+
+Usage: python tools/check_results.py [--results DIR ...] [--only STEM ...] [--keep DIR]
+Exit status: 0 when every table came out the same, 1 when some differ or could not be remade, 2 on a usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog='check_results.py', description=__doc__.split('\n')[0])
+    ap.add_argument('--results', nargs='+', default=[str(ROOT / 'results'), str(ROOT / 'results' / 'study')],
+                    help='results folders (default: results/ and results/study/)')
+    ap.add_argument('--only', nargs='+', default=None, metavar='STEM', help='these tables only (with one folder)')
+    ap.add_argument('--keep', default=None, metavar='DIR', help='keep the remade copy in this new folder (with one folder)')
+    a = ap.parse_args(argv)
+    if (a.only or a.keep) and len(a.results) != 1:
+        ap.error('--only and --keep need one --results folder')
+    sys.path.insert(0, str(ROOT))
+    from mti_nb.reports.audit import check_results
+    checks = []
+    for d in a.results:
+        print(f'== {d}', flush=True)
+        try:
+            checks += check_results(d, only=a.only, keep=a.keep)
+        except (ValueError, FileExistsError, FileNotFoundError) as e:
+            print(f'check_results.py: error: {e}', file=sys.stderr)
+            return 2
+    n = Counter(c.status for c in checks)
+    print(f'{len(checks)} tables: ' + ', '.join(f'{n[s]} {s}' for s in ('same', 'differs', 'not remade', 'not checked') if n[s]))
+    return 0 if n['same'] == len(checks) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
