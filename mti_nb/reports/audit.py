@@ -115,7 +115,8 @@ def check_results(out_dir: str | os.PathLike | None = None, only: Sequence[str] 
         copy = Path(keep) if keep is not None else Path(tmp) / 'results'
         shutil.copytree(src, copy, ignore=shutil.ignore_patterns('checkpoints', '*.lock'))
         before = {s: (copy / f'{s}.csv').stat().st_mtime_ns for s in cmds}
-        ran: dict[tuple, str | None] = {}         # argv -> None (ran) or why it failed; a command shared by tables runs once
+        ran: dict[tuple, str | None] = {}         # call -> None (ran) or why it failed; a command shared by tables runs once
+        key = lambda argv: (*argv[:6], *sorted(zip(argv[7::3], argv[8::3])))   # the same call, flags in any order
         out = []
         for stem, commands in cmds.items():
             side = json.loads((src / f'{stem}.json').read_text())
@@ -125,15 +126,15 @@ def check_results(out_dir: str | os.PathLike | None = None, only: Sequence[str] 
                 out.append(TableCheck(stem, commands, 'not checked', str(e)))
             else:
                 for argv in calls:
-                    if argv not in ran:
+                    if key(argv) not in ran:
                         if progress:
-                            print(f'running  {" ".join(argv[4:5] + argv[6:])}', flush=True)
+                            print(f'running  {Path(argv[4]).name} {" ".join(argv[6:])}', flush=True)
                         try:
                             r = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout, cwd=project_root())
-                            ran[argv] = None if r.returncode == 0 else _why_failed(r.stderr + r.stdout)
+                            ran[key(argv)] = None if r.returncode == 0 else _why_failed(r.stderr + r.stdout)
                         except subprocess.TimeoutExpired:
-                            ran[argv] = f'did not finish in {timeout:.0f} s'
-                failed = [ran[a] for a in calls if ran[a] is not None]
+                            ran[key(argv)] = f'did not finish in {timeout:.0f} s'
+                failed = [ran[key(a)] for a in calls if ran[key(a)] is not None]
                 csv = copy / f'{stem}.csv'
                 if failed:
                     out.append(TableCheck(stem, commands, 'not remade', failed[0]))

@@ -268,9 +268,9 @@ def plot_per_class_iou(table: pd.DataFrame, title: str = '', profile: str | None
 
 
 def study_per_class_iou(study: Any, records: Sequence[RunRecord], tasks: Sequence[str] = ('semseg', 'human_parts'),
-                        suffix: str = '', title: str = '', label: Callable[[RunRecord], str] | None = None
-                        ) -> dict[str, pd.DataFrame]:
-    "Per-class IoU of each classification task the records score: `<study><suffix>_iou_<task>.csv/.png/.json`."
+                        suffix: str = '', title: str = '', label: Callable[[RunRecord], str] | None = None,
+                        **meta) -> dict[str, pd.DataFrame]:
+    "Per-class IoU of each classification task the records score: `<study><suffix>_iou_<task>.csv/.png/.json` (`meta`: more for the sidecar, e.g. the rows' `aux`)."
     out = {}
     for t in tasks:
         recs = [r for r in records if r is not None and t in r.metrics]
@@ -279,7 +279,7 @@ def study_per_class_iou(study: Any, records: Sequence[RunRecord], tasks: Sequenc
         tab = per_class_iou(recs, t, label)
         fig = plot_per_class_iou(tab, title=f'{title or study.name}: per-class IoU of {get_task(t).label}',
                                  profile=study.profile.name, seeds=study.seeds)
-        study.save(tab, fig, suffix=f'{suffix}_iou_{t}', records=recs, task=t, n_seeds=tab.attrs['n_seeds'])
+        study.save(tab, fig, suffix=f'{suffix}_iou_{t}', records=recs, task=t, n_seeds=tab.attrs['n_seeds'], **meta)
         out[t] = tab
     return out
 
