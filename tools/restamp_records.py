@@ -104,11 +104,10 @@ def generator_source_at(commit: str | None) -> str | None:
     return None
 
 
-def other_bytes(was: dict, now: dict) -> list[str]:
-    "The splits that a record's data fingerprint `was` and this machine's `now` both have, in the same folder, whose files differ."
+def other_data(was: dict, now: dict) -> list[str]:
+    "The splits that a record's data fingerprint `was` and this machine's `now` both have and that differ (folder, split list or files)."
     a, b = was.get('splits', {}), now.get('splits', {})
-    return [s for s in sorted(set(a) & set(b)) if a[s].get('source') == b[s].get('source')
-            and (a[s].get('bytes'), a[s].get('sha256')) != (b[s].get('bytes'), b[s].get('sha256'))]
+    return [s for s in sorted(set(a) & set(b)) if a[s] != b[s]]
 
 
 def generator_stamp(source: str | None) -> str:
@@ -303,10 +302,10 @@ def main(argv=None) -> int:
             why = f'its git commit {rec.git_commit!r} is not in this history'
         elif rec.data and not fingerprint.fingerprint_differences(rec.data, data):
             pass   # stamped before: the benchmark's files hash to the record's data fingerprint, so the data are the same
-        elif rec.data and (diff := other_bytes(rec.data, data)):
-            # the record says which bytes it trained on, and they are not the ones here (the synthetic render differs
+        elif rec.data and (diff := other_data(rec.data, data)):
+            # the record says which data it trained on, and they are not the ones here (e.g. the synthetic render differs
             # between CPUs): stamping it with this machine's fingerprint would misstate its data
-            why = (f'it was made on other bytes of its data than this machine has ({", ".join(diff)} files differ: '
+            why = (f'it was made on other data than this machine has ({", ".join(diff)} differ: '
                    f'{rec.data["splits"][diff[0]].get("bytes")} vs {data["splits"][diff[0]].get("bytes")} bytes); the '
                    f'synthetic render differs between CPUs: restamp it on a machine that renders the bytes it was made on')
         elif generator_stamp(generator_source_at(commit)) != gen_now:

@@ -21,7 +21,7 @@ from ..core import project_root, results_dir
 from .readme import declared_parameters, table_command
 
 # %% auto #0
-__all__ = ['TableCheck', 'table_commands', 'report_argv', 'check_results']
+__all__ = ['NOT_TRAINING', 'TableCheck', 'table_commands', 'report_argv', 'check_results']
 
 # %% ../../nbs/68_audit.ipynb #37fb34cd
 @dataclass
@@ -37,20 +37,22 @@ class TableCheck:
 
 
 _REPORT = {'train': 'False', 'qualitative': 'False', 'existing': 'True'}   # never train; no figure that needs weights; probes from their records
+NOT_TRAINING = frozenset({'resource_analysis', 'task_affinity'})   # notebooks without a `train` parameter that never train
 
 
-def table_commands(out_dir: str | os.PathLike | None = None) -> dict[str, list[str]]:
-    "Each table of a results folder (a CSV with its JSON sidecar) -> the commands that make it, as the results page gives them (`table_command`; one whose sidecar joins two with '; ' gives both)."
-    d, out = results_dir(out_dir), {}
-    for side in sorted(d.glob('*.json')):
+def table_commands(out_dir: str | os.PathLike) -> dict[str, list[str] | str]:
+    "Each table of a results folder (a CSV with its JSON sidecar) -> the commands that make it, as the results page gives them (`table_command`; one whose sidecar joins two with '; ' gives both), or why there is none."
+    out = {}
+    for side in sorted(Path(out_dir).glob('*.json')):
         if not side.with_suffix('.csv').is_file():
             continue
         try:
             info = json.loads(side.read_text())
-        except (OSError, ValueError):
-            continue
-        if isinstance(info, Mapping):
-            out[side.stem] = [c.strip() for c in table_command(side.stem, info).split(';') if c.strip()]
+            if not isinstance(info, Mapping):
+                raise ValueError(f'it holds a {type(info).__name__}, not an object')
+            out[side.stem] = [c.strip() for c in str(table_command(side.stem, info)).split(';') if c.strip()]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+            out[side.stem] = f'its sidecar {side.name} gives no command ({type(e).__name__}: {e})'
     return out
 
 
@@ -59,7 +61,7 @@ def report_argv(command: str, out_dir: str | os.PathLike, precision: str | None 
     """The papermill call of `command` (`papermill nbs/<study>.ipynb out.ipynb -p KEY VALUE ...`) as a report into
     `out_dir`: `-p train False` and, where the notebook declares them, `-p qualitative False`, `-p existing True` and
     `-p precision` (the records' precision, so that a CPU without bf16 names the bf16 runs). A ValueError says why a
-    command cannot be run as written."""
+    command cannot be run so: not as written, or by a notebook that could train or write elsewhere."""
     words = shlex.split(command)
     if len(words) < 3 or words[0] != 'papermill' or not re.fullmatch(r'nbs/\w+\.ipynb', words[1]):
         raise ValueError(f'not a papermill command of a study notebook: {command!r}')
@@ -69,9 +71,13 @@ def report_argv(command: str, out_dir: str | os.PathLike, precision: str | None 
             raise ValueError(f'cannot run {command!r} as written: expected -p KEY VALUE, got {" ".join(rest[:3])!r}')
         params[rest[1]] = rest[2]
         rest = rest[3:]
-    declared = declared_parameters(Path(words[1]).stem)
+    study = Path(words[1]).stem
+    declared = declared_parameters(study)
     if declared is None:
         raise ValueError(f'{words[1]} is not a notebook of this checkout ({command!r})')
+    if 'out_dir' not in declared or ('train' not in declared and study not in NOT_TRAINING):
+        raise ValueError(f'{words[1]} cannot run as a report (it declares no {"out_dir" if "out_dir" not in declared else "train"} '
+                         'parameter): it could write or train outside the copy')
     params.update({k: v for k, v in _REPORT.items() if k in declared})
     if precision and 'precision' in declared:
         params.setdefault('precision', precision)
@@ -94,15 +100,20 @@ def _first_difference(a: bytes, b: bytes) -> str:
             return f'line {i}: committed {x[:120]!r}, remade {y[:120]!r}'
     return f'committed {len(la)} lines, remade {len(lb)}'
 
-
 # %% ../../nbs/68_audit.ipynb #b9fc91cd
-def check_results(out_dir: str | os.PathLike | None = None, only: Sequence[str] | None = None,
+_OTHER_RENDER = 'records were made on another render of the synthetic benchmark'   # what a study prints (GridPlan.collect)
+
+
+def check_results(out_dir: str | os.PathLike, only: Sequence[str] | None = None,
                   keep: str | os.PathLike | None = None, timeout: float = 3600, progress: bool = True
                   ) -> list[TableCheck]:
-    """Make every table of a results folder (`only`: these stems) again from its run records, in a copy of the folder
-    (`keep`: a new folder to keep it in; else a temporary one), each notebook in report mode (`report_argv`: nothing is
-    trained), and compare each CSV byte for byte with the one in the folder. The folder itself is never written."""
-    src = results_dir(out_dir)
+    """Make every table of the results folder `out_dir` (`only`: these stems) again from its run records, in a copy
+    of the folder (`keep`: a new folder to keep it in; else a temporary one), each notebook in report mode
+    (`report_argv`: nothing is trained), and compare each CSV byte for byte with the one in the folder. The folder
+    itself is never written. A table counts as remade only when one of its own commands wrote it."""
+    src = Path(out_dir).expanduser().resolve()
+    if not src.is_dir():
+        raise FileNotFoundError(f'no results folder {src}')
     cmds = table_commands(src)
     if only is not None:
         unknown = sorted(set(only) - set(cmds))
@@ -112,39 +123,47 @@ def check_results(out_dir: str | os.PathLike | None = None, only: Sequence[str] 
     if keep is not None and Path(keep).exists():
         raise FileExistsError(f'{keep} exists: give a new folder to keep the remade results in')
     with tempfile.TemporaryDirectory(prefix='mti_nb_check_') as tmp:
-        copy = Path(keep) if keep is not None else Path(tmp) / 'results'
+        copy = Path(keep).expanduser().resolve() if keep is not None else Path(tmp) / 'results'
         shutil.copytree(src, copy, ignore=shutil.ignore_patterns('checkpoints', '*.lock'))
-        before = {s: (copy / f'{s}.csv').stat().st_mtime_ns for s in cmds}
-        ran: dict[tuple, str | None] = {}         # call -> None (ran) or why it failed; a command shared by tables runs once
-        key = lambda argv: (*argv[:6], *sorted(zip(argv[7::3], argv[8::3])))   # the same call, flags in any order
+        key = lambda argv: (*argv[:5], *sorted(zip(argv[7::3], argv[8::3])))   # one call, whatever its flags' order
+        ran: dict[tuple, tuple[str | None, set[str], bool]] = {}   # call -> (why it failed, tables it wrote, other render)
         out = []
         for stem, commands in cmds.items():
-            side = json.loads((src / f'{stem}.json').read_text())
             try:
-                calls = [tuple(report_argv(c, copy, side.get('precision'))) for c in commands]
+                if isinstance(commands, str):
+                    raise ValueError(commands)
+                side = json.loads((src / f'{stem}.json').read_text())
+                calls = [report_argv(c, copy, side.get('precision'), Path(tmp) / f'{len(ran)}_{i}.ipynb')
+                         for i, c in enumerate(commands)]
             except ValueError as e:
-                out.append(TableCheck(stem, commands, 'not checked', str(e)))
-            else:
-                for argv in calls:
-                    if key(argv) not in ran:
-                        if progress:
-                            print(f'running  {Path(argv[4]).name} {" ".join(argv[6:])}', flush=True)
-                        try:
-                            r = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout, cwd=project_root())
-                            ran[key(argv)] = None if r.returncode == 0 else _why_failed(r.stderr + r.stdout)
-                        except subprocess.TimeoutExpired:
-                            ran[key(argv)] = f'did not finish in {timeout:.0f} s'
-                failed = [ran[key(a)] for a in calls if ran[key(a)] is not None]
-                csv = copy / f'{stem}.csv'
+                out.append(TableCheck(stem, commands if isinstance(commands, list) else [], 'not checked', str(e)))
+                calls = []
+            for argv in calls:
+                if key(argv) in ran:
+                    continue
+                if progress:
+                    print(f'running  {Path(argv[4]).name} {" ".join(argv[6:])}', flush=True)
+                before = {p.stem: p.stat().st_mtime_ns for p in copy.glob('*.csv')}
+                try:
+                    r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=project_root())
+                    why = None if r.returncode == 0 else _why_failed(r.stderr + r.stdout)
+                except subprocess.TimeoutExpired:
+                    why = f'did not finish in {timeout:.0f} s'
+                wrote = {p.stem for p in copy.glob('*.csv') if before.get(p.stem) != p.stat().st_mtime_ns}
+                nb = Path(argv[5])
+                ran[key(argv)] = (why, wrote, nb.is_file() and _OTHER_RENDER in nb.read_text(errors='replace'))
+            if calls:
+                done = [ran[key(a)] for a in calls]
+                failed = [w for w, _, _ in done if w is not None]
+                other = ' (read from records made on another render of the synthetic benchmark)' if any(o for *_, o in done) else ''
                 if failed:
                     out.append(TableCheck(stem, commands, 'not remade', failed[0]))
-                elif csv.stat().st_mtime_ns == before[stem]:
-                    out.append(TableCheck(stem, commands, 'not remade', 'its notebook ran but did not write it'))
+                elif not any(stem in wrote for _, wrote, _ in done):
+                    out.append(TableCheck(stem, commands, 'not remade', 'its commands ran but did not write it'))
                 else:
-                    a, b = (src / f'{stem}.csv').read_bytes(), csv.read_bytes()
+                    a, b = (src / f'{stem}.csv').read_bytes(), (copy / f'{stem}.csv').read_bytes()
                     out.append(TableCheck(stem, commands, 'same' if a == b else 'differs',
-                                          '' if a == b else _first_difference(a, b)))
+                                          other.strip(' ()') if a == b else _first_difference(a, b) + other))
             if progress:
                 print(out[-1].line(), flush=True)
     return out
-
