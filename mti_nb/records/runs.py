@@ -276,7 +276,8 @@ def reuse_problems(rec: RunRecord, data: Mapping | None = None, code: Mapping | 
         if not rec.data:
             why.append('it has no data fingerprint (made before records had one)')
         elif (d := fingerprint_differences(rec.data, data)) and not (other_render and render_differences(rec.data, data)):
-            why.append('it was made on other data (' + '; '.join(d) + ')')
+            why.append('it was made on other data (' + '; '.join(d) + (': the same benchmark rendered on a CPU of another '
+                       'class; a report, train=False, reads it' if render_differences(rec.data, data) else '') + ')')
     if code is not None:
         if not rec.code:
             why.append('it has no code stamp (made before records had one)')
