@@ -241,7 +241,8 @@ def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic',
                 data_hw=p.synth_hw if synth else None, workers=p.workers, seed=p.seeds[0], holdout=p.holdout,
                 evals=p.evals, fast_path=True if p.fast_path else None)
     base.update(overrides)
-    base.setdefault('precision', profile_precision(p, base.get('device', 'auto')))
+    if 'precision' not in base:      # (asked for, the profile's precision is not looked up: no warning about it)
+        base['precision'] = profile_precision(p, base.get('device', 'auto'))
     return RunConfig(**base)
 
 
