@@ -294,7 +294,9 @@ def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None 
     lines = ['# Results', '',
              'Written by `nbs/results.ipynb` (`papermill nbs/results.ipynb out.ipynb`) from the tables, sidecars and '
              'figures in this folder: do not edit it by hand. Each section says how its table was made; the run '
-             'records behind it (config, metrics, learning curve, timings, git commit) are in `runs/`.', '']
+             'records behind it (config, metrics, learning curve, timings, git commit) are in `runs/`. '
+             '`make check-results` makes each table again from those records, on any CPU and without training, and '
+             'says which ones come out byte for byte the same (`nbs/68_audit.ipynb`).', '']
     lines += [n for p in _profiles(d) for n in (PROFILE_NOTES.get(p, f'Tables made with the `{p}` profile.'), '')]
     lines += [claims.rstrip(), ''] if claims else []
     owned = known | tagged_stems
