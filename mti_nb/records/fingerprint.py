@@ -18,9 +18,10 @@ from ..core import cache_dir, project_root
 from ..safeio import atomic_write_text
 
 # %% auto #0
-__all__ = ['DECIDING', 'UNITS', 'PACKAGE', 'MODEL_MODULES', 'SYNTHETIC_SOURCE', 'RENDER_TOLERANCE', 'normalized_definitions',
-           'module_stamp', 'relevant_modules', 'code_stamp', 'units_in', 'code_stamp_at', 'stamp_differences',
-           'folder_fingerprint', 'data_fingerprint', 'fingerprint_differences', 'render_differences']
+__all__ = ['DECIDING', 'UNITS', 'PACKAGE', 'MODEL_MODULES', 'SYNTHETIC_SOURCE', 'RENDER_TOLERANCE', 'OTHER_RENDER',
+           'normalized_definitions', 'module_stamp', 'relevant_modules', 'code_stamp', 'units_in', 'code_stamp_at',
+           'stamp_differences', 'folder_fingerprint', 'data_fingerprint', 'fingerprint_differences',
+           'render_differences']
 
 # %% ../../nbs/50_fingerprint.ipynb #03d862aa
 # unit -> (names kept: None = all, names left out); a unit's definitions are collected over the modules in UNITS
@@ -306,6 +307,7 @@ def fingerprint_differences(a: Mapping, b: Mapping) -> list[str]:
 
 SYNTHETIC_SOURCE = 'cache:synthetic/'     # how the cached synthetic benchmark's folders are named in a fingerprint
 RENDER_TOLERANCE = 1e-4   # another CPU's render: sizes within this fraction (measured: 30 bytes in 51.9 MB, 6e-7)
+OTHER_RENDER = 'made on another render of the synthetic benchmark'   # how records so made are named (studies, reports, the check)
 
 
 def render_differences(a: Mapping, b: Mapping) -> list[str] | None:

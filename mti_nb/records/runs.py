@@ -25,7 +25,7 @@ import numpy as np
 from ..core import project_root, results_dir
 from ..config import _HASHED_WHEN_SET, RunConfig
 from .curves import CONVERGENCE_TOL, convergence   # noqa: F401 - records.runs.convergence too
-from .fingerprint import fingerprint_differences, render_differences, stamp_differences
+from .fingerprint import OTHER_RENDER, fingerprint_differences, render_differences, stamp_differences
 from ..safeio import atomic_write_text
 from ..tasks import get_task
 
@@ -275,9 +275,9 @@ def reuse_problems(rec: RunRecord, data: Mapping | None = None, code: Mapping | 
     if data is not None:
         if not rec.data:
             why.append('it has no data fingerprint (made before records had one)')
-        elif (d := fingerprint_differences(rec.data, data)) and not (other_render and render_differences(rec.data, data)):
+        elif (d := fingerprint_differences(rec.data, data)) and not ((r := render_differences(rec.data, data)) and other_render):
             why.append('it was made on other data (' + '; '.join(d) + (': the same benchmark rendered on a CPU of another '
-                       'class; a report, train=False, reads it' if render_differences(rec.data, data) else '') + ')')
+                       'class; a report, train=False, reads it' if r else '') + ')')
     if code is not None:
         if not rec.code:
             why.append('it has no code stamp (made before records had one)')
@@ -342,8 +342,8 @@ def reuse_report(records: Iterable[RunRecord | None]) -> str:
         line += (f'; reused from code stamp(s) {fmt(Counter((r.code or {}).get("stamp", "none") for r in reused))}, '
                  f'commit(s) {fmt(Counter(_short_commit(r.git_commit) for r in reused))}')
     if other := [r for r in reused if r.other_render]:
-        line += (f'; {len(other)} read from another render of the synthetic benchmark (this CPU renders other file '
-                 f'bytes, e.g. {other[0].other_render[0]}): reported as recorded, never reused for training here')
+        line += (f'; {len(other)} {OTHER_RENDER} (this CPU renders other file bytes, e.g. '
+                 f'{other[0].other_render[0]}): reported as recorded, never reused for training here')
     return line
 
 

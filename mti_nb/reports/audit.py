@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from ..core import project_root, results_dir
+from ..core import project_root
+from ..records.fingerprint import OTHER_RENDER
 from .readme import declared_parameters, table_command
 
 # %% auto #0
@@ -40,19 +41,39 @@ _REPORT = {'train': 'False', 'qualitative': 'False', 'existing': 'True'}   # nev
 NOT_TRAINING = frozenset({'resource_analysis', 'task_affinity'})   # notebooks without a `train` parameter that never train
 
 
-def table_commands(out_dir: str | os.PathLike) -> dict[str, list[str] | str]:
-    "Each table of a results folder (a CSV with its JSON sidecar) -> the commands that make it, as the results page gives them (`table_command`; one whose sidecar joins two with '; ' gives both), or why there is none."
+def _sidecars(d: Path) -> dict[str, Mapping | str]:
+    "Each table of folder `d` (a CSV with its JSON sidecar) -> its sidecar, or why it gives no command."
     out = {}
-    for side in sorted(Path(out_dir).glob('*.json')):
-        if not side.with_suffix('.csv').is_file():
-            continue
+    for side in sorted(d.glob('*.json')):
+        if side.with_suffix('.csv').is_file():
+            try:
+                info = json.loads(side.read_text())
+                if not isinstance(info, Mapping):
+                    raise ValueError(f'it holds a {type(info).__name__}, not an object')
+                out[side.stem] = info
+            except (OSError, ValueError) as e:
+                out[side.stem] = f'its sidecar {side.name} gives no command ({type(e).__name__}: {e})'
+    return out
+
+
+def _commands(stem: str, info: Mapping | str) -> list[str]:
+    "The commands that make a table (one whose sidecar joins two with '; ' gives both); a ValueError saying why there are none."
+    if isinstance(info, str):
+        raise ValueError(info)
+    try:
+        return [c.strip() for c in str(table_command(stem, info)).split(';') if c.strip()]
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        raise ValueError(f'its sidecar {stem}.json gives no command ({type(e).__name__}: {e})') from None
+
+
+def table_commands(out_dir: str | os.PathLike) -> dict[str, list[str] | str]:
+    "Each table of a results folder (a CSV with its JSON sidecar) -> the commands that make it, as the results page gives them (`table_command`), or why there are none."
+    out = {}
+    for stem, info in _sidecars(Path(out_dir)).items():
         try:
-            info = json.loads(side.read_text())
-            if not isinstance(info, Mapping):
-                raise ValueError(f'it holds a {type(info).__name__}, not an object')
-            out[side.stem] = [c.strip() for c in str(table_command(side.stem, info)).split(';') if c.strip()]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
-            out[side.stem] = f'its sidecar {side.name} gives no command ({type(e).__name__}: {e})'
+            out[stem] = _commands(stem, info)
+        except ValueError as e:
+            out[stem] = str(e)
     return out
 
 
@@ -101,7 +122,37 @@ def _first_difference(a: bytes, b: bytes) -> str:
     return f'committed {len(la)} lines, remade {len(lb)}'
 
 # %% ../../nbs/68_audit.ipynb #b9fc91cd
-_OTHER_RENDER = 'records were made on another render of the synthetic benchmark'   # what a study prints (GridPlan.collect)
+def _call_key(argv: Sequence[str]) -> tuple:
+    "One papermill call, whatever its flags' order (the output notebook left out)."
+    return (*argv[:5], *sorted(zip(argv[7::3], argv[8::3])))
+
+
+def _run(argv: Sequence[str], copy: Path, timeout: float) -> tuple[str | None, set[str], bool]:
+    "Run one report call: (why it failed or None, the tables of `copy` it wrote, whether it read records made on another render)."
+    before = {p.stem: p.stat().st_mtime_ns for p in copy.glob('*.csv')}
+    try:
+        r = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout, cwd=project_root())
+        why = None if r.returncode == 0 else _why_failed(r.stderr + r.stdout)
+    except subprocess.TimeoutExpired:
+        why = f'did not finish in {timeout:.0f} s'
+    wrote = {p.stem for p in copy.glob('*.csv') if before.get(p.stem) != p.stat().st_mtime_ns}
+    nb = Path(argv[5])
+    return why, wrote, nb.is_file() and f'records were {OTHER_RENDER}' in nb.read_text(errors='replace')
+
+
+def _verdict(stem: str, commands: list[str], done: Sequence[tuple[str | None, set[str], bool]], src: Path,
+             copy: Path) -> TableCheck:
+    "The check of one table from what its calls did."
+    failed = [why for why, _, _ in done if why is not None]
+    if failed:
+        return TableCheck(stem, commands, 'not remade', failed[0])
+    if not any(stem in wrote for _, wrote, _ in done):
+        return TableCheck(stem, commands, 'not remade', 'its commands ran but did not write it')
+    a, b = (src / f'{stem}.csv').read_bytes(), (copy / f'{stem}.csv').read_bytes()
+    other = f'read from records {OTHER_RENDER}' if any(o for *_, o in done) else ''
+    if a == b:
+        return TableCheck(stem, commands, 'same', other)
+    return TableCheck(stem, commands, 'differs', _first_difference(a, b) + (f' ({other})' if other else ''))
 
 
 def check_results(out_dir: str | os.PathLike, only: Sequence[str] | None = None,
@@ -114,56 +165,34 @@ def check_results(out_dir: str | os.PathLike, only: Sequence[str] | None = None,
     src = Path(out_dir).expanduser().resolve()
     if not src.is_dir():
         raise FileNotFoundError(f'no results folder {src}')
-    cmds = table_commands(src)
+    tables = _sidecars(src)
     if only is not None:
-        unknown = sorted(set(only) - set(cmds))
+        unknown = sorted(set(only) - set(tables))
         if unknown:
             raise ValueError(f'no table {", ".join(unknown)} (a CSV with its JSON sidecar) in {src}')
-        cmds = {s: c for s, c in cmds.items() if s in only}
+        tables = {s: t for s, t in tables.items() if s in only}
     if keep is not None and Path(keep).exists():
         raise FileExistsError(f'{keep} exists: give a new folder to keep the remade results in')
     with tempfile.TemporaryDirectory(prefix='mti_nb_check_') as tmp:
         copy = Path(keep).expanduser().resolve() if keep is not None else Path(tmp) / 'results'
         shutil.copytree(src, copy, ignore=shutil.ignore_patterns('checkpoints', '*.lock'))
-        key = lambda argv: (*argv[:5], *sorted(zip(argv[7::3], argv[8::3])))   # one call, whatever its flags' order
-        ran: dict[tuple, tuple[str | None, set[str], bool]] = {}   # call -> (why it failed, tables it wrote, other render)
+        ran: dict[tuple, tuple[str | None, set[str], bool]] = {}   # a call shared by tables runs once
         out = []
-        for stem, commands in cmds.items():
+        for stem, info in tables.items():
+            commands: list[str] = []
             try:
-                if isinstance(commands, str):
-                    raise ValueError(commands)
-                side = json.loads((src / f'{stem}.json').read_text())
-                calls = [report_argv(c, copy, side.get('precision'), Path(tmp) / f'{len(ran)}_{i}.ipynb')
+                commands = _commands(stem, info)
+                calls = [report_argv(c, copy, info.get('precision'), Path(tmp) / f'{len(ran)}_{i}.ipynb')
                          for i, c in enumerate(commands)]
             except ValueError as e:
-                out.append(TableCheck(stem, commands if isinstance(commands, list) else [], 'not checked', str(e)))
-                calls = []
-            for argv in calls:
-                if key(argv) in ran:
-                    continue
-                if progress:
-                    print(f'running  {Path(argv[4]).name} {" ".join(argv[6:])}', flush=True)
-                before = {p.stem: p.stat().st_mtime_ns for p in copy.glob('*.csv')}
-                try:
-                    r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=project_root())
-                    why = None if r.returncode == 0 else _why_failed(r.stderr + r.stdout)
-                except subprocess.TimeoutExpired:
-                    why = f'did not finish in {timeout:.0f} s'
-                wrote = {p.stem for p in copy.glob('*.csv') if before.get(p.stem) != p.stat().st_mtime_ns}
-                nb = Path(argv[5])
-                ran[key(argv)] = (why, wrote, nb.is_file() and _OTHER_RENDER in nb.read_text(errors='replace'))
-            if calls:
-                done = [ran[key(a)] for a in calls]
-                failed = [w for w, _, _ in done if w is not None]
-                other = ' (read from records made on another render of the synthetic benchmark)' if any(o for *_, o in done) else ''
-                if failed:
-                    out.append(TableCheck(stem, commands, 'not remade', failed[0]))
-                elif not any(stem in wrote for _, wrote, _ in done):
-                    out.append(TableCheck(stem, commands, 'not remade', 'its commands ran but did not write it'))
-                else:
-                    a, b = (src / f'{stem}.csv').read_bytes(), (copy / f'{stem}.csv').read_bytes()
-                    out.append(TableCheck(stem, commands, 'same' if a == b else 'differs',
-                                          other.strip(' ()') if a == b else _first_difference(a, b) + other))
+                out.append(TableCheck(stem, commands, 'not checked', str(e)))
+            else:
+                for argv in calls:
+                    if _call_key(argv) not in ran:
+                        if progress:
+                            print(f'running  {Path(argv[4]).name} {" ".join(argv[6:])}', flush=True)
+                        ran[_call_key(argv)] = _run(argv, copy, timeout)
+                out.append(_verdict(stem, commands, [ran[_call_key(a)] for a in calls], src, copy))
             if progress:
                 print(out[-1].line(), flush=True)
     return out

@@ -16,6 +16,7 @@ from ..core import STUDY_DEFAULTS, check_choice, default_profile, get_profile
 from ..config import RunConfig
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
+from ..records.fingerprint import OTHER_RENDER
 from ..records.runs import RecordError, find_record, load_record, record_path
 from ..tasks import DATASET_TASKS
 from .qualitative import has_weights, restore_checkpoint
@@ -67,9 +68,8 @@ class GridPlan:
             if c.run_id not in out:
                 out[c.run_id] = run_experiment(c, self.study.out_dir, progress=progress, train=run, **self.run_kwargs)
         if other := [r for r in out.values() if r is not None and r.other_render]:
-            print(f'{self.name}: {len(other)} of {len(out)} records were made on another render of the synthetic '
-                  f'benchmark (this CPU renders other file bytes of the same spec, e.g. {other[0].other_render[0]}); '
-                  'the table reports them as recorded')
+            print(f'{self.name}: {len(other)} of {len(out)} records were {OTHER_RENDER} (this CPU renders other file '
+                  f'bytes of the same spec, e.g. {other[0].other_render[0]}); the table reports them as recorded')
         return attach_schedule_checks([out[c.run_id] for c in self.configs], record_lookup(self.study.out_dir))
 
 
