@@ -190,6 +190,10 @@ def format_table(res: dict) -> str:
                      (f" ({res['loader_vs_train']:.1f}x training)" if 'loader_vs_train' in res else ''))
     if extra: lines.append('; '.join(extra))
     lines.append('machine: ' + machine_line(res['machine']))
+    if res.get('device') == 'cpu' and 'bf16' not in res['fast_path'].split(' + '):
+        lines.append("note: the fast path ran in fp32 (no AVX512-BF16/AMX on this CPU, or --no-bf16); without bf16 the "
+                     "convolutions are most of a training step and its levers gave about 1.1x on an AVX2 CPU, the 2x "
+                     "needs bf16 (chapter 48_bench, 'A CPU without bf16')")
     return '\n'.join(lines)
 
 # %% ../../nbs/48_bench.ipynb #d140eb07
