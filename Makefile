@@ -64,7 +64,7 @@ nbdev-test: venv
 	$(BIN)/nbdev_test --n_workers $(WORKERS)
 
 demo: venv
-	@mkdir -p $(DEMO_OUT)
+	@$(BIN)/python tools/demo_out.py $(DEMO_OUT)
 	@echo "make demo: nbs/ablation_scales.ipynb -> $(DEMO_OUT)/ ($(if $(REUSE),the committed run records read as a report: nothing trained$(comma) any CPU,every run trained: about 6 min on a 2-core CPU with AVX512-BF16$(comma) about 31 min in fp32 without))" >&2
 	$(if $(REUSE),,$(BIN)/mti_nb_study ablation_scales --profile demo -p out_dir $(abspath $(DEMO_OUT)) \
 		--executor local --parallel $(DEMO_PARALLEL) --threads 1)
