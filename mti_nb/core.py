@@ -73,7 +73,11 @@ def results_dir(out_dir: str | os.PathLike | None = None) -> Path:
     p = Path(out_dir) if out_dir else Path(env) if env else test_results_dir() if in_test() else project_root() / 'results'
     if not p.is_absolute():
         p = project_root() / p
-    p.mkdir(parents=True, exist_ok=True)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):       # a file where the folder (or one above it) should be
+        f = next(a for a in (p, *p.parents) if a.exists())
+        raise ValueError(f'results folder {p}: {f} is a file, not a folder') from None
     return p
 
 

@@ -15,6 +15,7 @@ from .train import OneLineParser, fail, parse_json_or_str
 from ..config import RunConfig
 from ..core import PROFILES
 from ..engine.checkpoints import checkpoint_path, load_checkpoint
+from ..engine.devices import RefusedRun
 from ..records.runs import find_record, record_delta_m
 from ..studies.grids import GRIDS, GridPlan, study_grid
 from ..studies.jobs import EXECUTORS, run_grid
@@ -144,7 +145,7 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         res = run_grid(plan, a.executor, parallel=a.parallel, threads=a.threads, gpus_per_job=a.gpus, time_min=a.time,
                        cpus=a.cpus, mem_gb=a.mem, partition=a.partition, array_parallelism=a.array_parallelism,
                        slurm_extra=extra, jobs_dir=a.jobs_dir, wait=not a.no_wait, train_options=a.train_option)
-    except (ValueError, FileNotFoundError) as e:
+    except (ValueError, FileNotFoundError, RefusedRun) as e:     # RefusedRun: a run this machine would refuse
         return fail(prog, e)
     for r in res:
         print(json.dumps({k: v for k, v in vars(r).items() if v is not None}, default=str))

@@ -21,6 +21,7 @@ import torch
 
 from ..config import RunConfig
 from ..core import check_choice
+from ..engine.devices import check_paper_run, check_precision, resolve_device
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records import runs
 from ..safeio import atomic_write_text
@@ -114,7 +115,8 @@ def _outcome(cfg: RunConfig, job) -> JobOutcome:
     try:
         return JobOutcome(cfg.run_id, 'done', job.job_id, result=job.result())
     except Exception as e:   # noqa: BLE001 - a failed run is reported, the others go on
-        lines = [l for l in str(e).splitlines() if re.match(r'[A-Za-z_][\w.]*(Error|Exception|Interrupt\w*|Exit|Failed|Group)(:|\s*$)', l)]
+        lines = [l for l in str(e).splitlines() if re.match(r'(?:[A-Za-z_]\w*\.)*[A-Z]\w*(:|\s*$)', l)
+                 and not re.match(r'[\w.]*Warning:', l)]     # the exception lines, whatever their class's name
         error = lines[-1] if lines else (str(e).strip().splitlines() or [type(e).__name__])[0]
         return JobOutcome(cfg.run_id, 'failed', job.job_id, error=error[:300], log=str(job.paths.stderr))
 
@@ -139,6 +141,10 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
         raise ValueError(f'{plan.name}: train=False, but {len(todo)} of {len(plan.unique())} runs would be trained ({why}; '
                          f'first: {todo[0].run_id}); drop train=False to train them')
     outcomes = {c.run_id: JobOutcome(c.run_id, 'reused') for c in plan.unique() if c not in todo}
+    if executor != 'slurm':                  # what a run here would refuse (bf16 on a CPU without it, ...), before any job
+        for c in todo:
+            dev = resolve_device(c.device)
+            check_paper_run(c, dev); check_precision(c, dev)
     if executor == 'inline':
         for c in todo:
             rec = run_experiment(c, out_dir, force=force, progress=plan.study.progress, **plan.run_kwargs)
