@@ -25,8 +25,10 @@ def main(argv=None) -> int:
     ap.add_argument('--keep', default=None, metavar='DIR', help='keep the remade copy in this new folder (with one folder)')
     ap.add_argument('--strict', action='store_true', help='fail unless every table was remade and came out the same')
     a = ap.parse_args(argv)
-    if (a.only or a.keep) and len(a.results) != 1:
+    if (a.only or a.keep is not None) and len(a.results) != 1:
         ap.error('--only and --keep need one --results folder')
+    if any(not d.strip() for d in a.results):
+        ap.error('--results: an empty folder name')
     sys.path.insert(0, str(ROOT))
     from mti_nb.reports.audit import check_results
     checks = []
@@ -34,7 +36,7 @@ def main(argv=None) -> int:
         print(f'== {d}', flush=True)
         try:
             checks += check_results(d, only=a.only, keep=a.keep)
-        except (ValueError, FileExistsError, FileNotFoundError) as e:
+        except (ValueError, OSError) as e:      # a usage error, or a folder that cannot be read or made
             print(f'check_results.py: error: {e}', file=sys.stderr)
             return 2
     n = Counter(c.status for c in checks)

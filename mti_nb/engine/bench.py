@@ -233,8 +233,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "HRNet-18, inference 480x640) of the resources table (default: the project's results/resources.csv)")
     a = ap.parse_args(argv)
     try:
-        if a.repeats < 1 or a.batch < 1 or a.infer_batch < 1 or a.warmup < 0:
-            raise ValueError('--repeats, --batch and --infer-batch must be >= 1 and --warmup >= 0')
+        for opt, v, lo in (('--repeats', a.repeats, 1), ('--batch', a.batch, 1), ('--infer-batch', a.infer_batch, 1),
+                           ('--warmup', a.warmup, 0), ('--loader-workers', a.loader_workers, 0),
+                           ('--threads', 1 if a.threads is None else a.threads, 1)):
+            if v < lo: raise ValueError(f'{opt} must be >= {lo}, got {v}')
+        if {'train', 'infer', 'loader'} <= set(a.skip):
+            raise ValueError('--skip train infer loader leaves nothing to measure')
+        for opt, (h, w) in (('--train-size', a.train_size), ('--infer-size', a.infer_size)):
+            if min(h, w) < 32:
+                raise ValueError(f'{opt} {h}x{w}: each side must be >= 32 (the backbone downsamples by 32)')
+        h, w = a.train_size
+        if 'train' not in a.skip and a.batch * (h // 32) * (w // 32) < 2:
+            raise ValueError(f'--train-size {h}x{w} with --batch {a.batch}: the 1/32 scale holds one value per channel, '
+                             'which BatchNorm cannot train on; use --batch 2 or a larger size')
         if a.threads: torch.set_num_threads(a.threads)
         device = resolve_device(a.device)     # the engine's one decision of a device: errors if it is absent
         cfg = ModelConfig(model=a.model, backbone=a.backbone, tasks=tuple(a.tasks), dataset=a.dataset)
@@ -242,6 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                          bf16=False if a.no_bf16 else None, compile_loss=not a.eager_loss)
         if a.write_resources and not Path(a.write_resources).is_file():
             raise ValueError(f'--write-resources {a.write_resources}: no such resources table')
+        if a.write_resources:               # read before the minutes of measuring, not after
+            import pandas as pd
+            try: pd.read_csv(a.write_resources)
+            except Exception as e: raise ValueError(f'--write-resources {a.write_resources}: not a readable CSV table ({e})') from None
         if a.write_resources and {'train', 'infer'} & set(a.skip):
             raise ValueError('--write-resources needs both the training and the inference figures (no --skip train/infer)')
     except (ValueError, KeyError, RuntimeError) as e:
@@ -255,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             print(f'wrote the speed row of {write_bench_row(res, a.write_resources)}')
         except (ValueError, KeyError) as e:
-            print(f'mti_nb_bench: --write-resources: {e}', file=sys.stderr)
+            print(f'mti_nb_bench: --write-resources {a.write_resources}: {e}', file=sys.stderr)
             return 2
     if a.json: print(json.dumps(res))
     return 0

@@ -111,7 +111,8 @@ def _why_failed(text: str) -> str:
     "The error a failed papermill call ends with (its last 'XxxError: ...' line), else its last line."
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     errs = [ln for ln in lines if re.match(r'^[A-Za-z_.]*(Error|Exception)\b', ln)]
-    return (errs or lines or ['no output'])[-1][:300]
+    last = (errs or lines or ['no output'])[-1]
+    return last if len(last) <= 400 else last[:399] + '…'
 
 
 def _first_difference(a: bytes, b: bytes) -> str:
@@ -144,8 +145,8 @@ def _verdict(stem: str, commands: list[str], done: Sequence[tuple[str | None, se
              copy: Path) -> TableCheck:
     "The check of one table from what its calls did."
     failed = [why for why, _, _ in done if why is not None]
-    if failed:
-        return TableCheck(stem, commands, 'not remade', failed[0])
+    if failed:          # the copy is a copy of the folder: its paths are named as the folder's
+        return TableCheck(stem, commands, 'not remade', failed[0].replace(str(copy), str(src)))
     if not any(stem in wrote for _, wrote, _ in done):
         return TableCheck(stem, commands, 'not remade', 'its commands ran but did not write it')
     a, b = (src / f'{stem}.csv').read_bytes(), (copy / f'{stem}.csv').read_bytes()
@@ -171,8 +172,14 @@ def check_results(out_dir: str | os.PathLike, only: Sequence[str] | None = None,
         if unknown:
             raise ValueError(f'no table {", ".join(unknown)} (a CSV with its JSON sidecar) in {src}')
         tables = {s: t for s, t in tables.items() if s in only}
-    if keep is not None and Path(keep).exists():
-        raise FileExistsError(f'{keep} exists: give a new folder to keep the remade results in')
+    if keep is not None:
+        k = Path(keep).expanduser().resolve()
+        if not str(keep).strip() or k.exists():
+            raise FileExistsError(f'{k} exists: give a new folder to keep the remade results in')
+        if not k.parent.is_dir():
+            raise FileNotFoundError(f'keep={keep}: {k.parent} is not a folder')
+        if k.is_relative_to(src):
+            raise ValueError(f'keep={keep} is inside the results folder {src}, which is never written: give a folder outside it')
     with tempfile.TemporaryDirectory(prefix='mti_nb_check_') as tmp:
         copy = Path(keep).expanduser().resolve() if keep is not None else Path(tmp) / 'results'
         shutil.copytree(src, copy, ignore=shutil.ignore_patterns('checkpoints', '*.lock'))
