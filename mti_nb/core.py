@@ -76,8 +76,8 @@ def results_dir(out_dir: str | os.PathLike | None = None) -> Path:
     try:
         p.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):       # a file where the folder (or one above it) should be
-        f = next(a for a in (p, *p.parents) if a.exists())
-        raise ValueError(f'results folder {p}: {f} is a file, not a folder') from None
+        f = next(a for a in (p, *p.parents) if a.exists() or a.is_symlink())
+        raise ValueError(f'results folder {p}: {f} is {"a broken link" if not f.exists() else "a file"}, not a folder') from None
     return p
 
 

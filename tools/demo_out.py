@@ -18,26 +18,33 @@ MARK = '.mti_nb_demo'
 
 def problem(arg: str) -> str | None:
     "Why `make demo` cannot write into `arg` (None: it can)."
-    d, committed = Path(arg).expanduser().resolve(), (ROOT / 'results').resolve()
+    if arg.startswith('~'):
+        return f'DEMO_OUT={arg}: make does not expand ~ in the paths it builds; give it as $(HOME)/... or an absolute path'
+    d, committed = Path(arg).resolve(), (ROOT / 'results').resolve()
     if d == committed or committed in d.parents:
         return f'DEMO_OUT={arg} is inside the committed results/ ({committed}), which the demo compares with; give another folder'
     if d.exists() and not d.is_dir():
         return f'DEMO_OUT={arg}: {d} is a file, not a folder'
     if d.is_dir() and not (d / MARK).is_file():
-        other = sorted(p.name for p in d.iterdir())
+        try:
+            other = sorted(p.name for p in d.iterdir())
+        except OSError as e:
+            return f'DEMO_OUT={arg}: cannot read the folder ({e.strerror or e})'
         if other:
-            return (f'DEMO_OUT={arg} holds files that make demo did not write ({", ".join(other[:3])}'
-                    f'{", ..." if len(other) > 3 else ""}) and would replace some of them; give a new or empty folder')
+            return (f'DEMO_OUT={arg} holds files ({", ".join(other[:3])}{", ..." if len(other) > 3 else ""}) and no '
+                    f'{MARK} marker, so make demo did not make it, and its tables and figures would replace some of '
+                    'them; give a new or empty folder')
     return None
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or not argv[0].strip():
-        print('demo_out.py: usage: python tools/demo_out.py DIR', file=sys.stderr)
+        print('make demo: error: DEMO_OUT is empty: give the folder to write into (python tools/demo_out.py DIR)',
+              file=sys.stderr)
         return 2
     why = problem(argv[0])
     if why is None:
-        d = Path(argv[0]).expanduser()
+        d = Path(argv[0])
         try:
             d.mkdir(parents=True, exist_ok=True)
             (d / MARK).write_text('made by make demo: a later make demo may write here again\n')

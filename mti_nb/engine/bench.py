@@ -243,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if min(h, w) < 32:
                 raise ValueError(f'{opt} {h}x{w}: each side must be >= 32 (the backbone downsamples by 32)')
         h, w = a.train_size
-        if 'train' not in a.skip and a.batch * (h // 32) * (w // 32) < 2:
+        if 'train' not in a.skip and a.batch * -(-h // 32) * -(-w // 32) < 2:     # (strided convs round up)
             raise ValueError(f'--train-size {h}x{w} with --batch {a.batch}: the 1/32 scale holds one value per channel, '
                              'which BatchNorm cannot train on; use --batch 2 or a larger size')
         if a.threads: torch.set_num_threads(a.threads)

@@ -174,7 +174,9 @@ def check_results(out_dir: str | os.PathLike, only: Sequence[str] | None = None,
         tables = {s: t for s, t in tables.items() if s in only}
     if keep is not None:
         k = Path(keep).expanduser().resolve()
-        if not str(keep).strip() or k.exists():
+        if not str(keep).strip():
+            raise ValueError('keep: an empty folder name')
+        if k.exists():
             raise FileExistsError(f'{k} exists: give a new folder to keep the remade results in')
         if not k.parent.is_dir():
             raise FileNotFoundError(f'keep={keep}: {k.parent} is not a folder')

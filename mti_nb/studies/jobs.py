@@ -111,12 +111,16 @@ def _executor(kind: str, folder: Path, name: str, time_min: int, gpus: int, cpus
     return ex
 
 
+# a traceback's last line: a builtin exception by its name's ending, any other by its module-qualified name
+_EXCEPTION_LINE = re.compile(r'[A-Za-z_][\w.]*(Error|Exception|Interrupt\w*|Exit|Failed|Group)(:|\s*$)'
+                             r'|(?:[A-Za-z_]\w*\.)+_*[A-Z]\w*(:|\s*$)')
+
+
 def _outcome(cfg: RunConfig, job) -> JobOutcome:
     try:
         return JobOutcome(cfg.run_id, 'done', job.job_id, result=job.result())
     except Exception as e:   # noqa: BLE001 - a failed run is reported, the others go on
-        lines = [l for l in str(e).splitlines() if re.match(r'(?:[A-Za-z_]\w*\.)*[A-Z]\w*(:|\s*$)', l)
-                 and not re.match(r'[\w.]*Warning:', l)]     # the exception lines, whatever their class's name
+        lines = [l for l in str(e).splitlines() if _EXCEPTION_LINE.match(l) and not re.match(r'[\w.]*Warning:', l)]
         error = lines[-1] if lines else (str(e).strip().splitlines() or [type(e).__name__])[0]
         return JobOutcome(cfg.run_id, 'failed', job.job_id, error=error[:300], log=str(job.paths.stderr))
 
@@ -143,8 +147,9 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     outcomes = {c.run_id: JobOutcome(c.run_id, 'reused') for c in plan.unique() if c not in todo}
     if executor != 'slurm':                  # what a run here would refuse (bf16 on a CPU without it, ...), before any job
         for c in todo:
-            dev = resolve_device(c.device)
-            check_paper_run(c, dev); check_precision(c, dev)
+            if runs.find_record(c, out_dir) is None:      # (a run with a record is only scored: initial scales)
+                dev = resolve_device(c.device)
+                check_paper_run(c, dev); check_precision(c, dev)
     if executor == 'inline':
         for c in todo:
             rec = run_experiment(c, out_dir, force=force, progress=plan.study.progress, **plan.run_kwargs)
