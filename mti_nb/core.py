@@ -77,7 +77,8 @@ def results_dir(out_dir: str | os.PathLike | None = None) -> Path:
         p.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):       # a file where the folder (or one above it) should be
         f = next(a for a in (p, *p.parents) if a.exists() or a.is_symlink())
-        raise ValueError(f'results folder {p}: {f} is {"a broken link" if not f.exists() else "a file"}, not a folder') from None
+        what = 'a broken link' if not f.exists() else 'a file'
+        raise ValueError(f'results folder {p}: {f} is {what}, not a folder') from None
     return p
 
 

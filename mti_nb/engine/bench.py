@@ -251,14 +251,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         cfg = ModelConfig(model=a.model, backbone=a.backbone, tasks=tuple(a.tasks), dataset=a.dataset)
         fast = fast_path(device, compile={'infer': None, 'both': True, 'none': False}[a.compile],
                          bf16=False if a.no_bf16 else None, compile_loss=not a.eager_loss)
-        if a.write_resources and not Path(a.write_resources).is_file():
-            raise ValueError(f'--write-resources {a.write_resources}: no such resources table')
-        if a.write_resources:               # read before the minutes of measuring, not after
+        if a.write_resources:               # checked before the minutes of measuring, not after
+            if not Path(a.write_resources).is_file():
+                raise ValueError(f'--write-resources {a.write_resources}: no such resources table')
             import pandas as pd
             try: pd.read_csv(a.write_resources)
             except Exception as e: raise ValueError(f'--write-resources {a.write_resources}: not a readable CSV table ({e})') from None
-        if a.write_resources and {'train', 'infer'} & set(a.skip):
-            raise ValueError('--write-resources needs both the training and the inference figures (no --skip train/infer)')
+            if {'train', 'infer'} & set(a.skip):
+                raise ValueError('--write-resources needs both the training and the inference figures (no --skip train/infer)')
     except (ValueError, KeyError, RuntimeError) as e:
         print(f'mti_nb_bench: {e}', file=sys.stderr)
         return 2

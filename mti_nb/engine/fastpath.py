@@ -90,11 +90,12 @@ def fast_path(device: str | torch.device = 'cpu', compile: bool | None = False, 
     "channels_last, bf16 (where the hardware has it), folded BN, fused Adam, the compiled loss, on CPUs the stencil resize in training; `torch.compile` of the model if `compile` (None: for inference only)."
     device = torch.device(device)
     bf16 = bf16_supported(device) if bf16 is None else bf16
-    cpu, cpu_bf16 = device.type == 'cpu', bf16 and device.type == 'cpu'
+    cpu = device.type == 'cpu'
+    cpu_bf16 = bf16 and cpu
     # training on CPUs keeps NCHW: in bf16 its BatchNorm is slow in channels_last at 18 and 36 channels; in fp32 on an
     # AVX2 CPU channels_last trained at 0.91x the reference against 1.12x in NCHW (13 rounds; it also gives up the
-    # stencil resize, which leaves channels_last maps to aten). bf16 training on CPUs upsamples before the heads' 1x1 convs (resizing
-    # 270-channel maps costs more than the convs it saves): see the lever tables of the bench chapter
+    # stencil resize, which leaves channels_last maps to aten). bf16 training on CPUs upsamples before the heads' 1x1
+    # convs (resizing 270-channel maps costs more than the convs it saves): see the lever tables of the bench chapter
     return ExecPath('fast', bf16=bf16, channels_last=True, compile=compile is not False, fold_bn=True, adam='fused',
                     train_compile=False if compile is None else None,
                     train_channels_last=False if cpu else None, compile_loss=compile_loss,

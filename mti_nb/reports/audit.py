@@ -172,8 +172,8 @@ def check_results(out_dir: str | os.PathLike, only: Sequence[str] | None = None,
         if unknown:
             raise ValueError(f'no table {", ".join(unknown)} (a CSV with its JSON sidecar) in {src}')
         tables = {s: t for s, t in tables.items() if s in only}
+    k = Path(keep).expanduser().resolve() if keep is not None else None     # the folder to keep the copy in
     if keep is not None:
-        k = Path(keep).expanduser().resolve()
         if not str(keep).strip():
             raise ValueError('keep: an empty folder name')
         if k.exists():
@@ -183,7 +183,7 @@ def check_results(out_dir: str | os.PathLike, only: Sequence[str] | None = None,
         if k.is_relative_to(src):
             raise ValueError(f'keep={keep} is inside the results folder {src}, which is never written: give a folder outside it')
     with tempfile.TemporaryDirectory(prefix='mti_nb_check_') as tmp:
-        copy = Path(keep).expanduser().resolve() if keep is not None else Path(tmp) / 'results'
+        copy = k or Path(tmp) / 'results'
         shutil.copytree(src, copy, ignore=shutil.ignore_patterns('checkpoints', '*.lock'))
         ran: dict[tuple, tuple[str | None, set[str], bool]] = {}   # a call shared by tables runs once
         out = []

@@ -112,15 +112,15 @@ def _executor(kind: str, folder: Path, name: str, time_min: int, gpus: int, cpus
 
 
 # a traceback's last line: a builtin exception by its name's ending, any other by its module-qualified name
-_EXCEPTION_LINE = re.compile(r'[A-Za-z_][\w.]*(Error|Exception|Interrupt\w*|Exit|Failed|Group)(:|\s*$)'
-                             r'|(?:[A-Za-z_]\w*\.)+_*[A-Z]\w*(:|\s*$)')
+_EXCEPTION_LINE = re.compile(r'(?![\w.]*Warning:)(?:[A-Za-z_][\w.]*(Error|Exception|Interrupt\w*|Exit|Failed|Group)'
+                             r'(:|\s*$)|(?:[A-Za-z_]\w*\.)+_*[A-Z]\w*(:|\s*$))')    # (warnings are not exceptions)
 
 
 def _outcome(cfg: RunConfig, job) -> JobOutcome:
     try:
         return JobOutcome(cfg.run_id, 'done', job.job_id, result=job.result())
     except Exception as e:   # noqa: BLE001 - a failed run is reported, the others go on
-        lines = [l for l in str(e).splitlines() if _EXCEPTION_LINE.match(l) and not re.match(r'[\w.]*Warning:', l)]
+        lines = [l for l in str(e).splitlines() if _EXCEPTION_LINE.match(l)]
         error = lines[-1] if lines else (str(e).strip().splitlines() or [type(e).__name__])[0]
         return JobOutcome(cfg.run_id, 'failed', job.job_id, error=error[:300], log=str(job.paths.stderr))
 
