@@ -17,8 +17,8 @@ from typing import Any, Iterable, Sequence
 # %% auto #0
 __all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'STAND_IN', 'PROFILES',
            'STUDY_DEFAULTS', 'SETUP_FIELDS', 'check_choice', 'project_root', 'in_test', 'test_results_dir',
-           'results_dir', 'cache_dir', 'Schedule', 'Profile', 'stand_in_file', 'default_profile', 'get_profile',
-           'own_setup', 'worker_pool']
+           'results_path', 'results_dir', 'cache_dir', 'Schedule', 'Profile', 'stand_in_file', 'default_profile',
+           'get_profile', 'own_setup', 'worker_pool']
 
 # %% ../nbs/00_core.ipynb #71aaae99
 ENV_PROFILE = 'MTI_NB_PROFILE'
@@ -67,12 +67,16 @@ def test_results_dir() -> Path:
     return _TEST_RESULTS
 
 
-def results_dir(out_dir: str | os.PathLike | None = None) -> Path:
-    "Results folder: `out_dir`, else $MTI_NB_RESULTS, else a temporary one under a test runner, else `<root>/results`."
+def results_path(out_dir: str | os.PathLike | None = None) -> Path:
+    "Where the results folder is (nothing created): `out_dir`, else $MTI_NB_RESULTS, else a temporary one under a test runner, else `<root>/results`; a relative path is under the project root."
     env = os.environ.get(ENV_RESULTS)
     p = Path(out_dir) if out_dir else Path(env) if env else test_results_dir() if in_test() else project_root() / 'results'
-    if not p.is_absolute():
-        p = project_root() / p
+    return p if p.is_absolute() else project_root() / p
+
+
+def results_dir(out_dir: str | os.PathLike | None = None) -> Path:
+    "The results folder `results_path(out_dir)`, created (a one-line error where a file stands in its way)."
+    p = results_path(out_dir)
     try:
         p.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):       # a file where the folder (or one above it) should be

@@ -8,16 +8,18 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import json
+import os
 import sys
+import warnings
 from typing import Sequence
 
 from .train import OneLineParser, fail, parse_json_or_str
 from ..config import RunConfig
-from ..core import PROFILES
+from ..core import ENV_RESULTS, PROFILES, results_path
 from ..engine.checkpoints import checkpoint_path, load_checkpoint
 from ..engine.devices import RefusedRun
-from ..records.runs import find_record, record_delta_m
-from ..studies.grids import GRIDS, GridPlan, study_grid
+from ..records.runs import RecordWarning, find_record, record_delta_m
+from ..studies.grids import GRIDS, GridPlan, record_state, study_grid
 from ..studies.jobs import EXECUTORS, run_grid
 
 # %% auto #0
@@ -97,7 +99,11 @@ def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
          'record': rec is not None}
     if rec is not None:
         d.update(metrics=rec.headline(), delta_m=rec.delta_m, device=rec.device, data_manifest=rec.data_manifest)
-    elif (got := _progress(cfg, out_dir)) is not None:
+        return d
+    state, got = record_state(cfg.run_id, out_dir)       # a record file that cannot serve: say why
+    if state in ('unreadable', 'partial'):
+        d['problem'] = got if state == 'unreadable' else f'its record has status {got.status!r}, not complete'
+    if (got := _progress(cfg, out_dir)) is not None:
         d['progress'], d['checkpoint'] = got
     return d
 
@@ -109,6 +115,10 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     params = {k: parse_json_or_str(v) for k, v in a.p}
     if a.profile:
         params['profile'] = a.profile
+    root = params.get('out_dir') or os.environ.get(ENV_RESULTS)
+    if a.collect and root and not (results_path(root).exists() or results_path(root).is_symlink()):   # it reads:
+        return fail(prog, f'--collect: no results folder {results_path(root)} (nothing to collect; a mistyped '
+                    f'-p out_dir or ${ENV_RESULTS}?)')                   # no folder is made
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
     except (ValueError, FileNotFoundError, TypeError) as e:
@@ -121,7 +131,9 @@ def study_main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 0
     if a.collect:
-        recs = [find_record(c, plan.study.out_dir) for c in plan.unique()]
+        with warnings.catch_warnings():                  # an unreadable record is named in its line ('problem')
+            warnings.simplefilter('ignore', RecordWarning)
+            recs = [find_record(c, plan.study.out_dir) for c in plan.unique()]
         have = [r for r in recs if r is not None]     # delta_m again: parallel runs may have missed their baselines
         recs = [r and record_delta_m(dataclasses.replace(r, extra=dict(r.extra)), have) for r in recs]
         lines = [_headline_line(c, r, plan.study.out_dir) for c, r in zip(plan.unique(), recs)]
@@ -129,9 +141,12 @@ def study_main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(d, default=str))
         n = sum(not d['record'] for d in lines)
         groups = {k: [d for d in lines if d.get('progress') == k] for k in PROGRESS}
+        bad = [d['run_id'] for d in lines if d.get('problem')]
         print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have records in {plan.study.out_dir}/runs' + ''.join(
               f"; {len(g)} {PROGRESS[k]}: " + ', '.join(f"{d['run_id']} {d['checkpoint']}" for d in g)
-              for k, g in groups.items() if g), file=sys.stderr)
+              for k, g in groups.items() if g) + (f"; {len(bad)} with a record that cannot serve (unreadable or not "
+              f"complete; its line's 'problem' says why; training again replaces it, an unreadable one kept renamed): {', '.join(bad)}" if bad else ''),
+              file=sys.stderr)
         return 1 if n else 0
     if not plan.study.train:
         return fail(prog, '-p train False: an executor trains the missing runs; drop it (or use --collect to see them)')

@@ -26,8 +26,8 @@ from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, d
                                      scale_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['GRIDS', 'PROBE_MODELS', 'PROBE_TASKS', 'GridPlan', 'record_lookup', 'register_grid', 'grid_params', 'study_grid',
-           'grid_configs', 'notebook_params', 'ablation_scales_grid', 'information_flow_grid',
+__all__ = ['GRIDS', 'PROBE_MODELS', 'PROBE_TASKS', 'GridPlan', 'record_state', 'record_lookup', 'register_grid', 'grid_params',
+           'study_grid', 'grid_configs', 'notebook_params', 'ablation_scales_grid', 'information_flow_grid',
            'ablation_components_grid', 'sota_nyud_grid', 'sota_pascal_grid', 'attention_masks_grid',
            'mtinet_diagnostics_grid', 'schedule_probes_grid']
 
@@ -77,9 +77,14 @@ class GridPlan:
         "Why `collect` stops: the runs without a record, those whose record lacks what this study needs, and how to make them."
         names = lambda cs: ', '.join(c.run_id for c in cs[:3]) + (f' and {len(cs) - 3} more' if len(cs) > 3 else '')
         where, n = f'{self.study.out_dir}/runs', len(self.unique())
-        absent = [c for c in miss if find_record(c, self.study.out_dir) is None]
-        short = [c for c in miss if c not in absent]
+        state = {c.run_id: record_state(c.run_id, self.study.out_dir) for c in miss}
+        absent, bad, partial, short = ([c for c in miss if state[c.run_id][0] == k]
+                                       for k in ('absent', 'unreadable', 'partial', 'complete'))
         parts = ([f'{len(absent)} of {n} runs have no record in {where} ({names(absent)})'] if absent else []) + (
+            [f'{len(bad)} of {n} runs have a record in {where} that cannot be read ({names(bad)}; the first: '
+             f'{state[bad[0].run_id][1]})'] if bad else []) + (
+            [f'{len(partial)} of {n} runs have a record in {where} whose status is not complete (' + ', '.join(
+             f'{c.run_id}: {state[c.run_id][1].status}' for c in partial[:3]) + ')'] if partial else []) + (
             [f'{len(short)} of {n} runs have a record in {where} without the initial-scale metrics and no '
              f'checkpoint here to score them from ({names(short)})'] if short else [])
         return (f'{self.name}: ' + '; '.join(parts) + f'; nothing is trained ({why}): run them with `mti_nb_study '
@@ -102,17 +107,23 @@ class GridPlan:
         return import_records(self.unique(), self.study.reuse_from, self.study.out_dir)
 
 
+def record_state(run_id: str, out_dir: str | os.PathLike | None) -> tuple[str, Any]:
+    "What `out_dir` holds for `run_id`: ('absent', None), ('unreadable', why), ('partial', its record: status not 'complete') or ('complete', its record)."
+    p = record_path(run_id, out_dir)
+    if not p.is_file():
+        return 'absent', None
+    try:
+        rec = load_record(p)
+    except RecordError as e:
+        return 'unreadable', str(e)
+    return ('complete' if rec.status == 'complete' else 'partial'), rec
+
+
 def record_lookup(out_dir: str | os.PathLike | None) -> Callable[[str], Any]:
     "run id -> its complete record in `out_dir`, or None (absent, unreadable or partial): how a study finds half-schedule partners."
     def get(run_id: str):
-        p = record_path(run_id, out_dir)
-        if not p.is_file():
-            return None
-        try:
-            rec = load_record(p)
-        except RecordError:
-            return None
-        return rec if rec.status == 'complete' else None
+        state, rec = record_state(run_id, out_dir)
+        return rec if state == 'complete' else None
     return get
 
 
