@@ -10,11 +10,14 @@ TEST_PROFILE ?= smoke
 WORKERS ?= 2
 
 # `make demo` trains the main job for real into a fresh folder (REUSE=1: no training, the table made from the committed
-# run records as a report, on any CPU, in their precision)
+# run records as a report, on any CPU, in their precision). Where this machine could not train the committed table
+# again bit for bit (tools/demo_mode.py: a CPU without AVX512-BF16/AMX, a GPU) it does as REUSE=1 and says why;
+# TRAIN=1 trains anyway
 ifndef DEMO_OUT
 DEMO_OUT := out/demo-$(shell date +%Y%m%d-%H%M%S)
 endif
 REUSE ?=
+TRAIN ?=
 DEMO_PRECISION = $(shell $(PY) -c "import json; print(json.load(open('results/ablation_scales.json')).get('precision') or 'fp32')" 2>/dev/null || echo fp32)
 # the runs train two at a time, one thread each: the committed demo records were made so (results depend on threads)
 DEMO_PARALLEL ?= 2
@@ -23,7 +26,8 @@ DEMO_PARALLEL ?= 2
 
 help:
 	@echo "make demo   - train the main job (Table 3, nbs/ablation_scales.ipynb, synthetic benchmark) into a fresh"
-	@echo "              out/demo-<time>/ and compare it with results/ablation_scales.csv (REUSE=1: from the committed run records, nothing trained)"
+	@echo "              out/demo-<time>/ and compare it with results/ablation_scales.csv (REUSE=1: from the committed run records, nothing trained;"
+	@echo "              so too where this machine could not train it bit for bit, e.g. a CPU without AVX512-BF16: TRAIN=1 trains anyway)"
 	@echo "make check-results - make every committed table again from its run records (nothing trained) and compare"
 	@echo "              it byte for byte (tools/check_results.py; results/ and results/study/)"
 	@echo "make test   - export check, clean-notebook check, import graph (no cycles), and every notebook's tests"
@@ -64,12 +68,13 @@ nbdev-test: venv
 	$(BIN)/nbdev_test --n_workers $(WORKERS)
 
 demo: venv
+	$(eval DEMO_REUSE := $(or $(REUSE),$(if $(TRAIN),,$(shell $(BIN)/python tools/demo_mode.py results/ablation_scales.csv))))
 	@$(BIN)/python tools/demo_out.py $(DEMO_OUT)
-	@echo "make demo: nbs/ablation_scales.ipynb -> $(DEMO_OUT)/ ($(if $(REUSE),the committed run records read as a report: nothing trained$(comma) any CPU,every run trained: about 6 min on a 2-core CPU with AVX512-BF16$(comma) about 31 min in fp32 without))" >&2
-	$(if $(REUSE),,$(BIN)/mti_nb_study ablation_scales --profile demo -p out_dir $(abspath $(DEMO_OUT)) \
+	@echo "make demo: nbs/ablation_scales.ipynb -> $(DEMO_OUT)/ ($(if $(DEMO_REUSE),the committed run records read as a report: nothing trained$(comma) any CPU,every run trained: about 6 min on a 2-core CPU with AVX512-BF16$(comma) about 31 min in fp32 without))" >&2
+	$(if $(DEMO_REUSE),,$(BIN)/mti_nb_study ablation_scales --profile demo -p out_dir $(abspath $(DEMO_OUT)) \
 		--executor local --parallel $(DEMO_PARALLEL) --threads 1)
 	$(BIN)/papermill --log-output --no-progress-bar nbs/ablation_scales.ipynb $(DEMO_OUT)/ablation_scales.ipynb \
-		-p profile demo -p out_dir $(abspath $(DEMO_OUT))$(if $(REUSE), -p reuse True -p train False -p precision $(DEMO_PRECISION))
+		-p profile demo -p out_dir $(abspath $(DEMO_OUT))$(if $(DEMO_REUSE), -p reuse True -p train False -p precision $(DEMO_PRECISION))
 	@$(BIN)/python tools/compare_results.py $(DEMO_OUT)/ablation_scales.csv results/ablation_scales.csv
 
 # every committed table made again from its records, in a copy, as a report (nothing is trained): byte for byte?

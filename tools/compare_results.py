@@ -16,7 +16,7 @@ def main(argv=None) -> int:
     ap.add_argument('--atol', type=float, default=0.0, help='absolute tolerance per value (default 0: bit for bit)')
     ap.add_argument('--rtol', type=float, default=0.0, help='relative tolerance per value (default 0)')
     a = ap.parse_args(argv)
-    from mti_nb.engine.progress import compare_results
+    from mti_nb.reports.reproduction import compare_results
     try:
         r = compare_results(a.ours, a.committed, atol=a.atol, rtol=a.rtol)
     except (FileNotFoundError, ValueError, OSError) as e:
