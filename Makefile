@@ -12,17 +12,18 @@ WORKERS ?= 2
 # `make demo` trains the main job for real into a fresh folder (REUSE=1: no training, the table made from the committed
 # run records as a report, on any CPU, in their precision). Where this machine could not train the committed table
 # again bit for bit (tools/demo_mode.py: a CPU without AVX512-BF16/AMX, a GPU) it does as REUSE=1 and says why;
-# TRAIN=1 trains anyway
+# TRAIN=1 trains anyway. Only 1, yes or true sets REUSE or TRAIN.
 ifndef DEMO_OUT
 DEMO_OUT := out/demo-$(shell date +%Y%m%d-%H%M%S)
 endif
 REUSE ?=
 TRAIN ?=
+is_set = $(filter 1 yes true,$(1))
 DEMO_PRECISION = $(shell $(PY) -c "import json; print(json.load(open('results/ablation_scales.json')).get('precision') or 'fp32')" 2>/dev/null || echo fp32)
 # the runs train two at a time, one thread each: the committed demo records were made so (results depend on threads)
 DEMO_PARALLEL ?= 2
 
-.PHONY: help venv test demo check-results export clean-nbs check-export check-clean check-imports test-notebooks nbdev-test browser-check
+.PHONY: help venv test demo demo-out check-results export clean-nbs check-export check-clean check-imports test-notebooks nbdev-test browser-check
 
 help:
 	@echo "make demo   - train the main job (Table 3, nbs/ablation_scales.ipynb, synthetic benchmark) into a fresh"
@@ -67,9 +68,15 @@ test: venv check-export check-clean check-imports test-notebooks
 nbdev-test: venv
 	$(BIN)/nbdev_test --n_workers $(WORKERS)
 
-demo: venv
-	$(eval DEMO_REUSE := $(or $(REUSE),$(if $(TRAIN),,$(shell $(BIN)/python tools/demo_mode.py results/ablation_scales.csv))))
+# the folder is checked (and made) before the demo decides anything: a prerequisite runs before a recipe is expanded
+demo-out: venv
 	@$(BIN)/python tools/demo_out.py $(DEMO_OUT)
+
+demo: demo-out
+	$(if $(and $(call is_set,$(REUSE)),$(call is_set,$(TRAIN))),$(error make demo: REUSE=1 (read the committed records) and TRAIN=1 (train) contradict each other: give one))
+	$(eval DEMO_MODE := $(if $(call is_set,$(REUSE)),reuse,$(shell $(BIN)/python tools/demo_mode.py results/ablation_scales.csv $(DEMO_OUT) $(if $(call is_set,$(TRAIN)),--train) || echo error)))
+	$(if $(and $(filter 1,$(words $(DEMO_MODE))),$(filter reuse train,$(DEMO_MODE))),,$(error make demo: could not tell whether this machine can train the committed table (above); REUSE=1 or TRAIN=1 decides))
+	$(eval DEMO_REUSE := $(filter reuse,$(DEMO_MODE)))
 	@echo "make demo: nbs/ablation_scales.ipynb -> $(DEMO_OUT)/ ($(if $(DEMO_REUSE),the committed run records read as a report: nothing trained$(comma) any CPU,every run trained: about 6 min on a 2-core CPU with AVX512-BF16$(comma) about 31 min in fp32 without))" >&2
 	$(if $(DEMO_REUSE),,$(BIN)/mti_nb_study ablation_scales --profile demo -p out_dir $(abspath $(DEMO_OUT)) \
 		--executor local --parallel $(DEMO_PARALLEL) --threads 1)

@@ -101,8 +101,14 @@ def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
         d.update(metrics=rec.headline(), delta_m=rec.delta_m, device=rec.device, data_manifest=rec.data_manifest)
         return d
     state, got = record_state(cfg.run_id, out_dir)       # a record file that cannot serve: say why
-    if state in ('unreadable', 'partial'):
-        d['problem'] = got if state == 'unreadable' else f'its record has status {got.status!r}, not complete'
+    if state == 'unreadable':
+        d['problem'] = got
+    elif state == 'partial':                              # its checkpoint holds the model its record describes
+        d['problem'] = (f'its record has status {got.status!r}, not complete' + ''.join(f'; {x}' for x in got.notes
+                        if x.startswith(got.status)) + ': run again, it resumes that model (a diverged one diverges '
+                        'again): lower the learning rate, or train it from scratch with mti_nb_train --force')
+        d['status'] = got.status
+        return d
     if (got := _progress(cfg, out_dir)) is not None:
         d['progress'], d['checkpoint'] = got
     return d
@@ -116,9 +122,10 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     if a.profile:
         params['profile'] = a.profile
     root = params.get('out_dir') or os.environ.get(ENV_RESULTS)
-    if a.collect and root and not (results_path(root).exists() or results_path(root).is_symlink()):   # it reads:
-        return fail(prog, f'--collect: no results folder {results_path(root)} (nothing to collect; a mistyped '
-                    f'-p out_dir or ${ENV_RESULTS}?)')                   # no folder is made
+    root = results_path(str(root)) if root not in (None, '') else None     # -p out_dir 2024 is parsed as a number
+    if a.collect and root and not (root.exists() or root.is_symlink()):   # it reads: no folder is made
+        return fail(prog, f'--collect: no results folder {root} (nothing to collect; a mistyped -p out_dir or '
+                    f'${ENV_RESULTS}?)')
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
     except (ValueError, FileNotFoundError, TypeError) as e:
@@ -141,12 +148,15 @@ def study_main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(d, default=str))
         n = sum(not d['record'] for d in lines)
         groups = {k: [d for d in lines if d.get('progress') == k] for k in PROGRESS}
-        bad = [d['run_id'] for d in lines if d.get('problem')]
-        print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have records in {plan.study.out_dir}/runs' + ''.join(
-              f"; {len(g)} {PROGRESS[k]}: " + ', '.join(f"{d['run_id']} {d['checkpoint']}" for d in g)
-              for k, g in groups.items() if g) + (f"; {len(bad)} with a record that cannot serve (unreadable or not "
-              f"complete; its line's 'problem' says why; training again replaces it, an unreadable one kept renamed): {', '.join(bad)}" if bad else ''),
-              file=sys.stderr)
+        bad = {k: [d['run_id'] for d in lines if d.get('problem') and ('status' in d) == (k == 'status')]
+               for k in ('unreadable', 'status')}
+        print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have complete records in {plan.study.out_dir}/runs'
+              + ''.join(f"; {len(g)} {PROGRESS[k]}: " + ', '.join(f"{d['run_id']} {d['checkpoint']}" for d in g)
+                        for k, g in groups.items() if g)
+              + (f"; {len(bad['unreadable'])} with a record that cannot be trusted (training again sets it aside, "
+                 f"renamed; its line's 'problem' says why): {', '.join(bad['unreadable'])}" if bad['unreadable'] else '')
+              + (f"; {len(bad['status'])} whose record is not complete (its line's 'status' says why, 'problem' what "
+                 f"to do): {', '.join(bad['status'])}" if bad['status'] else ''), file=sys.stderr)
         return 1 if n else 0
     if not plan.study.train:
         return fail(prog, '-p train False: an executor trains the missing runs; drop it (or use --collect to see them)')

@@ -296,7 +296,7 @@ def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None, data: 
     try:
         rec = load_record(p)
     except RecordError as e:
-        warnings.warn(f'{e}; the run will be trained again (the file is kept, renamed)', RecordWarning, stacklevel=2)
+        warnings.warn(f'{e}; it is not used (training the run again sets the file aside, renamed)', RecordWarning, stacklevel=2)
         return None
     if rec.status != 'complete':
         return None

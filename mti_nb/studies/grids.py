@@ -81,10 +81,12 @@ class GridPlan:
         absent, bad, partial, short = ([c for c in miss if state[c.run_id][0] == k]
                                        for k in ('absent', 'unreadable', 'partial', 'complete'))
         parts = ([f'{len(absent)} of {n} runs have no record in {where} ({names(absent)})'] if absent else []) + (
-            [f'{len(bad)} of {n} runs have a record in {where} that cannot be read ({names(bad)}; the first: '
+            [f'{len(bad)} of {n} runs have a record in {where} that cannot be trusted ({names(bad)}; the first: '
              f'{state[bad[0].run_id][1]})'] if bad else []) + (
             [f'{len(partial)} of {n} runs have a record in {where} whose status is not complete (' + ', '.join(
-             f'{c.run_id}: {state[c.run_id][1].status}' for c in partial[:3]) + ')'] if partial else []) + (
+             f'{c.run_id}: {state[c.run_id][1].status}' for c in partial[:3]) + '; run again, a run resumes its last '
+             'checkpoint, and a diverged model diverges again: lower the learning rate, or train it from scratch with '
+             'mti_nb_train --force)'] if partial else []) + (
             [f'{len(short)} of {n} runs have a record in {where} without the initial-scale metrics and no '
              f'checkpoint here to score them from ({names(short)})'] if short else [])
         return (f'{self.name}: ' + '; '.join(parts) + f'; nothing is trained ({why}): run them with `mti_nb_study '
