@@ -13,6 +13,8 @@ import sys
 import warnings
 from typing import Sequence
 
+import torch
+
 from .train import OneLineParser, fail, parse_json_or_str
 from ..config import RunConfig
 from ..core import ENV_RESULTS, PROFILES, results_path
@@ -20,6 +22,7 @@ from ..engine.checkpoints import checkpoint_path, load_checkpoint
 from ..engine.devices import RefusedRun
 from ..records.runs import RecordWarning, find_record, record_delta_m
 from ..studies.grids import GRIDS, GridPlan, record_state, study_grid
+from ..studies.estimate import estimate_runs, wall_hours
 from ..studies.jobs import EXECUTORS, run_grid
 
 # %% auto #0
@@ -42,6 +45,9 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
     what.add_argument('--list', action='store_true', help='print one RunConfig (JSON) per unique run; their run ids go to stderr')
     what.add_argument('--collect', action='store_true', help='print each run with its record (exit 1 if any missing)')
     what.add_argument('--executor', choices=EXECUTORS, help='run the runs that have no record')
+    what.add_argument('--estimate', action='store_true', help='time a few training steps of each run without a record '
+                      'on this CPU and print the hours they would train, one run per line, the total on stderr (with '
+                      '--parallel and --threads as the local executor would run them)')
     g = ap.add_argument_group('executors')
     g.add_argument('--parallel', type=int, help='local: runs at once (default: one per GPU, else 2)')
     g.add_argument('--threads', type=int, help='CPU threads per run (default: CPUs / parallel; Slurm: --cpus)')
@@ -114,6 +120,30 @@ def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
     return d
 
 
+def _estimate(a, plan: GridPlan, prog: str) -> int:
+    "`--estimate`: the runs without a record timed here (`mti_nb.studies.estimate`), one JSON line each, the total on stderr."
+    if torch.cuda.is_available():
+        return fail(prog, '--estimate times training on the CPU, but this machine has a GPU, which the runs would train on')
+    if a.parallel is not None and a.parallel < 1 or a.threads is not None and a.threads < 1:
+        return fail(prog, f'--parallel {a.parallel} / --threads {a.threads}: expected at least 1')
+    todo, par = plan.missing(), a.parallel or 2                        # the local executor's default on a CPU
+    threads = a.threads or max(1, (os.cpu_count() or 1) // par)
+    if not todo:
+        print(f'{a.name}: every one of its {len(plan.unique())} runs has a record in {plan.study.out_dir}/runs: '
+              'nothing to train', file=sys.stderr)
+        return 0
+    est = estimate_runs(todo, threads=threads)
+    for r in est.to_dict('records'):
+        print(json.dumps(r, default=str))
+    m, hours = est.attrs['machine'], est.hours.dropna()
+    print(f'{a.name}: {len(est)} runs without a record would train about {hours.sum():.1f} h of run time here, about '
+          f'{wall_hours(list(hours), par):.1f} h of wall time {par} at a time with {threads} thread(s) each'
+          + (f' ({len(est) - len(hours)} on a real dataset not counted: its size is its data\'s)' if len(hours) < len(est) else '')
+          + f'; training steps timed alone on {m["cpu"]} ({m["isa"] or "no AVX-512"}), evaluation, data loading, '
+          'compilation and runs slowing each other not counted', file=sys.stderr)
+    return 0
+
+
 def study_main(argv: Sequence[str] | None = None) -> int:
     "Console script `mti_nb_study`: list, run (inline, local processes, Slurm) or collect the runs of a study."
     prog = 'mti_nb_study'
@@ -158,6 +188,8 @@ def study_main(argv: Sequence[str] | None = None) -> int:
               + (f"; {len(bad['status'])} whose record is not complete (its line's 'status' says why, 'problem' what "
                  f"to do): {', '.join(bad['status'])}" if bad['status'] else ''), file=sys.stderr)
         return 1 if n else 0
+    if a.estimate:
+        return _estimate(a, plan, prog)
     if not plan.study.train:
         return fail(prog, '-p train False: an executor trains the missing runs; drop it (or use --collect to see them)')
     extra = {}
