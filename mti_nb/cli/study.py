@@ -20,6 +20,7 @@ from ..config import RunConfig
 from ..core import ENV_RESULTS, PROFILES, results_path
 from ..engine.checkpoints import checkpoint_path, load_checkpoint
 from ..engine.devices import RefusedRun
+from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, find_record, record_delta_m
 from ..studies.grids import GRIDS, GridPlan, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
@@ -136,8 +137,9 @@ def _estimate(a, plan: GridPlan, prog: str) -> int:
     for r in est.to_dict('records'):
         print(json.dumps(r, default=str))
     m, hours = est.attrs['machine'], est.hours.dropna()
-    print(f'{a.name}: {len(est)} runs without a record would train about {hours.sum():.1f} h of run time here, about '
-          f'{wall_hours(list(hours), par):.1f} h of wall time {par} at a time with {threads} thread(s) each'
+    print(f'{a.name}: {len(est)} runs without a record would train about {fmt_duration(3600 * hours.sum())} of run time '
+          f'here, about {fmt_duration(3600 * wall_hours(list(hours), par))} of wall time {par} at a time with {threads} '
+          'thread(s) each'
           + (f' ({len(est) - len(hours)} on a real dataset not counted: its size is its data\'s)' if len(hours) < len(est) else '')
           + f'; training steps timed alone on {m["cpu"]} ({m["isa"] or "no AVX-512"}), evaluation, data loading, '
           'compilation and runs slowing each other not counted', file=sys.stderr)
