@@ -19,7 +19,7 @@ from .train import OneLineParser, fail, parse_json_or_str
 from ..config import RunConfig
 from ..core import ENV_RESULTS, PROFILES, results_path
 from ..engine.checkpoints import checkpoint_path, load_checkpoint
-from ..engine.devices import RefusedRun
+from ..engine.devices import RefusedRun, check_paper_run, check_precision, resolve_device
 from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, find_record, record_delta_m
 from ..studies.grids import GRIDS, GridPlan, record_state, study_grid
@@ -127,20 +127,28 @@ def _estimate(a, plan: GridPlan, prog: str) -> int:
         return fail(prog, '--estimate times training on the CPU, but this machine has a GPU, which the runs would train on')
     if a.parallel is not None and a.parallel < 1 or a.threads is not None and a.threads < 1:
         return fail(prog, f'--parallel {a.parallel} / --threads {a.threads}: expected at least 1')
-    todo, par = plan.missing(), a.parallel or 2                        # the local executor's default on a CPU
+    out, reuse = plan.study.out_dir, plan.study.reuse_from
+    miss, par = plan.missing(), a.parallel or 2                        # the local executor's default on a CPU
+    scored = [c for c in miss if find_record(c, out) is not None]      # a record without initial metrics: only scored
+    todo = [c for c in miss if c not in scored and not (reuse and find_record(c, reuse) is not None)]   # reused: copied
     threads = a.threads or max(1, (os.cpu_count() or 1) // par)
     if not todo:
-        print(f'{a.name}: every one of its {len(plan.unique())} runs has a record in {plan.study.out_dir}/runs: '
-              'nothing to train', file=sys.stderr)
+        print(f'{a.name}: none of its {len(plan.unique())} runs would train (their records are in {out}/runs'
+              + (f' or {reuse}/runs' if reuse else '') + ')', file=sys.stderr)
         return 0
-    est = estimate_runs(todo, threads=threads)
+    try:
+        for c in todo:                              # what the executor would refuse here is refused here too
+            dev = resolve_device(c.device)
+            check_paper_run(c, dev); check_precision(c, dev)
+        est = estimate_runs(todo, threads=threads)
+    except (ValueError, KeyError, RuntimeError, OSError) as e:       # RefusedRun is a RuntimeError
+        return fail(prog, e)
     for r in est.to_dict('records'):
         print(json.dumps(r, default=str))
-    m, hours = est.attrs['machine'], est.hours.dropna()
-    print(f'{a.name}: {len(est)} runs without a record would train about {fmt_duration(3600 * hours.sum())} of run time '
-          f'here, about {fmt_duration(3600 * wall_hours(list(hours), par))} of wall time {par} at a time with {threads} '
-          'thread(s) each'
-          + (f' ({len(est) - len(hours)} on a real dataset not counted: its size is its data\'s)' if len(hours) < len(est) else '')
+    m = est.attrs['machine']
+    print(f'{a.name}: {len(est)} runs would train about {fmt_duration(3600 * est.hours.sum())} of run time here, about '
+          f'{fmt_duration(3600 * wall_hours(list(est.hours), par))} of wall time {par} at a time with {threads} '
+          f'thread(s) each' + (f' ({len(scored)} more with records are only scored)' if scored else '')
           + f'; training steps timed alone on {m["cpu"]} ({m["isa"] or "no AVX-512"}), evaluation, data loading, '
           'compilation and runs slowing each other not counted', file=sys.stderr)
     return 0

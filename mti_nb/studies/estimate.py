@@ -15,11 +15,13 @@ import torch
 
 from ..config import RunConfig
 from ..data.datasets import holdout_indices
-from ..engine.bench import measure_levers
-from ..engine.devices import bf16_supported
-from ..engine.fastpath import ExecPath, fast_path
-from ..models.resources import machine_info
-from ..models.zoo import ModelConfig
+from ..engine.bench import TrainStep, alternate
+from ..engine.devices import bf16_supported, use_channels_last
+from ..engine.fastpath import ExecPath, compilable_loss, fast_path
+from ..engine.loaders import build_datasets
+from ..engine.trainer import build_training_criterion
+from ..models.resources import machine_info, random_targets
+from ..models.zoo import ModelConfig, build_model
 
 # %% auto #0
 __all__ = ['run_path', 'train_images', 'estimate_runs', 'wall_hours']
@@ -27,16 +29,22 @@ __all__ = ['run_path', 'train_images', 'estimate_runs', 'wall_hours']
 # %% ../../nbs/73a_estimate.ipynb #c87d8b1f
 def run_path(cfg: RunConfig, threads: int | None = None) -> ExecPath:
     "How the engine executes `cfg`'s training on this CPU (`threads`: torch threads while it is timed)."
-    bf16 = cfg.precision == 'bf16' and bf16_supported(torch.device('cpu'))
+    cpu = torch.device('cpu')
+    bf16 = cfg.precision == 'bf16' and bf16_supported(cpu)
     path = fast_path('cpu', bf16=bf16) if cfg.fast_path else ExecPath('engine', bf16=bf16)
-    return replace(path, name=f'{cfg.model} {path.levers()}', threads=threads)
+    path = replace(path, adam='loop', train_channels_last=use_channels_last(cfg, cpu), train_compile=bool(cfg.compile),
+                   threads=threads)
+    return replace(path, name=f'{cfg.model} {path.levers()}')
 
 
-def train_images(cfg: RunConfig) -> int | None:
-    "Images one epoch of `cfg` trains (whole batches of its training images less the held-out share); None for a real dataset."
-    if cfg.dataset != 'synthetic' or cfg.n_train is None:
-        return None
-    n = cfg.n_train - (len(holdout_indices(cfg.n_train, cfg.holdout)) if cfg.holdout else 0)
+def train_images(cfg: RunConfig) -> int:
+    "Images one epoch of `cfg` trains: whole batches of its training images less the held-out share."
+    if cfg.dataset == 'synthetic' and cfg.data_root is None and cfg.n_train is not None:
+        n = cfg.n_train - (len(holdout_indices(cfg.n_train, cfg.holdout)) if cfg.holdout else 0)
+    else:                                   # a real dataset, or synthetic files: as the loaders build the split
+        n = len(build_datasets(cfg)[0])
+    if n < cfg.batch_size:
+        raise ValueError(f'{cfg.run_id}: {n} training images make no whole batch of {cfg.batch_size}')
     return n // cfg.batch_size * cfg.batch_size
 
 # %% ../../nbs/73a_estimate.ipynb #95abdc34
@@ -45,20 +53,33 @@ def estimate_runs(configs: Sequence[RunConfig], threads: int = 1, repeats: int =
     speed: dict[tuple, float] = {}
     rows = []
     for c in configs:
-        path = run_path(c, threads)
+        n, path = train_images(c), run_path(c, threads)
         mc = replace(ModelConfig.from_run(c), pretrained=False)       # the weights do not change the speed
-        key = (mc, tuple(c.train_hw), c.batch_size, path)
+        key = (mc, tuple(c.train_hw), c.batch_size, path)               # the loss weights do not either
         timed = key not in speed
         if timed:
-            df = measure_levers([path], mc, train_hw=c.train_hw, batch=c.batch_size, repeats=repeats, warmup=warmup,
-                                infer=False)
-            speed[key] = float(df.train_img_s.iloc[0])
-        n, ips = train_images(c), speed[key]
+            speed[key] = _images_per_s(c, mc, path, repeats, warmup)
+        ips = speed[key]
         rows.append(dict(run_id=c.run_id, model=c.model, epochs=c.epochs, train_images=n, img_s=ips,
-                         hours=c.epochs * n / ips / 3600 if n else math.nan, timed=timed, path=path.levers()))
+                         hours=c.epochs * n / ips / 3600, timed=timed, path=path.levers()))
     out = pd.DataFrame(rows, columns=['run_id', 'model', 'epochs', 'train_images', 'img_s', 'hours', 'timed', 'path'])
     out.attrs['machine'] = {**machine_info(), 'threads': threads}
     return out
+
+
+def _images_per_s(cfg: RunConfig, mc: ModelConfig, path: ExecPath, repeats: int, warmup: int) -> float:
+    "Training images per second of `cfg`'s step on `path`: its model, the trainer's criterion, random inputs."
+    torch.manual_seed(0)
+    model = build_model(mc)
+    crit = build_training_criterion(cfg, model)
+    if hasattr(crit, 'set_progress'):        # ASTMT's ramped reversal reads how far training is: half way
+        crit.set_progress(0.5)
+    if path.compile_loss and not compilable_loss(crit):
+        path = replace(path, compile_loss=False)
+    tasks = tuple(cfg.tasks) + tuple(cfg.aux_tasks)
+    x = torch.randn(cfg.batch_size, 3, *cfg.train_hw)
+    step = TrainStep(model, crit, path, x, random_targets(tasks, cfg.dataset, cfg.batch_size, cfg.train_hw), lr=cfg.lr)
+    return cfg.batch_size / alternate({'run': step}, 'cpu', warmup, repeats)['run'].median
 
 
 def wall_hours(hours: Sequence[float], parallel: int = 1) -> float:
