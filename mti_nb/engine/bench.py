@@ -322,7 +322,8 @@ def measure_levers(paths: Sequence[ExecPath], cfg: ModelConfig | None = None, tr
     if train:
         crit = build_criterion(cfg.model, cfg.tasks, cfg.aux_tasks, cfg.dataset, None,
                                getattr(model, 'deep_supervision_weight', 1.0))
-        x, tg = torch.randn(batch, 3, *train_hw), random_targets(cfg.tasks, cfg.dataset, batch, train_hw)
+        x = torch.randn(batch, 3, *train_hw)        # a target for every task the criterion supervises, auxiliary too
+        tg = random_targets(tuple(cfg.tasks) + tuple(cfg.aux_tasks), cfg.dataset, batch, train_hw)
         r = alternate({p.name: TrainStep(model, crit, p, x, tg) for p in paths}, 'cpu', warmup, repeats)
         for k, t in r.items(): rows[k].update(train_img_s=batch / t.median, train_compile_s=t.compile_s)
     if infer:
