@@ -19,12 +19,12 @@ from .train import OneLineParser, fail, parse_json_or_str
 from ..config import RunConfig
 from ..core import ENV_RESULTS, PROFILES, results_path
 from ..engine.checkpoints import checkpoint_path, load_checkpoint
-from ..engine.devices import RefusedRun, check_paper_run, check_precision, resolve_device
+from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, find_record, record_delta_m
 from ..studies.grids import GRIDS, GridPlan, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
-from ..studies.jobs import EXECUTORS, run_grid
+from ..studies.jobs import EXECUTORS, refuse_here, run_grid
 
 # %% auto #0
 __all__ = ['PROGRESS', 'study_parser', 'select_runs', 'study_main']
@@ -137,9 +137,7 @@ def _estimate(a, plan: GridPlan, prog: str) -> int:
               + (f' or {reuse}/runs' if reuse else '') + ')', file=sys.stderr)
         return 0
     try:
-        for c in todo:                              # what the executor would refuse here is refused here too
-            dev = resolve_device(c.device)
-            check_paper_run(c, dev); check_precision(c, dev)
+        refuse_here(todo)                           # what the executor would refuse here is refused here too
         est = estimate_runs(todo, threads=threads)
     except (ValueError, KeyError, RuntimeError, OSError) as e:       # RefusedRun is a RuntimeError
         return fail(prog, e)

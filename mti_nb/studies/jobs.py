@@ -29,7 +29,7 @@ from .grids import GridPlan
 from .qualitative import restore_checkpoint
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'RunJob', 'JobOutcome', 'run_grid']
+__all__ = ['EXECUTORS', 'RunJob', 'JobOutcome', 'refuse_here', 'run_grid']
 
 # %% ../../nbs/73_jobs.ipynb #d0e56d4a
 class RunJob:
@@ -130,6 +130,13 @@ def _gpu_slot(slot: int, gpus: int) -> dict:
     return {'visible_gpus': list(range(slot * gpus, (slot + 1) * gpus))}
 
 
+def refuse_here(configs: Sequence[RunConfig]) -> None:
+    "Raise `RefusedRun` for the first of `configs` this machine would refuse to train (bf16 asked on a CPU without it, the paper profile on a CPU), as the engine would once the run started."
+    for c in configs:
+        dev = resolve_device(c.device)
+        check_paper_run(c, dev); check_precision(c, dev)
+
+
 def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = None, threads: int | None = None,
              gpus_per_job: int | None = None, time_min: int = 1440, cpus: int | None = None, mem_gb: int | None = None,
              partition: str | None = None, array_parallelism: int = 64, slurm_extra: dict | None = None,
@@ -145,11 +152,8 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
         raise ValueError(f'{plan.name}: train=False, but {len(todo)} of {len(plan.unique())} runs would be trained ({why}; '
                          f'first: {todo[0].run_id}); drop train=False to train them')
     outcomes = {c.run_id: JobOutcome(c.run_id, 'reused') for c in plan.unique() if c not in todo}
-    if executor != 'slurm':                  # what a run here would refuse (bf16 on a CPU without it, ...), before any job
-        for c in todo:
-            if runs.find_record(c, out_dir) is None:      # (a run with a record is only scored: initial scales)
-                dev = resolve_device(c.device)
-                check_paper_run(c, dev); check_precision(c, dev)
+    if executor != 'slurm':                  # what a run here would refuse, before any job (a run with a record is
+        refuse_here([c for c in todo if runs.find_record(c, out_dir) is None])   # only scored: initial scales)
     if executor == 'inline':
         for c in todo:
             rec = run_experiment(c, out_dir, force=force, progress=plan.study.progress, **plan.run_kwargs)
