@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import warnings
+from pathlib import Path
 from typing import Sequence
 
 import torch
@@ -24,7 +25,7 @@ from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, find_record, record_delta_m
 from ..studies.grids import GRIDS, GridPlan, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
-from ..studies.jobs import EXECUTORS, refuse_here, run_grid
+from ..studies.jobs import CPU_PARALLEL, EXECUTORS, default_threads, refuse_here, run_grid
 
 # %% auto #0
 __all__ = ['PROGRESS', 'study_parser', 'select_runs', 'study_main']
@@ -128,10 +129,10 @@ def _estimate(a, plan: GridPlan, prog: str) -> int:
     if a.parallel is not None and a.parallel < 1 or a.threads is not None and a.threads < 1:
         return fail(prog, f'--parallel {a.parallel} / --threads {a.threads}: expected at least 1')
     out, reuse = plan.study.out_dir, plan.study.reuse_from
-    miss, par = plan.missing(), a.parallel or 2                        # the local executor's default on a CPU
+    miss, par = plan.missing(), a.parallel or CPU_PARALLEL              # the local executor's default on a CPU
     scored = [c for c in miss if find_record(c, out) is not None]      # a record without initial metrics: only scored
     todo = [c for c in miss if c not in scored and not (reuse and find_record(c, reuse) is not None)]   # reused: copied
-    threads = a.threads or max(1, (os.cpu_count() or 1) // par)
+    threads = a.threads or default_threads(par)
     if not todo:
         print(f'{a.name}: none of its {len(plan.unique())} runs would train (their records are in {out}/runs'
               + (f' or {reuse}/runs' if reuse else '') + ')', file=sys.stderr)
@@ -164,6 +165,45 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     if a.collect and root and not (root.exists() or root.is_symlink()):   # it reads: no folder is made
         return fail(prog, f'--collect: no results folder {root} (nothing to collect; a mistyped -p out_dir or '
                     f'${ENV_RESULTS}?)')
+    made = _top_missing(root)                   # the folders setting up the study will make, if any
+    rc = None
+    try:
+        rc = _dispatch(a, params, prog)
+        return rc
+    finally:                                    # a command that only read, or refused, leaves no folder behind
+        if made is not None and (a.list or a.estimate or rc == 2):
+            _drop_empty(root, made)
+
+
+def _top_missing(path: Path | None) -> Path | None:
+    "The topmost of `path` and its parents that does not exist (None if `path` is None or exists)."
+    if path is None or path.exists() or path.is_symlink():
+        return None
+    top = path
+    while not (top.parent.exists() or top.parent.is_symlink()) and top.parent != top:
+        top = top.parent
+    return top
+
+
+def _drop_empty(path: Path, top: Path) -> None:
+    "Remove the empty folders in `path` (which this command made), then `path` and its parents up to `top` while empty."
+    for d, _, _ in os.walk(path, topdown=False):    # deepest first: runs/, jobs/<study>/, ...
+        if Path(d) != path:
+            try:
+                Path(d).rmdir()
+            except OSError:                     # not empty: something was written
+                pass
+    for p in (path, *path.parents):
+        try:
+            p.rmdir()                           # only an empty folder; anything written stays
+        except OSError:
+            return
+        if p == top:
+            return
+
+
+def _dispatch(a, params: dict, prog: str) -> int:
+    "`study_main` once its results folder was checked: set up the study, then list, collect, estimate or run it."
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
     except (ValueError, FileNotFoundError, TypeError) as e:

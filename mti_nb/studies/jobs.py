@@ -29,7 +29,7 @@ from .grids import GridPlan
 from .qualitative import restore_checkpoint
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'RunJob', 'JobOutcome', 'refuse_here', 'run_grid']
+__all__ = ['EXECUTORS', 'CPU_PARALLEL', 'RunJob', 'JobOutcome', 'default_threads', 'refuse_here', 'run_grid']
 
 # %% ../../nbs/73_jobs.ipynb #d0e56d4a
 class RunJob:
@@ -130,6 +130,14 @@ def _gpu_slot(slot: int, gpus: int) -> dict:
     return {'visible_gpus': list(range(slot * gpus, (slot + 1) * gpus))}
 
 
+CPU_PARALLEL = 2          # runs at once by default on a machine without GPUs (the local executor, --estimate)
+
+
+def default_threads(parallel: int) -> int:
+    "CPU threads per run when `parallel` runs share this machine: its CPUs split evenly, at least one."
+    return max(1, (os.cpu_count() or 1) // parallel)
+
+
 def refuse_here(configs: Sequence[RunConfig]) -> None:
     "Raise `RefusedRun` for the first of `configs` this machine would refuse to train (bf16 asked on a CPU without it, the paper profile on a CPU), as the engine would once the run started."
     for c in configs:
@@ -180,10 +188,10 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     g = (1 if n_gpu else 0) if gpus_per_job is None else int(gpus_per_job)
     if g > n_gpu:
         raise ValueError(f'gpus_per_job={g} but this machine has {n_gpu} GPU(s)')
-    slots = list(range(max(1, n_gpu // g) if g else (parallel or 2)))
+    slots = list(range(max(1, n_gpu // g) if g else (parallel or CPU_PARALLEL)))
     if parallel:
         slots = slots[:parallel]
-    threads = threads or max(1, (os.cpu_count() or 1) // len(slots))
+    threads = threads or default_threads(len(slots))
     echo, offsets = plan.study.progress, {}    # the jobs' per-epoch lines, echoed to this terminal
     ex = _executor('local', folder, f'mti_nb_{plan.name}', time_min, g, None, None, None, 0, None)
     running: dict[int, tuple[RunConfig, Any]] = {}
