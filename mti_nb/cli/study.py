@@ -165,14 +165,15 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     if a.collect and root and not (root.exists() or root.is_symlink()):   # it reads: no folder is made
         return fail(prog, f'--collect: no results folder {root} (nothing to collect; a mistyped -p out_dir or '
                     f'${ENV_RESULTS}?)')
-    made = _top_missing(root)                   # the folders setting up the study will make, if any
+    real = Path(os.path.realpath(root)) if root is not None else None   # x/.. or a link: the folder the OS would make
+    made = _top_missing(real)                   # the folders setting up the study will make, if any
     rc = None
     try:
         rc = _dispatch(a, params, prog)
         return rc
     finally:                                    # a command that only read, or refused, leaves no folder behind
         if made is not None and (a.list or a.estimate or rc == 2):
-            _drop_empty(root, made)
+            _drop_empty(real, made)
 
 
 def _top_missing(path: Path | None) -> Path | None:
