@@ -92,14 +92,15 @@ class JobOutcome:
 
 def _executor(kind: str, folder: Path, name: str, time_min: int, gpus: int, cpus: int | None, mem_gb: int | None,
               partition: str | None, array_parallelism: int, slurm_extra: dict | None):
+    missing = [c for c in ('sbatch', 'srun') if shutil.which(c) is None] if kind == 'slurm' else []
+    if missing:
+        raise FileNotFoundError(f'executor slurm: {" and ".join(missing)} not found on the PATH; submit from a '
+                                f'Slurm login node (or use --executor local)')
+    folder.mkdir(parents=True, exist_ok=True)       # made once nothing refuses the jobs (a refusal leaves no folder)
     if kind == 'local':
         ex = submitit.LocalExecutor(folder=folder)
         ex.update_parameters(timeout_min=time_min, gpus_per_node=gpus)
         return ex
-    missing = [c for c in ('sbatch', 'srun') if shutil.which(c) is None]
-    if missing:
-        raise FileNotFoundError(f'executor slurm: {" and ".join(missing)} not found on the PATH; submit from a '
-                                f'Slurm login node (or use --executor local)')
     ex = submitit.AutoExecutor(folder=folder, cluster='slurm')
     kw = dict(timeout_min=time_min, gpus_per_node=gpus, nodes=1, tasks_per_node=1, name=name,
               slurm_array_parallelism=array_parallelism)
@@ -170,7 +171,6 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     if force:
         raise ValueError('force is for executor="inline"; to train a run again elsewhere, remove its record first')
     folder = Path(jobs_dir) if jobs_dir else out_dir / 'jobs' / plan.name
-    folder.mkdir(parents=True, exist_ok=True)
     if executor == 'slurm':
         g = 1 if gpus_per_job is None else int(gpus_per_job)
         ex = _executor('slurm', folder, f'mti_nb_{plan.name}', time_min, g, cpus, mem_gb, partition, array_parallelism,
