@@ -23,7 +23,7 @@ from ..engine.checkpoints import checkpoint_path, load_checkpoint
 from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, find_record, record_delta_m
-from ..studies.grids import GRIDS, GridPlan, record_state, study_grid
+from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
 from ..studies.jobs import CPU_PARALLEL, EXECUTORS, default_threads, refuse_here, run_grid
 
@@ -113,8 +113,7 @@ def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
         d['problem'] = got
     elif state == 'partial':                              # its checkpoint holds the model its record describes
         d['problem'] = (f'its record has status {got.status!r}, not complete' + ''.join(f'; {x}' for x in got.notes
-                        if x.startswith(got.status)) + ': run again, it resumes that model (a diverged one diverges '
-                        'again): lower the learning rate, or train it from scratch with mti_nb_train --force')
+                        if x.startswith(got.status)) + f': {PARTIAL_ADVICE}')
         d['status'] = got.status
         return d
     if (got := _progress(cfg, out_dir)) is not None:

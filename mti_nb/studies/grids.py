@@ -26,10 +26,10 @@ from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, d
                                      scale_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['GRIDS', 'PROBE_MODELS', 'PROBE_TASKS', 'GridPlan', 'record_state', 'record_lookup', 'register_grid', 'grid_params',
-           'study_grid', 'grid_configs', 'notebook_params', 'ablation_scales_grid', 'information_flow_grid',
-           'ablation_components_grid', 'sota_nyud_grid', 'sota_pascal_grid', 'attention_masks_grid',
-           'mtinet_diagnostics_grid', 'schedule_probes_grid']
+__all__ = ['PARTIAL_ADVICE', 'GRIDS', 'PROBE_MODELS', 'PROBE_TASKS', 'GridPlan', 'record_state', 'record_lookup', 'register_grid',
+           'grid_params', 'study_grid', 'grid_configs', 'notebook_params', 'ablation_scales_grid',
+           'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid', 'sota_pascal_grid',
+           'attention_masks_grid', 'mtinet_diagnostics_grid', 'schedule_probes_grid']
 
 # %% ../../nbs/72_grids.ipynb #75b204a4
 @dataclass
@@ -84,9 +84,7 @@ class GridPlan:
             [f'{len(bad)} of {n} runs have a record in {where} that cannot be trusted ({names(bad)}; the first: '
              f'{state[bad[0].run_id][1]})'] if bad else []) + (
             [f'{len(partial)} of {n} runs have a record in {where} whose status is not complete (' + ', '.join(
-             f'{c.run_id}: {state[c.run_id][1].status}' for c in partial[:3]) + '; run again, a run resumes its last '
-             'checkpoint, and a diverged model diverges again: lower the learning rate, or train it from scratch with '
-             'mti_nb_train --force)'] if partial else []) + (
+             f'{c.run_id}: {state[c.run_id][1].status}' for c in partial[:3]) + f'; {PARTIAL_ADVICE})'] if partial else []) + (
             [f'{len(short)} of {n} runs have a record in {where} without the initial-scale metrics and no '
              f'checkpoint here to score them from ({names(short)})'] if short else [])
         return (f'{self.name}: ' + '; '.join(parts) + f'; nothing is trained ({why}): run them with `mti_nb_study '
@@ -107,6 +105,11 @@ class GridPlan:
         if self.study.reuse_from is None:
             return []
         return import_records(self.unique(), self.study.reuse_from, self.study.out_dir)
+
+
+# what to do about a record whose status is not complete: said alike by `collect`'s error and `mti_nb_study --collect`
+PARTIAL_ADVICE = ('run again, a run resumes its last checkpoint, and a diverged model diverges again: lower the learning '
+                  'rate, or train it from scratch with mti_nb_train --force')
 
 
 def record_state(run_id: str, out_dir: str | os.PathLike | None) -> tuple[str, Any]:
