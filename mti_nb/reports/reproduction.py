@@ -58,12 +58,12 @@ def _sidecar(t: pd.DataFrame | str | os.PathLike) -> dict:
     return info if isinstance(info, dict) else {}
 
 
-def _run_devices(t: pd.DataFrame | str | os.PathLike) -> set[str]:
-    "The device types ('cpu', 'cuda') the run records of a table's sidecar (`run_ids`, in `runs/` beside it) name; unreadable ones left out."
+def _run_devices(t: pd.DataFrame | str | os.PathLike, info: dict) -> set[str]:
+    "The device types ('cpu', 'cuda') the run records of a table's sidecar `info` (`run_ids`, in `runs/` beside `t`) name; unreadable ones left out."
     if isinstance(t, pd.DataFrame):
         return set()
     out = set()
-    for rid in _sidecar(t).get('run_ids') or []:
+    for rid in info.get('run_ids') or []:
         try:
             out.add(str(json.loads((Path(t).parent / 'runs' / f'{rid}.json').read_text())['device']).split(':')[0])
         except (OSError, ValueError, KeyError, TypeError):
@@ -112,7 +112,7 @@ def compare_results(ours: pd.DataFrame | str | os.PathLike, committed: pd.DataFr
     trained = 'precision' in sa and 'precision' in sb      # both sidecars say how their runs trained: a key one lacks is 'none'
     how = [f'{k}: ours {sa.get(k, "none")}, committed {sb.get(k, "none")}' for k in TRAINING_KEYS
            if (k in sa and k in sb or trained) and sa.get(k) != sb.get(k)]
-    da, db = _run_devices(ours), _run_devices(committed)      # from the run records: a GPU rounds otherwise than a CPU
+    da, db = _run_devices(ours, sa), _run_devices(committed, sb)      # from the run records: a GPU rounds otherwise than a CPU
     if da and db and da != db:
         how.append(f'device: ours {"+".join(sorted(da))}, committed {"+".join(sorted(db))}')
     return Reproduction(len(rows), n_match, max_diff, cols, differ, how)
@@ -120,7 +120,8 @@ def compare_results(ours: pd.DataFrame | str | os.PathLike, committed: pd.DataFr
 # %% ../../nbs/68a_reproduction.ipynb #51dd81cd
 def retrain_problem(table: str | os.PathLike, gpu: bool | None = None, cpu_bf16: bool | None = None) -> str | None:
     "Why training the runs of `table` (a study CSV with its JSON sidecar and `runs/` records) again on this machine could not give its numbers bit for bit; None when nothing known stands in the way (`gpu`, `cpu_bf16`: this machine's, by default asked of torch)."
-    info, devs = _sidecar(table), _run_devices(table)
+    info = _sidecar(table)
+    devs = _run_devices(table, info)
     on_cpu = devs == {'cpu'}
     gpu = torch.cuda.is_available() if gpu is None else gpu
     if on_cpu and gpu:
