@@ -256,5 +256,5 @@ def profile_precision(p: Profile, device: str = 'auto') -> str:
     ok = bf16_supported(torch.device('cuda' if str(device) != 'cpu' and torch.cuda.is_available() else 'cpu'))
     if not ok:
         warnings.warn(f"profile {p.name!r} trains in bf16, which this machine lacks (a CUDA GPU with bf16, or a CPU with "
-                      f"AVX512-BF16/AMX): its runs train in fp32 here, as other runs than its bf16 records")
+                      f"AVX512-BF16/AMX): its runs train in fp32 here, as other runs than its bf16 records (precision='bf16' reads those)")
     return 'bf16' if ok else 'fp32'

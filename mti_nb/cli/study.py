@@ -23,7 +23,7 @@ from ..engine.checkpoints import checkpoint_path, load_checkpoint
 from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, find_record, record_delta_m
-from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, record_state, study_grid
+from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, bf16_hint, bf16_recorded, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
 from ..studies.jobs import CPU_PARALLEL, EXECUTORS, default_threads, refuse_here, run_grid
 
@@ -234,7 +234,10 @@ def _dispatch(a, params: dict, prog: str) -> int:
               + (f"; {len(bad['unreadable'])} with a record that cannot be trusted (training again sets it aside, "
                  f"renamed; its line's 'problem' says why): {', '.join(bad['unreadable'])}" if bad['unreadable'] else '')
               + (f"; {len(bad['status'])} whose record is not complete (its line's 'status' says why, 'problem' what "
-                 f"to do): {', '.join(bad['status'])}" if bad['status'] else ''), file=sys.stderr)
+                 f"to do): {', '.join(bad['status'])}" if bad['status'] else '')
+              + (f'; {bf16_hint(len(alt))}' if n and (alt := bf16_recorded(
+                  [c for c, d in zip(plan.unique(), lines) if not d['record']], plan.study.out_dir)) else ''),
+              file=sys.stderr)
         return 1 if n else 0
     if a.estimate:
         return _estimate(a, plan, prog)

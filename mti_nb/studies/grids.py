@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..checks import as_float, as_int, parse_values
-from ..core import STUDY_DEFAULTS, check_choice, default_profile, get_profile
+from ..core import PROFILES, STUDY_DEFAULTS, check_choice, default_profile, get_profile
 from ..config import RunConfig
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
@@ -26,10 +26,10 @@ from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, d
                                      scale_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['PARTIAL_ADVICE', 'GRIDS', 'PROBE_MODELS', 'PROBE_TASKS', 'GridPlan', 'record_state', 'record_lookup', 'register_grid',
-           'grid_params', 'study_grid', 'grid_configs', 'notebook_params', 'ablation_scales_grid',
-           'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid', 'sota_pascal_grid',
-           'attention_masks_grid', 'mtinet_diagnostics_grid', 'schedule_probes_grid']
+__all__ = ['PARTIAL_ADVICE', 'GRIDS', 'PROBE_MODELS', 'PROBE_TASKS', 'GridPlan', 'bf16_recorded', 'bf16_hint', 'record_state',
+           'record_lookup', 'register_grid', 'grid_params', 'study_grid', 'grid_configs', 'notebook_params',
+           'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid',
+           'sota_pascal_grid', 'attention_masks_grid', 'mtinet_diagnostics_grid', 'schedule_probes_grid']
 
 # %% ../../nbs/72_grids.ipynb #75b204a4
 @dataclass
@@ -86,7 +86,8 @@ class GridPlan:
             [f'{len(partial)} of {n} runs have a record in {where} whose status is not complete (' + ', '.join(
              f'{c.run_id}: {state[c.run_id][1].status}' for c in partial[:3]) + f'; {PARTIAL_ADVICE})'] if partial else []) + (
             [f'{len(short)} of {n} runs have a record in {where} without the initial-scale metrics and no '
-             f'checkpoint here to score them from ({names(short)})'] if short else [])
+             f'checkpoint here to score them from ({names(short)})'] if short else []) + (
+            [bf16_hint(len(alt))] if (alt := bf16_recorded(miss, self.study.out_dir)) else [])
         return (f'{self.name}: ' + '; '.join(parts) + f'; nothing is trained ({why}): run them with `mti_nb_study '
                 f'{self.name} ... --executor local|slurm` (`--collect` shows how far each got)'
                 + (', or make the table with train=True' if why == 'train=False' else ''))
@@ -110,6 +111,18 @@ class GridPlan:
 # what to do about a record whose status is not complete: said alike by `collect`'s error and `mti_nb_study --collect`
 PARTIAL_ADVICE = ('run again, a run resumes its last checkpoint, and a diverged model diverges again: lower the learning '
                   'rate, or train it from scratch with mti_nb_train --force')
+
+
+def bf16_recorded(configs: Sequence[RunConfig], out_dir: str | os.PathLike | None) -> list[RunConfig]:
+    "Those of `configs` that train in fp32 only as this machine lacks their profile's bf16 (`mti_nb.config.profile_precision`), and whose bf16 run has a complete record in `out_dir`."
+    return [c for c in configs if c.precision == 'fp32' and getattr(PROFILES.get(c.profile), 'precision', None) == 'bf16'
+            and record_state(c.replace(precision='bf16').run_id, out_dir)[0] == 'complete']
+
+
+def bf16_hint(n: int) -> str:
+    "What to do about `n` runs `bf16_recorded` found: said alike by `collect`'s error and `mti_nb_study --collect`."
+    return (f'{n} of the missing runs have a record trained in bf16, which this machine lacks (here the profile trains '
+            f'in fp32, as runs of their own): -p precision bf16 reads those records')
 
 
 def record_state(run_id: str, out_dir: str | os.PathLike | None) -> tuple[str, Any]:
