@@ -148,7 +148,8 @@ def _estimate(a, plan: GridPlan, prog: str) -> int:
           f'{fmt_duration(3600 * wall_hours(list(est.hours), par))} of wall time {par} at a time with {threads} '
           f'thread(s) each' + (f' ({len(scored)} more with records are only scored)' if scored else '')
           + f'; training steps timed alone on {m["cpu"]} ({m["isa"] or "no AVX-512"}), evaluation, data loading, '
-          'compilation and runs slowing each other not counted', file=sys.stderr)
+          'compilation and runs slowing each other not counted'
+          + (f'; {bf16_hint(len(alt))}' if (alt := bf16_recorded(todo, out)) else ''), file=sys.stderr)
     return 0
 
 
