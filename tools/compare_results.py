@@ -1,8 +1,9 @@
 """Compare a study's table with the committed one, row by row; `make demo` ends with this.
 
 Prints one line, `reproduced: N/N rows match the committed results (max |diff| X)`, naming the rows that differ
-if any; exits 0 when every row matches, 1 when one differs, 2 when a table cannot be read. Every numeric column
-the two tables share is compared (the study CSVs keep full precision: the default tolerance 0 means bit for bit).
+if any; exits 0 when every row matches, 1 when one differs or ours lacks a numeric column of the committed table
+(or holds text in it), 2 when a table cannot be read. Every numeric column the two tables share is compared (the
+study CSVs keep full precision: the default tolerance 0 means bit for bit).
 """
 import argparse
 import sys

@@ -29,15 +29,19 @@ class Reproduction:
     columns: list[str]
     differ: list[str] = field(default_factory=list)
     trained_otherwise: list[str] = field(default_factory=list)   # e.g. 'precision: ours fp32, committed bf16'
+    lost_columns: list[str] = field(default_factory=list)        # committed numeric columns ours lacks or holds as text
 
     @property
     def ok(self) -> bool:
-        return self.n_rows > 0 and self.n_match == self.n_rows
+        return self.n_rows > 0 and self.n_match == self.n_rows and not self.lost_columns
 
     def line(self) -> str:
         "`reproduced: N/N rows match the committed results (max |diff| X)`, naming the rows that differ (and how the runs trained otherwise, where the sidecars say so)."
-        s = f'reproduced: {self.n_match}/{self.n_rows} rows match the committed results (max |diff| {self.max_diff:.3g})'
+        on = (f' on {len(self.columns)} of its {len(self.columns) + len(self.lost_columns)} numeric columns'
+              if self.lost_columns else '')
+        s = f'reproduced: {self.n_match}/{self.n_rows} rows match the committed results{on} (max |diff| {self.max_diff:.3g})'
         s = s if not self.differ else s + '; rows that differ: ' + '; '.join(self.differ)
+        s = s if not self.lost_columns else s + '; committed columns ours cannot match: ' + '; '.join(self.lost_columns)
         if self.trained_otherwise and not self.ok:
             s += (f'. The runs trained otherwise than the committed ones ({"; ".join(self.trained_otherwise)}): '
                   f'a bit-for-bit match is not expected')
@@ -77,18 +81,38 @@ def _read_table(t: pd.DataFrame | str | os.PathLike) -> pd.DataFrame:
     p = Path(t)
     if not p.is_file():
         raise FileNotFoundError(f'{p}: no such table (expected a CSV written by a study notebook)')
-    return pd.read_csv(p, index_col=0)
+    try:
+        df = pd.read_csv(p, index_col=0)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise ValueError(f'{p}: not a readable CSV table (expected one written by a study notebook; '
+                         f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""})') from None
+    if dup := sorted({str(r) for r in df.index[df.index.duplicated()]}):
+        raise ValueError(f'{p}: rows {", ".join(dup)} appear more than once (a study table has one row per label)')
+    return df
+
+
+def _why_lost(a: pd.DataFrame, c: str) -> str:
+    "Why ours cannot match the committed numeric column `c`: it lacks it, or holds text in it (the first such value)."
+    if c not in a.columns:
+        return 'missing from ours'
+    text = [x for x in a[c] if not pd.isna(x) and pd.isna(pd.to_numeric(x, errors='coerce'))]
+    return 'not numbers in ours' + (f', e.g. {str(text[0])!r}' if text else '')
 
 
 def compare_results(ours: pd.DataFrame | str | os.PathLike, committed: pd.DataFrame | str | os.PathLike,
                     atol: float = 0.0, rtol: float = 0.0) -> Reproduction:
     "Compare a table (or CSV path) with the committed one, row by row, on their shared numeric columns."
+    for k, v in (('atol', atol), ('rtol', rtol)):
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+            raise ValueError(f'{k}={v!r}: expected a finite number >= 0')
     a, b = _read_table(ours), _read_table(committed)
     a.index, b.index = a.index.map(str), b.index.map(str)
-    cols = [c for c in b.columns if c in a.columns and pd.api.types.is_numeric_dtype(a[c])
-            and pd.api.types.is_numeric_dtype(b[c])]
+    num = lambda df, c: pd.api.types.is_numeric_dtype(df[c])
+    cols = [c for c in b.columns if c in a.columns and num(a, c) and num(b, c)]
+    lost = [f'{c} ({_why_lost(a, c)})' for c in b.columns if num(b, c) and c not in cols]
     if not cols:
-        raise ValueError(f'the tables share no numeric column (ours: {list(a.columns)}, committed: {list(b.columns)})')
+        raise ValueError(f'the tables share no numeric column to compare (ours: {list(a.columns)}, committed: '
+                         f'{list(b.columns)}' + (f'; {"; ".join(lost)}' if lost else '') + ')')
     rows = list(b.index) + [r for r in a.index if r not in b.index]
     n_match, max_diff, differ = 0, 0.0, []
     for r in rows:
@@ -115,7 +139,7 @@ def compare_results(ours: pd.DataFrame | str | os.PathLike, committed: pd.DataFr
     da, db = _run_devices(ours, sa), _run_devices(committed, sb)      # from the run records: a GPU rounds otherwise than a CPU
     if da and db and da != db:
         how.append(f'device: ours {"+".join(sorted(da))}, committed {"+".join(sorted(db))}')
-    return Reproduction(len(rows), n_match, max_diff, cols, differ, how)
+    return Reproduction(len(rows), n_match, max_diff, cols, differ, how, lost)
 
 # %% ../../nbs/68a_reproduction.ipynb #51dd81cd
 def retrain_problem(table: str | os.PathLike, gpu: bool | None = None, cpu_bf16: bool | None = None) -> str | None:
