@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Sequence
 
@@ -13,6 +14,7 @@ import cv2
 import numpy as np
 
 from ..checks import check_out_dir, cli_parser, run_cli
+from ..records.runs import MANIFEST_NAME
 from ..safeio import atomic_folder, is_empty_dir
 from .datasets import meta_dir, read_npy, read_png, read_tsv
 from .render import semantic_edges
@@ -90,6 +92,27 @@ def _check_convert_out(out, force: bool) -> Path:
     return out
 
 
+# what a conversion writes: these folders with these file names, `conversion.json`, and the manifest mti_nb_check_data adds
+_MADE = {'images': r'\d{4}\.jpg', 'segmentation': r'\d{4}\.png', 'depth': r'\d{4}\.npy', 'normals': r'\d{4}\.npy',
+         'edge': r'\d{4}\.npy', 'gt_sets': r'(train|val)\.txt'}
+
+
+def _not_converted(out: Path) -> list[str]:
+    "The paths in an earlier conversion `out` that no conversion makes (a user's own files, which --force must keep)."
+    other = []
+    if not out.is_dir():
+        return other
+    for p in sorted(out.iterdir()):
+        if p.name in ('conversion.json', MANIFEST_NAME) and p.is_file() and not p.is_symlink():
+            continue
+        if p.name in _MADE and p.is_dir() and not p.is_symlink():
+            other += [str(q) for q in sorted(p.iterdir())
+                      if q.is_symlink() or not q.is_file() or not re.fullmatch(_MADE[p.name], q.name)]
+        else:
+            other.append(str(p))
+    return other
+
+
 def _check_disjoint(splits: dict[str, list[int]], sources: dict[str, str]) -> None:
     common = sorted(set(splits['train']) & set(splits['val']))
     if common:
@@ -112,6 +135,10 @@ def convert_nyud(mat, out, train_ids=None, test_ids=None, progress: bool = True,
         raise FileNotFoundError(f'missing NYUv2 file: {mat} (expected nyu_depth_v2_labeled.mat, the official '
                                 'labelled release, an HDF5 file)')
     out = _check_convert_out(out, force)
+    if other := _not_converted(out):
+        raise FileExistsError(f'output folder {out} holds an earlier conversion and files a conversion does not make ('
+                              + ', '.join(other[:3]) + (f' and {len(other) - 3} more' if len(other) > 3 else '')
+                              + '); --force replaces only what a conversion made: move them out, or choose a new folder')
     if normals is not None and not Path(normals).is_dir():
         raise FileNotFoundError(f'normals folder {normals} does not exist')
     try:

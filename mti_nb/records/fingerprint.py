@@ -29,7 +29,7 @@ DECIDING: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {
     'tasks': (None, frozenset()),
     'datasets': (None, frozenset({'convert_nyud', 'convert_nyud_cli', 'normals_from_depth', '_read_index_file',
                                   '_read_normals_source', 'KINECT_INTRINSICS', 'NYUD_LAYOUT', 'PASCAL_LAYOUT',
-                                  'meta_dir', 'read_tsv'})),
+                                  'meta_dir', 'read_tsv', '_not_converted', '_MADE'})),
     'transforms': (None, frozenset()),
     'backbones': (None, frozenset()),
     'models': (None, frozenset({'fold_batchnorm', 'prepare_for_inference', '_fold'})),
