@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,8 @@ from ..records.runs import MANIFEST_NAME, atomic_write_text
 from ..safeio import sha256_file
 
 # %% auto #0
-__all__ = ['LAYOUTS', 'Layout', 'Problem', 'DataReport', 'manifest_text', 'check_data', 'check_data_parser', 'check_data_main']
+__all__ = ['LAYOUTS', 'Layout', 'Problem', 'DataReport', 'manifest_text', 'check_manifest_path', 'check_data',
+           'check_data_parser', 'check_data_main']
 
 # %% ../../nbs/91_check_data.ipynb #de86047e
 @dataclass(frozen=True)
@@ -173,6 +175,22 @@ def _diff_manifest(old: str, new: str) -> list[str]:
             [f'{k}: new since the manifest' for k in sorted(b.keys() - a.keys())])
 
 
+def check_manifest_path(path: Path) -> None:
+    "Raise ValueError unless `path` can take a manifest: absent, or a file that already is one (never a user's other file)."
+    if path.is_dir():
+        raise ValueError(f'manifest {path} is a folder; expected the path of a file')
+    if not path.exists():
+        return
+    try:
+        head = path.read_bytes()[:4096].decode()
+    except UnicodeDecodeError:
+        head = None
+    first = next((l for l in (head or '').splitlines() if l.strip()), '') if head is not None else None
+    if first is None or (first and not re.fullmatch(r'[0-9a-f]{64}  .+', first)):
+        raise ValueError(f'{path} is not a SHA-256 manifest (expected lines "SHA256  PATH" as sha256sum writes); it is '
+                         'left as it is: choose another --manifest')
+
+
 def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset: bool = False,
                tasks: Sequence[str] | None = None, image_sizes: Sequence[tuple[int, int]] | None = None,
                classes: int | None = None, manifest: str | os.PathLike | None = None, write_manifest: bool = True,
@@ -185,6 +203,8 @@ def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset:
     if not root.is_dir():
         rep.add('error', root, f'not a folder (expected the {lay.name} layout: {lay.source})')
         return rep
+    if write_manifest:                               # before the checks: a path that cannot take it is said at once
+        check_manifest_path(Path(manifest).expanduser() if manifest else root / MANIFEST_NAME)
     expected = dict(lay.splits if splits is None else splits)
     present = [t for t, d in lay.task_dirs.items() if (root / d).is_dir()]
     want = list(tasks) if tasks else list(lay.task_dirs)
@@ -200,7 +220,10 @@ def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset:
         sf = root / lay.split_file.format(split=split)
         if not sf.is_file():
             rep.add('error', sf, f'missing split file ({split})'); continue
-        ids = [l.strip() for l in sf.read_text().splitlines() if l.strip()]
+        try:
+            ids = [l.strip() for l in sf.read_text().splitlines() if l.strip()]
+        except UnicodeDecodeError as e:
+            rep.add('error', sf, f'not a text file of image ids, one per line ({e.reason} at byte {e.start})'); continue
         rep.split_sizes[split] = len(ids)
         if not subset and len(ids) != n_expected:
             rep.add('error', sf, f'{len(ids)} ids; the {split} split of {lay.name} has {n_expected} (use --subset '
@@ -274,8 +297,19 @@ def check_data_main(argv: Sequence[str] | None = None) -> int:
             splits[k.strip()] = int(v)
     if not Path(a.root).expanduser().is_dir():
         return fail(prog, f'--root {a.root}: not a folder')
-    rep = check_data(a.dataset, a.root, splits, a.subset, a.tasks, a.image_size, a.classes, a.manifest,
-                     not a.no_manifest, a.force, a.workers, progress=not a.quiet)
+    for k in ('classes', 'workers'):
+        if getattr(a, k) is not None and getattr(a, k) < 1:
+            return fail(prog, f'--{k} {getattr(a, k)}: expected at least 1')
+    if a.manifest is not None and (a.no_manifest or not a.manifest.strip()):
+        return fail(prog, '--manifest with --no-manifest: choose one' if a.no_manifest
+                    else "--manifest '': expected a file path (leave it out for ROOT/" + MANIFEST_NAME + ')')
+    try:
+        rep = check_data(a.dataset, a.root, splits, a.subset, a.tasks, a.image_size, a.classes, a.manifest,
+                         not a.no_manifest, a.force, a.workers, progress=not a.quiet)
+    except ValueError as e:
+        return fail(prog, e)
+    except OSError as e:                             # e.g. a manifest in a read-only folder
+        return fail(prog, f'{e.filename or a.root}: {e.strerror or e}')
     for p in rep.problems:
         print(p)
     print(rep.summary())
