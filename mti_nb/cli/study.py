@@ -125,8 +125,6 @@ def _estimate(a, plan: GridPlan, prog: str) -> int:
     "`--estimate`: the runs without a record timed here (`mti_nb.studies.estimate`), one JSON line each, the total on stderr."
     if torch.cuda.is_available():
         return fail(prog, '--estimate times training on the CPU, but this machine has a GPU, which the runs would train on')
-    if a.parallel is not None and a.parallel < 1 or a.threads is not None and a.threads < 1:
-        return fail(prog, f'--parallel {a.parallel} / --threads {a.threads}: expected at least 1')
     out, reuse = plan.study.out_dir, plan.study.reuse_from
     miss, par = plan.missing(), a.parallel or CPU_PARALLEL              # the local executor's default on a CPU
     scored = [c for c in miss if find_record(c, out) is not None]      # a record without initial metrics: only scored
@@ -160,6 +158,8 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     params = {k: parse_json_or_str(v) for k, v in a.p}
     if a.profile:
         params['profile'] = a.profile
+    if 'out_dir' in params and not str(params['out_dir']).strip():
+        return fail(prog, "-p out_dir '': expected a folder (leave it out for the profile's results folder)")
     root = params.get('out_dir') or os.environ.get(ENV_RESULTS)
     root = results_path(str(root)) if root not in (None, '') else None     # -p out_dir 2024 is parsed as a number
     if a.collect and root and not (root.exists() or root.is_symlink()):   # it reads: no folder is made
@@ -171,9 +171,19 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     try:
         rc = _dispatch(a, params, prog)
         return rc
+    except PermissionError as e:                # a results folder that cannot be written (--collect makes runs/)
+        rc = fail(prog, _os_line(e))
+        return rc
     finally:                                    # a command that only read, or refused, leaves no folder behind
         if made is not None and (a.list or a.estimate or rc == 2):
             _drop_empty(real, made)
+
+
+def _os_line(e: OSError) -> str:
+    "An OSError as one line naming its path: 'PATH: Permission denied' (FileNotFoundError keeps its own message)."
+    if isinstance(e, FileNotFoundError) and not e.filename:
+        return str(e)
+    return f'{e.filename}: {e.strerror}' if e.filename and e.strerror else str(e)
 
 
 def _top_missing(path: Path | None) -> Path | None:
@@ -205,10 +215,16 @@ def _drop_empty(path: Path, top: Path) -> None:
 
 def _dispatch(a, params: dict, prog: str) -> int:
     "`study_main` once its results folder was checked: set up the study, then list, collect, estimate or run it."
+    for opt, v in (('parallel', a.parallel), ('threads', a.threads), ('time', a.time), ('cpus', a.cpus), ('mem', a.mem),
+                   ('array-parallelism', a.array_parallelism), ('gpus-per-node', a.gpus)):
+        if v is not None and v < (0 if opt == 'gpus-per-node' else 1):
+            return fail(prog, f'--{opt} {v}: expected at least {0 if opt == "gpus-per-node" else 1}')
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
-    except (ValueError, FileNotFoundError, TypeError) as e:
+    except (ValueError, TypeError) as e:
         return fail(prog, e)
+    except OSError as e:                        # e.g. a results folder that cannot be written
+        return fail(prog, _os_line(e))
     if a.list:
         runs = plan.unique()
         for c in runs:
@@ -254,8 +270,10 @@ def _dispatch(a, params: dict, prog: str) -> int:
         res = run_grid(plan, a.executor, parallel=a.parallel, threads=a.threads, gpus_per_job=a.gpus, time_min=a.time,
                        cpus=a.cpus, mem_gb=a.mem, partition=a.partition, array_parallelism=a.array_parallelism,
                        slurm_extra=extra, jobs_dir=a.jobs_dir, wait=not a.no_wait, train_options=a.train_option)
-    except (ValueError, FileNotFoundError, RefusedRun) as e:     # RefusedRun: a run this machine would refuse
+    except (ValueError, RefusedRun) as e:      # RefusedRun: a run this machine would refuse
         return fail(prog, e)
+    except OSError as e:                        # a --jobs-dir that is a file, a folder that cannot be written...
+        return fail(prog, _os_line(e))
     for r in res:
         print(json.dumps({k: v for k, v in vars(r).items() if v is not None}, default=str))
     bad = [r for r in res if r.state == 'failed']

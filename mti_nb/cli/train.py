@@ -250,6 +250,8 @@ def train_main(argv: Sequence[str] | None = None) -> int:
     if ns.print_config:
         print(json.dumps({'run_id': cfg.run_id, 'config': cfg.to_dict()}))
         return 0
+    if ns.out_dir is not None and not ns.out_dir.strip():
+        return fail(prog, "--out-dir '': expected a folder (leave it out for results/ or $MTI_NB_RESULTS)")
     import torch.distributed as dist
     from mti_nb.records import runs
     from mti_nb import safeio
@@ -262,6 +264,12 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         resolve_device(cfg.device)
     except (ValueError, KeyError, TypeError, RuntimeError) as e:
         return fail(prog, e)
+    from mti_nb.checks import check_out_dir
+    from mti_nb.core import results_path
+    try:                                             # a file in the results folder's way: one line, before any work
+        check_out_dir(results_path(ns.out_dir), 'results folder')
+    except OSError as e:
+        return fail(prog, e)
     try:
         rec = run_experiment(cfg, ns.out_dir, force=ns.force, initial_scales=ns.initial_scales,
                              sync_bn=ns.sync_bn)
@@ -270,6 +278,8 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         return 130
     except (RefusedRun, FileNotFoundError) as e:   # a run that must not start: one line, exit 2
         return fail(prog, e)
+    except PermissionError as e:                   # a results folder that cannot be written
+        return fail(prog, e if not e.filename else f'{e.filename}: {e.strerror}')
     except (runs.RecordMismatchError, safeio.LockedError, NonFiniteLossError, DivergedError) as e:   # exit 1
         return fail(prog, e, 1)
     finally:
