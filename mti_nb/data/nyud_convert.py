@@ -52,6 +52,8 @@ def _read_index_file(path, n_images: int, mat) -> list[int]:
         idx = [int(x) for x in path.read_text().split()]
     except ValueError as e:
         raise ValueError(f'{path}: expected 1-based image indices, one a line ({e})') from None
+    if not idx:
+        raise ValueError(f'{path}: lists no image index (expected 1-based image indices, one a line)')
     seen: set[int] = set()
     dup = [i for i in idx if i in seen or seen.add(i)]
     if dup:
@@ -155,6 +157,10 @@ def convert_nyud(mat, out, train_ids=None, test_ids=None, progress: bool = True,
             if k not in f:
                 raise ValueError(f'{mat}: no dataset {k!r} (has: {", ".join(f.keys())}); expected the official '
                                  'labelled NYUv2 release')
+        im, de, la = (tuple(f[k].shape) for k in ('images', 'depths', 'labels'))
+        if not (len(im) == 4 and im[1] == 3 and de == la == (im[0], *im[2:])):
+            raise ValueError(f'{mat}: datasets of other shapes than the official labelled NYUv2 release (images {im}, '
+                             f'depths {de}, labels {la}; expected images (N, 3, W, H), depths and labels (N, W, H))')
         n = f['images'].shape[0]
         splits = {'train': _read_index_file(train_ids or meta / 'split_train.txt', n, mat),
                   'val': _read_index_file(test_ids or meta / 'split_test.txt', n, mat)}
