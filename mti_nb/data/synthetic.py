@@ -119,6 +119,10 @@ def synthetic_root(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), s
     if _is_complete(final, spec):
         return final
     check_out_dir(final, 'output folder' if root is not None else 'cache folder')    # before the lock file, which sits beside it
+    if root is not None and (os.path.ismount(final) or final.resolve() == Path.cwd().resolve()):
+        raise ValueError(f'output folder {root}: ' + ('a mount point' if os.path.ismount(final) else 'the current folder')
+                         + ' cannot be replaced by the finished benchmark (it is written beside it, then renamed into '
+                         'place): name a new folder inside it')
     if final.exists() and any(final.iterdir()):
         raise FileExistsError(f'{final} exists and does not hold the synthetic benchmark {spec_hash(spec)} '
                               f'({json.dumps({k: spec[k] for k in ("n_train", "n_val", "hw", "seed")})}); '
@@ -172,6 +176,8 @@ def _synth_main(argv: list[str]) -> None:
     ap.add_argument('--seed', type=arg_type(as_int, lo=0), default=0)
     ap.add_argument('--workers', type=arg_type(as_int, lo=1), default=None, help='processes (default: up to 2)')
     a = ap.parse_args(argv)
+    if not a.out.strip():
+        raise ValueError("--out '': expected a folder to write the benchmark into")
     est = synth_estimate(a.train + a.val, a.size)
     print(f'{a.train} + {a.val} images at {a.size[0]}x{a.size[1]}: about {_gib(est["disk"])} on disk, '
           f'{_gib(est["memory"])} of memory per process')
