@@ -169,6 +169,9 @@ class RunConfig:
         check_choice('dataset', self.dataset, DATASETS)
         check_choice('precision', self.precision, PRECISIONS)
         object.__setattr__(self, 'pretrained', resolve_pretrained(self.pretrained, self.backbone))
+        for k in ('tasks', 'aux_tasks'):                     # a bare name would be read letter by letter
+            if isinstance(getattr(self, k), str):
+                raise ValueError(f"{k}={getattr(self, k)!r}: expected a list of task names, e.g. ['semseg', 'depth']")
         for k in ('tasks', 'aux_tasks', 'scales', 'train_hw', 'data_hw', 'loss_weights', 'model_options'):
             v = getattr(self, k)
             if isinstance(v, list):

@@ -228,10 +228,10 @@ def config_from_args(ns: argparse.Namespace) -> RunConfig:
     if getattr(ns, 'config', None):
         p = Path(ns.config)
         if not p.is_file():
-            raise FileNotFoundError(f'--config {p}: no such file')
+            raise FileNotFoundError(f'--config {p}: ' + ('a folder; expected a JSON file' if p.is_dir() else 'no such file'))
         try:
             d = json.loads(p.read_text())
-        except json.JSONDecodeError as e:
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ValueError(f'--config {p}: not JSON ({e})') from None
         if not isinstance(d, dict):
             raise ValueError(f'--config {p}: expected a JSON object of RunConfig fields')
