@@ -39,6 +39,10 @@ def main(argv=None) -> int:
         except (ValueError, OSError) as e:      # a usage error, or a folder that cannot be read or made
             print(f'check_results.py: error: {e}', file=sys.stderr)
             return 2
+    if not checks:                              # nothing checked is no pass: a mistyped folder, or one without tables
+        print(f'check_results.py: error: no study tables (a CSV with its JSON sidecar) in {", ".join(a.results)}'
+              + (f' named {", ".join(a.only)}' if a.only else ''), file=sys.stderr)
+        return 2
     n = Counter(c.status for c in checks)
     print(f'{len(checks)} tables: ' + ', '.join(f'{n[s]} {s}' for s in ('same', 'differs', 'not remade', 'not checked') if n[s]))
     if a.strict:
