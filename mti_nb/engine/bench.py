@@ -29,7 +29,7 @@ from .fastpath import (ADAM_IMPLS, REFERENCE, ExecPath, FastTraining, _autocast,
 from .loaders import build_loaders
 from ..criteria.losses import build_criterion
 from ..models.zoo import ModelConfig, build_model
-from ..models.resources import machine_info, machine_line, machine_load, random_targets, write_bench_row
+from ..models.resources import ROW_KEY, machine_info, machine_line, machine_load, random_targets, write_bench_row
 
 # %% auto #0
 __all__ = ['PARITY_TOL', 'TrainStep', 'InferStep', 'Timed', 'alternate', 'loader_throughput', 'bench', 'format_table', 'main',
@@ -255,8 +255,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not Path(a.write_resources).is_file():
                 raise ValueError(f'--write-resources {a.write_resources}: no such resources table')
             import pandas as pd
-            try: pd.read_csv(a.write_resources)
+            try: table = pd.read_csv(a.write_resources)
             except Exception as e: raise ValueError(f'--write-resources {a.write_resources}: not a readable CSV table ({e})') from None
+            if missing := [c for c in ROW_KEY if c not in table.columns]:
+                raise ValueError(f'--write-resources {a.write_resources}: not a resources table (no column(s) {missing})')
             if {'train', 'infer'} & set(a.skip):
                 raise ValueError('--write-resources needs both the training and the inference figures (no --skip train/infer)')
     except (ValueError, KeyError, RuntimeError) as e:
