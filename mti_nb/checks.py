@@ -22,7 +22,7 @@ from .core import STAND_IN
 
 # %% auto #0
 __all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'parse_values', 'parse_seeds',
-           'as_bool', 'assigned_names', 'check_image_file', 'check_out_dir', 'cli_parser', 'run_cli']
+           'as_bool', 'assigned_names', 'check_image_file', 'check_out_dir', 'OneLineParser', 'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -221,14 +221,15 @@ def check_out_dir(path: str | os.PathLike, what: str = '--out') -> Path:
 ENV_DEBUG = 'MTI_NB_DEBUG'
 
 
-class _OneLineParser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
+    "An ArgumentParser whose usage errors are one line on stderr, `prog: error: ... (see prog --help)`, exit status 2: every command of the project parses with it."
     def error(self, message: str):
         self.exit(2, f'{self.prog}: error: {message} (see {self.prog} --help)\n')
 
 
 def cli_parser(prog: str, description: str = '') -> argparse.ArgumentParser:
     "An argparse parser whose usage errors are one line (exit status 2)."
-    return _OneLineParser(prog=prog, description=description)
+    return OneLineParser(prog=prog, description=description)
 
 
 def run_cli(prog: str, main: Callable[[list[str]], Any], argv: Sequence[str] | None = None) -> Any:

@@ -5,20 +5,21 @@ trained, a run without a record is an error. It runs in a copy of the results fo
 
 Usage: python tools/check_results.py [--results DIR ...] [--only STEM ...] [--keep DIR] [--strict]
 Exit status: 1 when a table differs from what its records give (with --strict: also when one could not be remade or
-checked, or there was none), 0 otherwise, 2 on a usage error.
+checked), 0 otherwise, 2 on a usage error or when the folders hold no table.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from mti_nb.checks import OneLineParser   # noqa: E402 - one-line usage errors, as every command of the project
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog='check_results.py', description=__doc__.split('\n')[0])
+    ap = OneLineParser(prog='check_results.py', description=__doc__.split('\n')[0])
     ap.add_argument('--results', nargs='+', default=[str(ROOT / 'results'), str(ROOT / 'results' / 'study')],
                     help='results folders (default: results/ and results/study/)')
     ap.add_argument('--only', nargs='+', default=None, metavar='STEM', help='these tables only (with one folder)')
@@ -29,7 +30,6 @@ def main(argv=None) -> int:
         ap.error('--only and --keep need one --results folder')
     if any(not d.strip() for d in a.results):
         ap.error('--results: an empty folder name')
-    sys.path.insert(0, str(ROOT))
     from mti_nb.reports.audit import check_results
     checks = []
     for d in a.results:

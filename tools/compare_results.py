@@ -7,10 +7,14 @@ study CSVs keep full precision: the default tolerance 0 means bit for bit).
 """
 import argparse
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from mti_nb.checks import OneLineParser   # noqa: E402 - one-line usage errors, as every command of the project
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog='tools/compare_results.py', description=__doc__,
+    ap = OneLineParser(prog='tools/compare_results.py', description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('ours', help="the new table, e.g. out/demo-.../ablation_scales.csv")
     ap.add_argument('committed', help='the committed table, e.g. results/ablation_scales.csv')

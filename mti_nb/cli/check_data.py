@@ -19,7 +19,8 @@ from typing import Callable, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from .train import OneLineParser, fail, parse_hw_option
+from ..checks import OneLineParser
+from .train import fail, parse_hw_option
 from ..records.runs import MANIFEST_NAME, atomic_write_text
 from ..safeio import sha256_file
 

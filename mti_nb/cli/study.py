@@ -16,7 +16,8 @@ from typing import Sequence
 
 import torch
 
-from .train import OneLineParser, fail, parse_json_or_str
+from ..checks import OneLineParser
+from .train import fail, parse_json_or_str
 from ..config import RunConfig
 from ..core import ENV_RESULTS, PROFILES, results_path
 from ..engine.checkpoints import checkpoint_path, load_checkpoint

@@ -18,15 +18,11 @@ from ..core import PROFILES
 from ..config import RunConfig, run_config
 
 # %% auto #0
-__all__ = ['parse_hw_option', 'OneLineParser', 'fail', 'parse_bool', 'parse_json_or_str', 'pair_parser', 'optional',
-           'field_option', 'add_dataclass_options', 'given_fields', 'config_choices', 'train_parser',
-           'config_from_args', 'train_main']
+__all__ = ['parse_hw_option', 'fail', 'parse_bool', 'parse_json_or_str', 'pair_parser', 'optional', 'field_option',
+           'add_dataclass_options', 'given_fields', 'config_choices', 'train_parser', 'config_from_args', 'train_main']
 
 # %% ../../nbs/90_cli.ipynb #7623a9ae
-class OneLineParser(argparse.ArgumentParser):
-    "An ArgumentParser whose usage errors are one line on stderr (exit status 2)."
-    def error(self, message: str):
-        self.exit(2, f'{self.prog}: error: {message}\n')
+from ..checks import OneLineParser   # the commands' one parser
 
 
 def fail(prog: str, message: Any, status: int = 2) -> int:

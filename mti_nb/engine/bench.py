@@ -21,7 +21,7 @@ import torch
 from torch import Tensor, nn
 
 from ..core import check_choice, results_dir
-from ..checks import parse_hw
+from ..checks import OneLineParser, parse_hw
 from .devices import bf16_supported, resolve_device
 from .fastpath import (ADAM_IMPLS, REFERENCE, ExecPath, FastTraining, _autocast, _threads, compile_forward,
                                     eager_forward, fast_path, kept_memory, prepare, reference_heads,
@@ -207,7 +207,7 @@ def _hw(s: str) -> tuple[int, int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     "Command-line entry: time the fast and the reference path (training and inference) and print the table."
-    ap = argparse.ArgumentParser(prog='mti_nb_bench', description=main.__doc__)
+    ap = OneLineParser(prog='mti_nb_bench', description=main.__doc__)
     ap.add_argument('--model', default='mti_net')
     ap.add_argument('--backbone', default='hrnet_w18_small_v2')
     ap.add_argument('--dataset', default='nyud')
