@@ -21,7 +21,8 @@ from .models.backbones import backbone_info, stride_error
 from .models.registry import check_model_config, list_models
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'LEGACY_VALUES', 'resolve_pretrained', 'weights_sha256', 'RunConfig', 'run_config', 'profile_precision']
+__all__ = ['PRECISIONS', 'LEGACY_VALUES', 'resolve_pretrained', 'weights_sha256', 'RunConfig', 'run_config', 'bf16_here',
+           'profile_precision']
 
 # %% ../nbs/29_config.ipynb #5f05bb68
 _FLOAT32_MAX = 3.4028234663852886e38
@@ -249,14 +250,19 @@ def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic',
     return RunConfig(**base)
 
 
+def bf16_here(device: str = 'auto') -> bool:
+    "Whether a run on `device` ('auto': the GPU where there is one) trains in bf16 on this machine: a CUDA GPU with bf16, or a CPU with AVX512-BF16 or AMX."
+    import torch
+    from mti_nb.models.resources import bf16_supported
+    return bf16_supported(torch.device('cuda' if str(device) != 'cpu' and torch.cuda.is_available() else 'cpu'))
+
+
 def profile_precision(p: Profile, device: str = 'auto') -> str:
     """The profile's precision where this machine has it: bf16 needs a CUDA GPU with bf16 or a CPU with AVX512-BF16 or
     AMX; elsewhere fp32, said in a warning (such runs have other ids than the bf16 records, never mixed with them)."""
     if p.precision != 'bf16':
         return p.precision
-    import torch
-    from mti_nb.models.resources import bf16_supported
-    ok = bf16_supported(torch.device('cuda' if str(device) != 'cpu' and torch.cuda.is_available() else 'cpu'))
+    ok = bf16_here(device)
     if not ok:
         warnings.warn(f"profile {p.name!r} trains in bf16, which this machine lacks (a CUDA GPU with bf16, or a CPU with "
                       f"AVX512-BF16/AMX): its runs train in fp32 here, as other runs than its bf16 records (precision='bf16' reads those)")

@@ -182,12 +182,10 @@ def check_manifest_path(path: Path) -> None:
         raise ValueError(f'manifest {path} is a folder; expected the path of a file')
     if not path.exists():
         return
-    try:
-        head = path.read_bytes()[:4096].decode()
-    except UnicodeDecodeError:
-        head = None
-    first = next((l for l in (head or '').splitlines() if l.strip()), '') if head is not None else None
-    if first is None or (first and not re.fullmatch(r'[0-9a-f]{64}  .+', first)):
+    with open(path, 'rb') as f:                      # its head only: the first line decides (a cut character is no matter)
+        head = f.read(4096).decode('utf-8', errors='replace')
+    first = next((l for l in head.splitlines() if l.strip()), '')
+    if first and not re.fullmatch(r'[0-9a-f]{64}  .+', first):
         raise ValueError(f'{path} is not a SHA-256 manifest (expected lines "SHA256  PATH" as sha256sum writes); it is '
                          'left as it is: choose another --manifest')
 

@@ -260,12 +260,10 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         resolve_device(cfg.device)
     except (ValueError, KeyError, TypeError, RuntimeError) as e:
         return fail(prog, e)
-    from mti_nb.checks import check_out_dir
     from mti_nb.core import results_path
-    try:                                             # a file in the results folder's way: one line, before any work
-        check_out_dir(results_path(ns.out_dir), 'results folder')
-    except OSError as e:
-        return fail(prog, e)
+    out = results_path(ns.out_dir)                   # a file in the results folder's way: one line, before any work
+    if (f := next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)) is not None:
+        return fail(prog, f'results folder {out}' + (' is a file' if f == out else f': {f} is a file') + ', not a folder')
     try:
         rec = run_experiment(cfg, ns.out_dir, force=ns.force, initial_scales=ns.initial_scales,
                              sync_bn=ns.sync_bn)

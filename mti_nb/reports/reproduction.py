@@ -86,9 +86,14 @@ def _read_table(t: pd.DataFrame | str | os.PathLike) -> pd.DataFrame:
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise ValueError(f'{p}: not a readable CSV table (expected one written by a study notebook; '
                          f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""})') from None
-    if dup := sorted({str(r) for r in df.index[df.index.duplicated()]}):
-        raise ValueError(f'{p}: rows {", ".join(dup)} appear more than once (a study table has one row per label)')
     return df
+
+
+def _row_keys(df: pd.DataFrame) -> pd.DataFrame:
+    "`df` with its row labels as strings, a repeated one numbered by its place ('0.003', '0.003 (2)', ...): tables keyed by several columns (a schedule probe's lr per length and seed) compare row by row, in their order."
+    idx = pd.Index(df.index.map(str))
+    k = pd.Series(range(len(idx))).groupby(list(idx)).cumcount().tolist()
+    return df.set_axis([l if n == 0 else f'{l} ({n + 1})' for l, n in zip(idx, k)], axis=0)
 
 
 def _why_lost(a: pd.DataFrame, c: str) -> str:
@@ -105,8 +110,7 @@ def compare_results(ours: pd.DataFrame | str | os.PathLike, committed: pd.DataFr
     for k, v in (('atol', atol), ('rtol', rtol)):
         if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
             raise ValueError(f'{k}={v!r}: expected a finite number >= 0')
-    a, b = _read_table(ours), _read_table(committed)
-    a.index, b.index = a.index.map(str), b.index.map(str)
+    a, b = _row_keys(_read_table(ours)), _row_keys(_read_table(committed))
     num = lambda df, c: pd.api.types.is_numeric_dtype(df[c])
     cols = [c for c in b.columns if c in a.columns and num(a, c) and num(b, c)]
     lost = [f'{c} ({_why_lost(a, c)})' for c in b.columns if num(b, c) and c not in cols]

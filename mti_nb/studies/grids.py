@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 from ..checks import as_float, as_int, parse_values
 from ..core import PROFILES, STUDY_DEFAULTS, check_choice, default_profile, get_profile
-from ..config import RunConfig
+from ..config import RunConfig, bf16_here
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
 from ..records.fingerprint import OTHER_RENDER
@@ -116,7 +116,7 @@ PARTIAL_ADVICE = ('run again, a run resumes its last checkpoint, and a diverged 
 def bf16_recorded(configs: Sequence[RunConfig], out_dir: str | os.PathLike | None) -> list[RunConfig]:
     "Those of `configs` that train in fp32 only as this machine lacks their profile's bf16 (`mti_nb.config.profile_precision`), and whose bf16 run has a complete record in `out_dir`."
     return [c for c in configs if c.precision == 'fp32' and getattr(PROFILES.get(c.profile), 'precision', None) == 'bf16'
-            and record_state(c.replace(precision='bf16').run_id, out_dir)[0] == 'complete']
+            and not bf16_here(c.device) and record_state(c.replace(precision='bf16').run_id, out_dir)[0] == 'complete']
 
 
 def bf16_hint(n: int) -> str:
