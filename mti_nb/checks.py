@@ -22,7 +22,8 @@ from .core import STAND_IN
 
 # %% auto #0
 __all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'parse_values', 'parse_seeds',
-           'as_bool', 'assigned_names', 'check_image_file', 'check_out_dir', 'OneLineParser', 'cli_parser', 'run_cli']
+           'as_bool', 'assigned_names', 'check_image_file', 'check_out_dir', 'OneLineParser', 'os_error_line',
+           'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -225,6 +226,11 @@ class OneLineParser(argparse.ArgumentParser):
     "An ArgumentParser whose usage errors are one line on stderr, `prog: error: ... (see prog --help)`, exit status 2: every command of the project parses with it."
     def error(self, message: str):
         self.exit(2, f'{self.prog}: error: {message} (see {self.prog} --help)\n')
+
+
+def os_error_line(e: OSError) -> str:
+    "An OSError as one line naming its path, 'PATH: Permission denied'; one raised with a message of its own keeps it."
+    return f'{e.filename}: {e.strerror}' if e.filename and e.strerror else str(e)
 
 
 def cli_parser(prog: str, description: str = '') -> argparse.ArgumentParser:

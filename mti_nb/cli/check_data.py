@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..checks import OneLineParser
+from ..checks import OneLineParser, os_error_line
 from .train import fail, parse_hw_option
 from ..records.runs import MANIFEST_NAME, atomic_write_text
 from ..safeio import sha256_file
@@ -308,7 +308,7 @@ def check_data_main(argv: Sequence[str] | None = None) -> int:
     except ValueError as e:
         return fail(prog, e)
     except OSError as e:                             # e.g. a manifest in a read-only folder
-        return fail(prog, f'{e.filename or a.root}: {e.strerror or e}')
+        return fail(prog, os_error_line(e))
     for p in rep.problems:
         print(p)
     print(rep.summary())

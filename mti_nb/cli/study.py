@@ -16,7 +16,7 @@ from typing import Sequence
 
 import torch
 
-from ..checks import OneLineParser
+from ..checks import OneLineParser, os_error_line
 from .train import fail, parse_json_or_str
 from ..config import RunConfig
 from ..core import ENV_RESULTS, PROFILES, results_path
@@ -173,18 +173,11 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         rc = _dispatch(a, params, prog)
         return rc
     except PermissionError as e:                # a results folder that cannot be written (--collect makes runs/)
-        rc = fail(prog, _os_line(e))
+        rc = fail(prog, os_error_line(e))
         return rc
     finally:                                    # a command that only read, or refused, leaves no folder behind
         if made is not None and (a.list or a.estimate or rc == 2):
             _drop_empty(real, made)
-
-
-def _os_line(e: OSError) -> str:
-    "An OSError as one line naming its path: 'PATH: Permission denied' (FileNotFoundError keeps its own message)."
-    if isinstance(e, FileNotFoundError) and not e.filename:
-        return str(e)
-    return f'{e.filename}: {e.strerror}' if e.filename and e.strerror else str(e)
 
 
 def _top_missing(path: Path | None) -> Path | None:
@@ -216,16 +209,16 @@ def _drop_empty(path: Path, top: Path) -> None:
 
 def _dispatch(a, params: dict, prog: str) -> int:
     "`study_main` once its results folder was checked: set up the study, then list, collect, estimate or run it."
-    for opt, v in (('parallel', a.parallel), ('threads', a.threads), ('time', a.time), ('cpus', a.cpus), ('mem', a.mem),
-                   ('array-parallelism', a.array_parallelism), ('gpus-per-node', a.gpus)):
-        if v is not None and v < (0 if opt == 'gpus-per-node' else 1):
-            return fail(prog, f'--{opt} {v}: expected at least {0 if opt == "gpus-per-node" else 1}')
+    for opt, v, lo in (('parallel', a.parallel, 1), ('threads', a.threads, 1), ('time', a.time, 1), ('cpus', a.cpus, 1),
+                       ('mem', a.mem, 1), ('array-parallelism', a.array_parallelism, 1), ('gpus-per-node', a.gpus, 0)):
+        if v is not None and v < lo:
+            return fail(prog, f'--{opt} {v}: expected at least {lo}')
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
     except (ValueError, TypeError) as e:
         return fail(prog, e)
     except OSError as e:                        # e.g. a results folder that cannot be written
-        return fail(prog, _os_line(e))
+        return fail(prog, os_error_line(e))
     if a.list:
         runs = plan.unique()
         for c in runs:
@@ -274,7 +267,7 @@ def _dispatch(a, params: dict, prog: str) -> int:
     except (ValueError, RefusedRun) as e:      # RefusedRun: a run this machine would refuse
         return fail(prog, e)
     except OSError as e:                        # a --jobs-dir that is a file, a folder that cannot be written...
-        return fail(prog, _os_line(e))
+        return fail(prog, os_error_line(e))
     for r in res:
         print(json.dumps({k: v for k, v in vars(r).items() if v is not None}, default=str))
     bad = [r for r in res if r.state == 'failed']

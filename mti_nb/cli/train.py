@@ -22,7 +22,7 @@ __all__ = ['parse_hw_option', 'fail', 'parse_bool', 'parse_json_or_str', 'pair_p
            'add_dataclass_options', 'given_fields', 'config_choices', 'train_parser', 'config_from_args', 'train_main']
 
 # %% ../../nbs/90_cli.ipynb #7623a9ae
-from ..checks import OneLineParser   # the commands' one parser
+from ..checks import OneLineParser, os_error_line   # the commands' one parser and OSError line
 
 
 def fail(prog: str, message: Any, status: int = 2) -> int:
@@ -260,9 +260,9 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         resolve_device(cfg.device)
     except (ValueError, KeyError, TypeError, RuntimeError) as e:
         return fail(prog, e)
-    from mti_nb.core import results_path
+    from mti_nb.core import path_blocker, results_path
     out = results_path(ns.out_dir)                   # a file in the results folder's way: one line, before any work
-    if (f := next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)) is not None:
+    if (f := path_blocker(out)) is not None:
         return fail(prog, f'results folder {out}' + (' is a file' if f == out else f': {f} is a file') + ', not a folder')
     try:
         rec = run_experiment(cfg, ns.out_dir, force=ns.force, initial_scales=ns.initial_scales,
@@ -273,7 +273,7 @@ def train_main(argv: Sequence[str] | None = None) -> int:
     except (RefusedRun, FileNotFoundError) as e:   # a run that must not start: one line, exit 2
         return fail(prog, e)
     except PermissionError as e:                   # a results folder that cannot be written
-        return fail(prog, e if not e.filename else f'{e.filename}: {e.strerror}')
+        return fail(prog, os_error_line(e))
     except (runs.RecordMismatchError, safeio.LockedError, NonFiniteLossError, DivergedError) as e:   # exit 1
         return fail(prog, e, 1)
     finally:

@@ -119,8 +119,10 @@ def synthetic_root(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), s
     if _is_complete(final, spec):
         return final
     check_out_dir(final, 'output folder' if root is not None else 'cache folder')    # before the lock file, which sits beside it
-    if root is not None and (os.path.ismount(final) or final.resolve() == Path.cwd().resolve()):
-        raise ValueError(f'output folder {root}: ' + ('a mount point' if os.path.ismount(final) else 'the current folder')
+    stuck = None if root is None else 'a mount point' if os.path.ismount(final) else \
+        'the current folder' if final.resolve() == Path.cwd().resolve() else None
+    if stuck:
+        raise ValueError(f'output folder {root}: {stuck}'
                          + ' cannot be replaced by the finished benchmark (it is written beside it, then renamed into '
                          'place): name a new folder inside it')
     if final.exists() and any(final.iterdir()):

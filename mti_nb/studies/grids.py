@@ -115,8 +115,9 @@ PARTIAL_ADVICE = ('run again, a run resumes its last checkpoint, and a diverged 
 
 def bf16_recorded(configs: Sequence[RunConfig], out_dir: str | os.PathLike | None) -> list[RunConfig]:
     "Those of `configs` that train in fp32 only as this machine lacks their profile's bf16 (`mti_nb.config.profile_precision`), and whose bf16 run has a complete record in `out_dir`."
+    here = {d: bf16_here(d) for d in {c.device for c in configs}}      # asked once per device, not once per run
     return [c for c in configs if c.precision == 'fp32' and getattr(PROFILES.get(c.profile), 'precision', None) == 'bf16'
-            and not bf16_here(c.device) and record_state(c.replace(precision='bf16').run_id, out_dir)[0] == 'complete']
+            and not here[c.device] and record_state(c.replace(precision='bf16').run_id, out_dir)[0] == 'complete']
 
 
 def bf16_hint(n: int) -> str:
