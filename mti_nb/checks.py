@@ -22,8 +22,8 @@ from .core import STAND_IN
 
 # %% auto #0
 __all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'parse_values', 'parse_seeds',
-           'as_bool', 'assigned_names', 'check_image_file', 'check_out_dir', 'OneLineParser', 'os_error_line',
-           'cli_parser', 'run_cli']
+           'as_bool', 'assigned_names', 'check_image_file', 'path_problem', 'check_out_dir', 'OneLineParser',
+           'os_error_line', 'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -114,9 +114,9 @@ def parse_pretrained(value: Any) -> bool | str:
     if isinstance(value, str) and value.lower() in ('true', 'false', 'yes', 'no', '1', '0'):
         return value.lower() in ('true', 'yes', '1')
     p = Path(str(value)).expanduser()
-    if not p.is_file():
+    if why := path_problem(p):
         raise FileNotFoundError(f'pretrained={value!r}: expected True, False, "stand-in" or the path of a weights file; '
-                                f'{p} does not exist')
+                                f'{p} {why}')
     return str(p.resolve())
 
 # %% ../nbs/03_checks.ipynb #dfcf6c56
@@ -201,6 +201,22 @@ def check_image_file(path: str | os.PathLike, what: str = 'image') -> Path:
             raise OSError(f'truncated {what} file: {path} ({kind} cut short at {size} bytes, no end marker); '
                           f'copy or convert it again')
     return path
+
+# %% ../nbs/03_checks.ipynb #460bc208
+def path_problem(path: str | os.PathLike, folder: bool = False) -> str | None:
+    "Why `path` is no existing file (with `folder`: no existing folder), worded to follow the path in an error line (`f'--pred {p} {why}'`): 'does not exist', 'is a folder, not a file', 'is a file, not a folder', 'is a broken link (to T)' or 'is not a regular file (...)'; None when it is one."
+    p = Path(path)
+    if p.is_dir() if folder else p.is_file():
+        return None
+    if p.is_symlink() and not p.exists():
+        return f'is a broken link (to {os.readlink(p)})'
+    if not p.exists():
+        return 'does not exist'
+    if p.is_dir():
+        return 'is a folder, not a file'
+    if p.is_file():
+        return 'is a file, not a folder'
+    return f'is not a {"folder" if folder else "regular file"} (a device, pipe or socket)'
 
 # %% ../nbs/03_checks.ipynb #c061ebef
 def check_out_dir(path: str | os.PathLike, what: str = '--out') -> Path:

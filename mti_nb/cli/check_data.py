@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..checks import OneLineParser, os_error_line
+from ..checks import OneLineParser, os_error_line, path_problem
 from .train import fail, parse_hw_option
 from ..records.runs import MANIFEST_NAME, atomic_write_text
 from ..safeio import sha256_file
@@ -199,8 +199,8 @@ def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset:
     lay = LAYOUTS[check_choice('dataset', dataset, LAYOUTS)]
     root = Path(root).expanduser()
     rep = DataReport(dataset, root)
-    if not root.is_dir():
-        rep.add('error', root, f'not a folder (expected the {lay.name} layout: {lay.source})')
+    if why := path_problem(root, folder=True):
+        rep.add('error', root, f'{why} (expected a folder in the {lay.name} layout: {lay.source})')
         return rep
     if write_manifest:                               # before the checks: a path that cannot take it is said at once
         check_manifest_path(Path(manifest).expanduser() if manifest else root / MANIFEST_NAME)
@@ -217,8 +217,8 @@ def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset:
     sizes = tuple(image_sizes) if image_sizes else lay.image_sizes
     for split, n_expected in expected.items():
         sf = root / lay.split_file.format(split=split)
-        if not sf.is_file():
-            rep.add('error', sf, f'missing split file ({split})'); continue
+        if why := path_problem(sf):
+            rep.add('error', sf, f'the {split} split file {why}'); continue
         try:
             ids = [l.strip() for l in sf.read_text().splitlines() if l.strip()]
         except UnicodeDecodeError as e:
@@ -294,8 +294,8 @@ def check_data_main(argv: Sequence[str] | None = None) -> int:
             if not sep or not v.strip().isdigit():
                 return fail(prog, f'--splits {s!r}: expected SPLIT=N such as train=795')
             splits[k.strip()] = int(v)
-    if not Path(a.root).expanduser().is_dir():
-        return fail(prog, f'--root {a.root}: not a folder')
+    if why := path_problem(Path(a.root).expanduser(), folder=True):
+        return fail(prog, f'--root {a.root} {why}')
     for k in ('classes', 'workers'):
         if getattr(a, k) is not None and getattr(a, k) < 1:
             return fail(prog, f'--{k} {getattr(a, k)}: expected at least 1')

@@ -22,7 +22,7 @@ __all__ = ['parse_hw_option', 'fail', 'parse_bool', 'parse_json_or_str', 'pair_p
            'add_dataclass_options', 'given_fields', 'config_choices', 'train_parser', 'config_from_args', 'train_main']
 
 # %% ../../nbs/90_cli.ipynb #7623a9ae
-from ..checks import OneLineParser, os_error_line   # the commands' one parser and OSError line
+from ..checks import OneLineParser, os_error_line, path_problem   # the commands' one parser and OSError line
 
 
 def fail(prog: str, message: Any, status: int = 2) -> int:
@@ -223,8 +223,8 @@ def config_from_args(ns: argparse.Namespace) -> RunConfig:
     over = given_fields(ns, [f.name for f in dataclasses.fields(RunConfig)])
     if getattr(ns, 'config', None):
         p = Path(ns.config)
-        if not p.is_file():
-            raise FileNotFoundError(f'--config {p}: ' + ('a folder; expected a JSON file' if p.is_dir() else 'no such file'))
+        if why := path_problem(p):
+            raise FileNotFoundError(f'--config {p} {why}; expected a JSON file')
         try:
             d = json.loads(p.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError) as e:

@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..checks import arg_type, as_float, as_int, check_image_file, cli_parser, run_cli
+from ..checks import arg_type, as_float, as_int, check_image_file, cli_parser, path_problem, run_cli
 from ..core import worker_pool
 from .edges import DEFAULT_MAX_DIST, THRESHOLDS, EdgeScores, edge_scores, image_pr_counts
 
@@ -96,8 +96,8 @@ def _read_png(path: Path, kind: str) -> np.ndarray:
 
 def _png_pairs(pred_dir: Path, gt_dir: Path) -> list[tuple[Path, Path]]:
     for d, what in ((pred_dir, '--pred'), (gt_dir, '--gt')):
-        if not d.is_dir():
-            raise FileNotFoundError(f'{what} folder {d} does not exist')
+        if why := path_problem(d, folder=True):
+            raise FileNotFoundError(f'{what} {d} {why}; expected a folder of PNG edge maps')
     preds = {p.name: p for p in sorted(pred_dir.glob('*.png'))}
     gts = {p.name: p for p in sorted(gt_dir.glob('*.png'))}
     if not preds:

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 from torch.utils.data import Dataset
 
-from ..checks import check_image_file
+from ..checks import check_image_file, path_problem
 from ..core import ENV_DATA, check_choice, get_profile
 from ..tasks import IGNORE_INDEX, check_tasks
 from .samples import Sample, SampleMeta, resize_target, to_tensors
@@ -45,8 +45,8 @@ def read_tsv(path: Path) -> list[list[str]]:
 def read_image(path: Path) -> np.ndarray:
     "RGB uint8 image; a missing, truncated or unreadable file is named in the error."
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f'missing image file: {path}')
+    if why := path_problem(path):
+        raise FileNotFoundError(f'image file {path} {why}')
     check_image_file(path, 'image')
     img = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if img is None:
@@ -57,8 +57,8 @@ def read_image(path: Path) -> np.ndarray:
 def read_png(path: Path, single_channel: bool = False) -> np.ndarray:
     "A label/mask PNG as stored; `single_channel`: one value a pixel (a palette PNG gives its indices, colour is an error)."
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f'missing label file: {path}')
+    if why := path_problem(path):
+        raise FileNotFoundError(f'label file {path} {why}')
     check_image_file(path, 'label')
     a = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if a is None:
@@ -77,8 +77,8 @@ def read_png(path: Path, single_channel: bool = False) -> np.ndarray:
 def read_npy(path: Path) -> np.ndarray:
     "A .npy array; missing or unreadable files are named."
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f'missing target file: {path}')
+    if why := path_problem(path):
+        raise FileNotFoundError(f'target file {path} {why}')
     try:
         return np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as e:
@@ -89,8 +89,8 @@ def read_mat(path: Path) -> dict:
     "A MATLAB v5 .mat file as structs; missing or unreadable files are named."
     import scipy.io
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f'missing annotation file: {path}')
+    if why := path_problem(path):
+        raise FileNotFoundError(f'annotation file {path} {why}')
     try:
         return scipy.io.loadmat(str(path), squeeze_me=True, struct_as_record=False)
     except Exception as e:  # noqa: BLE001 - scipy raises several types for corrupt files
@@ -126,8 +126,8 @@ class DenseDataset(Dataset):
     def __init__(self, root, split: str, tasks: Sequence[str], transform=None, ids: Sequence[str] | None = None):
         self.root = Path(root).expanduser()
         self.split, self.tasks, self.transform = split, tuple(tasks), transform
-        if not self.root.is_dir():
-            raise FileNotFoundError(f'{self.name}: dataset root {self.root} does not exist.\n{self.layout_help}')
+        if why := path_problem(self.root, folder=True):
+            raise FileNotFoundError(f'{self.name}: dataset root {self.root} {why}.\n{self.layout_help}')
         self.ids = list(ids) if ids is not None else self._read_ids()
         self._warned = False
 
@@ -135,8 +135,8 @@ class DenseDataset(Dataset):
         raise NotImplementedError
 
     def _ids_from(self, path: Path) -> list[str]:
-        if not path.is_file():
-            raise FileNotFoundError(f'{self.name}: missing split file {path}.\n{self.layout_help}')
+        if why := path_problem(path):
+            raise FileNotFoundError(f'{self.name}: split file {path} {why}.\n{self.layout_help}')
         return [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
 
     def subset(self, n: int | None, seed: int = 0) -> 'DenseDataset':
@@ -207,9 +207,9 @@ class NYUDDataset(DenseDataset):
         self.spec = json.loads(spec.read_text()) if spec.is_file() else None
         self.num_classes = num_classes or (len(self.spec['classes']) if self.spec else 40)
         for t in self.tasks:
-            if not (self.root / NYUD_TASK_DIRS[t]).is_dir():
+            if why := path_problem(self.root / NYUD_TASK_DIRS[t], folder=True):
                 raise FileNotFoundError(f'{self.name}: task {t!r} needs the folder {self.root / NYUD_TASK_DIRS[t]}, '
-                                        f'which is missing.\n{self.layout_help}')
+                                        f'which {why}.\n{self.layout_help}')
 
     def _read_ids(self) -> list[str]:
         return self._ids_from(self.root / 'gt_sets' / f'{self.split}.txt')

@@ -13,7 +13,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from ..checks import check_out_dir, cli_parser, run_cli
+from ..checks import check_out_dir, cli_parser, path_problem, run_cli
 from ..records.runs import MANIFEST_NAME
 from ..safeio import atomic_folder, is_empty_dir
 from .datasets import meta_dir, read_npy, read_png, read_tsv
@@ -46,8 +46,8 @@ def normals_from_depth(depth: np.ndarray, fx: float, fy: float, cx: float, cy: f
 # %% ../../nbs/16_nyud_convert.ipynb #79a1eb65
 def _read_index_file(path, n_images: int, mat) -> list[int]:
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f'missing split index file: {path}')
+    if why := path_problem(path):
+        raise FileNotFoundError(f'split index file {path} {why}')
     try:
         idx = [int(x) for x in path.read_text().split()]
     except ValueError as e:
@@ -133,16 +133,16 @@ def convert_nyud(mat, out, train_ids=None, test_ids=None, progress: bool = True,
     "Convert the official NYUv2 labelled release (HDF5 .mat) into the NYUD_MT layout at `out`; normals from `normals` (a folder) or derived from depth."
     import h5py
     mat, out = Path(mat), Path(out)
-    if not mat.is_file():
-        raise FileNotFoundError(f'missing NYUv2 file: {mat} (expected nyu_depth_v2_labeled.mat, the official '
+    if why := path_problem(mat):
+        raise FileNotFoundError(f'NYUv2 file {mat} {why} (expected nyu_depth_v2_labeled.mat, the official '
                                 'labelled release, an HDF5 file)')
     out = _check_convert_out(out, force)
     if other := _not_converted(out):
         raise FileExistsError(f'output folder {out} holds an earlier conversion and files a conversion does not make ('
                               + ', '.join(other[:3]) + (f' and {len(other) - 3} more' if len(other) > 3 else '')
                               + '); --force replaces only what a conversion made: move them out, or choose a new folder')
-    if normals is not None and not Path(normals).is_dir():
-        raise FileNotFoundError(f'normals folder {normals} does not exist')
+    if normals is not None and (why := path_problem(normals, folder=True)):
+        raise FileNotFoundError(f'normals folder {normals} {why}')
     try:
         f = h5py.File(mat, 'r')
     except OSError as e:

@@ -21,7 +21,7 @@ import torch
 from torch import Tensor, nn
 
 from ..core import check_choice, results_dir
-from ..checks import OneLineParser, parse_hw
+from ..checks import OneLineParser, parse_hw, path_problem
 from .devices import bf16_supported, resolve_device
 from .fastpath import (ADAM_IMPLS, REFERENCE, ExecPath, FastTraining, _autocast, _threads, compile_forward,
                                     eager_forward, fast_path, kept_memory, prepare, reference_heads,
@@ -252,8 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         fast = fast_path(device, compile={'infer': None, 'both': True, 'none': False}[a.compile],
                          bf16=False if a.no_bf16 else None, compile_loss=not a.eager_loss)
         if a.write_resources:               # checked before the minutes of measuring, not after
-            if not Path(a.write_resources).is_file():
-                raise ValueError(f'--write-resources {a.write_resources}: no such resources table')
+            if why := path_problem(a.write_resources):
+                raise ValueError(f'--write-resources {a.write_resources} {why}; expected the resources table '
+                                 '(results/resources.csv)')
             import pandas as pd
             try: table = pd.read_csv(a.write_resources)
             except Exception as e: raise ValueError(f'--write-resources {a.write_resources}: not a readable CSV table ({e})') from None

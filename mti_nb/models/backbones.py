@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.ops import FeaturePyramidNetwork
 
+from ..checks import path_problem
 from ..core import check_choice
 
 # %% auto #0
@@ -42,9 +43,9 @@ def create_timm(timm_name: str, pretrained: Pretrained, **kwargs) -> nn.Module:
                 f'pretrained="/path/to/{timm_name}.pth"; or pass pretrained=False to train from scratch.') from e
     if isinstance(pretrained, (str, os.PathLike)):
         path = Path(pretrained).expanduser()
-        if not path.is_file():
-            raise FileNotFoundError(f'pretrained weights file {str(path)!r} for timm model {timm_name!r} does not '
-                                    f'exist; expected a state dict of timm.create_model({timm_name!r}) '
+        if why := path_problem(path):
+            raise FileNotFoundError(f'pretrained weights file {str(path)!r} for timm model {timm_name!r} {why}; '
+                                    f'expected a state dict of timm.create_model({timm_name!r}) '
                                     f'(.pth or .safetensors)')
         return timm.create_model(timm_name, pretrained=True, pretrained_cfg_overlay=dict(file=str(path)), **kwargs)
     raise TypeError(f'pretrained must be True, False or a path to a weights file, got {pretrained!r}')

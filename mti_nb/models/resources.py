@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.utils.flop_counter import FlopCounterMode
 
+from ..checks import path_problem
 from ..core import results_dir
 from .blocks import ModelOutput, resize
 from .zoo import ModelConfig, build_model, prepare_for_inference
@@ -339,8 +340,8 @@ def write_bench_row(res: dict, path: str | os.PathLike | None = None) -> Path:
     "Put `bench`'s figures and machine into the matching row of the resources table (default results/resources.csv)."
     import pandas as pd
     path = Path(path) if path is not None else results_dir() / 'resources.csv'
-    if not path.is_file():
-        raise FileNotFoundError(f'{path}: no resources table to update (write it with mti_nb.models.resources.write_resources_csv)')
+    if why := path_problem(path):
+        raise FileNotFoundError(f'resources table {path} {why}; write it with mti_nb.models.resources.write_resources_csv')
     df = pd.read_csv(path, keep_default_na=False, na_values=[''])
     if missing := [c for c in ROW_KEY if c not in df.columns]:
         raise ValueError(f'{path} is not a resources table: it has no column(s) {missing}')

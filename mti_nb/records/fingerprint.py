@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from ..checks import path_problem
 from ..core import cache_dir, project_root
 from ..safeio import atomic_write_text
 
@@ -247,8 +248,8 @@ def _scan(root: Path) -> list[tuple[str, int, int]]:
 def folder_fingerprint(root: str | os.PathLike, cache: bool = True) -> dict[str, Any]:
     "Files, bytes and a SHA-256 of the names and contents of every file under `root`; cached while nothing changes."
     root = Path(root).expanduser().resolve()
-    if not root.is_dir():
-        raise FileNotFoundError(f'data folder {root} does not exist')
+    if why := path_problem(root, folder=True):
+        raise FileNotFoundError(f'data folder {root} {why}')
     entries = _scan(root)
     key = _sha(json.dumps([str(root), entries]), 24)
     cached = cache_dir('fingerprints') / f'{key}.json' if cache else None

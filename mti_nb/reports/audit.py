@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from ..checks import path_problem
 from ..core import project_root
 from ..records.fingerprint import OTHER_RENDER
 from .readme import declared_parameters, table_command
@@ -178,8 +179,8 @@ def check_results(out_dir: str | os.PathLike, only: Sequence[str] | None = None,
             raise ValueError('keep: an empty folder name')
         if k.exists():
             raise FileExistsError(f'{k} exists: give a new folder to keep the remade results in')
-        if not k.parent.is_dir():
-            raise FileNotFoundError(f'keep={keep}: {k.parent} is not a folder')
+        if why := path_problem(k.parent, folder=True):
+            raise FileNotFoundError(f'keep={keep}: {k.parent} {why}')
         if k.is_relative_to(src):
             raise ValueError(f'keep={keep} is inside the results folder {src}, which is never written: give a folder outside it')
     with tempfile.TemporaryDirectory(prefix='mti_nb_check_') as tmp:

@@ -21,7 +21,7 @@ import pandas as pd
 import torch
 
 from ..checks import (as_bool, as_float, as_int, assigned_names, parse_hw, parse_pretrained, parse_seeds,
-                           parse_values)
+                           parse_values, path_problem)
 from ..engine.devices import resolve_device
 from ..data.datasets import dataset_root
 from ..core import (DATASETS, SETUP_FIELDS, STAND_IN, Profile, check_choice, get_profile, own_setup, project_root,
@@ -336,8 +336,8 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
     data_root = p.data_root
     if p.dataset != 'synthetic':
         data_root = str(dataset_root(p.dataset, data_root, name='-p data_root'))
-        if not Path(data_root).is_dir():
-            raise FileNotFoundError(f'data_root={data_root!r} is not a folder')
+        if why := path_problem(data_root, folder=True):
+            raise FileNotFoundError(f'data_root={data_root!r} {why}')
     over = {**overrides, **p.overrides(prof)}
     if 'tasks' not in over and not set(RunConfig.tasks) <= set(DATASET_TASKS[p.dataset]):   # PASCAL has no depth:
         over['tasks'] = DATASET_TASKS[p.dataset][:2]          # a base of the data's own tasks (the variants set theirs)
