@@ -211,7 +211,7 @@ def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset:
         if t not in lay.task_dirs:
             rep.add('error', t, f'not a task of {lay.name} (its tasks: {", ".join(lay.task_dirs)})')
         elif t not in present:
-            rep.add('error', root / lay.task_dirs[t], f'missing folder: task {t!r} is not present')
+            rep.add('error', root / lay.task_dirs[t], f'the folder of task {t!r} {path_problem(root / lay.task_dirs[t], folder=True)}')
     rep.tasks = [t for t in lay.task_dirs if t in present and t in want]
     seen: dict[str, str] = {}
     sizes = tuple(image_sizes) if image_sizes else lay.image_sizes
