@@ -21,8 +21,8 @@ from .models.backbones import backbone_info, stride_error
 from .models.registry import check_model_config, list_models
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'LEGACY_VALUES', 'resolve_pretrained', 'weights_sha256', 'RunConfig', 'run_config', 'bf16_here',
-           'profile_precision']
+__all__ = ['PRECISIONS', 'LEGACY_VALUES', 'resolve_pretrained', 'weights_sha256', 'RunConfig', 'profile_fields', 'run_config',
+           'bf16_here', 'profile_precision']
 
 # %% ../nbs/29_config.ipynb #5f05bb68
 _FLOAT32_MAX = 3.4028234663852886e38
@@ -234,16 +234,21 @@ class RunConfig:
             _STORED.reset(token)
 
 
-def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic', **overrides) -> RunConfig:
-    "A `RunConfig` filled from a profile's backbone, data sizes and `dataset` schedule, then `overrides`."
-    p = profile if isinstance(profile, Profile) else get_profile(profile)
+def profile_fields(p: Profile, dataset: str = 'synthetic') -> dict[str, Any]:
+    "The `RunConfig` fields profile `p` fills for `dataset`: backbone, weights, data sizes, schedule, evaluation (its precision depends on the machine: `profile_precision`)."
     s = p.schedule(dataset)
     synth = dataset == 'synthetic'
-    base = dict(dataset=dataset, backbone=p.backbone, pretrained=p.pretrained, train_hw=s.train_hw,
-                epochs=s.epochs, batch_size=s.batch_size, lr=s.lr, weight_decay=s.weight_decay, profile=p.name,
+    return dict(backbone=p.backbone, pretrained=p.pretrained, train_hw=s.train_hw, epochs=s.epochs,
+                batch_size=s.batch_size, lr=s.lr, weight_decay=s.weight_decay,
                 n_train=p.synth_train if synth else p.max_train, n_val=p.synth_val if synth else p.max_val,
                 data_hw=p.synth_hw if synth else None, workers=p.workers, seed=p.seeds[0], holdout=p.holdout,
                 evals=p.evals, fast_path=True if p.fast_path else None)
+
+
+def run_config(profile: str | Profile | None = None, dataset: str = 'synthetic', **overrides) -> RunConfig:
+    "A `RunConfig` filled from a profile's backbone, data sizes and `dataset` schedule (`profile_fields`), then `overrides`."
+    p = profile if isinstance(profile, Profile) else get_profile(profile)
+    base = dict(dataset=dataset, profile=p.name, **profile_fields(p, dataset))
     base.update(overrides)
     if 'precision' not in base:      # (asked for, the profile's precision is not looked up: no warning about it)
         base['precision'] = profile_precision(p, base.get('device', 'auto'))

@@ -14,12 +14,13 @@ import typing
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from ..core import PROFILES
-from ..config import RunConfig, run_config
+from ..core import ENV_PROFILE, PROFILES, default_profile, get_profile
+from ..config import RunConfig, profile_fields, run_config
 
 # %% auto #0
 __all__ = ['parse_hw_option', 'fail', 'parse_bool', 'parse_json_or_str', 'pair_parser', 'optional', 'field_option',
-           'add_dataclass_options', 'given_fields', 'config_choices', 'train_parser', 'config_from_args', 'train_main']
+           'add_dataclass_options', 'given_fields', 'config_choices', 'profile_default_text', 'train_parser',
+           'config_from_args', 'train_main']
 
 # %% ../../nbs/90_cli.ipynb #7623a9ae
 from ..checks import OneLineParser, os_error_line, path_problem   # the commands' one parser and OSError line
@@ -119,8 +120,8 @@ def _show(v: Any) -> str:
     return str(v)
 
 
-def field_option(f: dataclasses.Field, hint, choices: Sequence[Any] | None = None) -> dict:
-    "`add_argument` keyword arguments for dataclass field `f` with resolved type `hint` (see the table above)."
+def field_option(f: dataclasses.Field, hint, choices: Sequence[Any] | None = None, default_text: str | None = None) -> dict:
+    "`add_argument` keyword arguments for dataclass field `f` with resolved type `hint` (see the table above); the help shows `default_text` as the default where given, else the field's."
     base, can_be_none = _strip_none(hint)
     origin, args = typing.get_origin(base), typing.get_args(base)
     choices = list(choices) if choices is not None else f.metadata.get('choices')
@@ -165,20 +166,22 @@ def field_option(f: dataclasses.Field, hint, choices: Sequence[Any] | None = Non
             kw['type'] = optional(kw['type'])
             extra += "; 'none' for none"
     default = f.default if f.default is not dataclasses.MISSING else None
-    kw['help'] = f'{f.metadata.get("help", "")} [default: {_show(default)}{extra}]'.replace('%', '%%')
+    shown = _show(default) if default_text is None else default_text
+    kw['help'] = f'{f.metadata.get("help", "")} [default: {shown}{extra}]'.replace('%', '%%')
     return kw
 
 
 def add_dataclass_options(parser: argparse.ArgumentParser, cls: type, choices: Mapping[str, Sequence] | None = None,
-                          skip: Sequence[str] = (), title: str | None = None) -> list[str]:
-    "Add one `--field-name` option per field of dataclass `cls` (in a group titled `title`); returns the field names."
+                          skip: Sequence[str] = (), title: str | None = None,
+                          default_text: Mapping[str, str] | None = None) -> list[str]:
+    "Add one `--field-name` option per field of dataclass `cls` (in a group titled `title`; `default_text`: how the help states some fields' defaults); returns the field names."
     hints = typing.get_type_hints(cls)
     group = parser.add_argument_group(title or f'{cls.__name__} fields')
     names = []
     for f in dataclasses.fields(cls):
         if f.name in skip:
             continue
-        kw = field_option(f, hints[f.name], (choices or {}).get(f.name))
+        kw = field_option(f, hints[f.name], (choices or {}).get(f.name), (default_text or {}).get(f.name))
         group.add_argument('--' + f.name.replace('_', '-'), **kw)
         names.append(f.name)
     return names
@@ -201,13 +204,22 @@ def config_choices() -> dict[str, Sequence]:
                 profile=list(PROFILES))
 
 
+def profile_default_text(name: str | None = None) -> dict[str, str]:
+    "How `mti_nb_train --help` states the defaults a profile fills (the default profile's values on the synthetic benchmark): a field's own default is not what a run gets."
+    p = get_profile(name or default_profile())
+    shown = {k: _show(v) for k, v in profile_fields(p).items()}
+    shown['precision'] = p.precision + (' where the machine has bf16, else fp32' if p.precision == 'bf16' else '')
+    return {**{k: f"the profile's ({p.name}, synthetic: {v})" for k, v in shown.items()},
+            'profile': f'${ENV_PROFILE} or demo'}
+
+
 def train_parser(prog: str = 'mti_nb_train') -> argparse.ArgumentParser:
     "The parser of `mti_nb_train`: every `RunConfig` field, then what to do with the run."
     ap = OneLineParser(prog=prog, description='Train (or reuse) one run of the study and print its metrics. Every '
                        'RunConfig field is an option; fields not given come from --profile (default: $MTI_NB_PROFILE '
                        'or demo) and --dataset, or from --config.')
     add_dataclass_options(ap, RunConfig, config_choices(), skip=('pretrained_sha256',),   # filled in from the file
-                          title='run configuration (RunConfig fields)')
+                          title='run configuration (RunConfig fields)', default_text=profile_default_text())
     g = ap.add_argument_group('what to do')
     g.add_argument('--config', metavar='FILE', help='start from this RunConfig (JSON object); options override it')
     g.add_argument('--print-config', action='store_true', help='print the resolved config (JSON) and exit')
