@@ -123,7 +123,7 @@ def _box(center, half, yaw, cls, albedo, rot=None, part=0) -> Prim:
 
 
 def _person(rng: np.random.Generator, x: float, z: float, yaw: float) -> list[Prim]:
-    "A jointed person standing at (x, z) facing `yaw`: 11 primitives labelled with their human part."
+    "A jointed person standing at (x, z) facing `yaw`: 10 primitives labelled with their human part."
     h = rng.uniform(1.45, 1.9)
     skin = np.clip(np.array(_SKIN[rng.integers(len(_SKIN))]) + rng.normal(0, 0.03, 3), 0, 1)
     shirt, trousers = _colour(rng, 'clothes'), _colour(rng, 'clothes')

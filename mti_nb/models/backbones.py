@@ -55,7 +55,7 @@ class Backbone(nn.Module):
     "Base of all backbones: `forward(x) -> list` of 4 maps at `strides`, widths `channels`, decoder hint `head`."
     channels: tuple[int, ...]
     strides: tuple[int, ...]
-    head: str   # 'hrnet' (concatenate scales) or 'fpn' (panoptic-FPN semantic head)
+    head: str   # 'hrnet' (concatenate scales), 'fpn' (panoptic-FPN semantic head) or 'deeplab' (DeepLab-v3+ head)
 
     def output_sizes(self, hw: tuple[int, int]) -> list[tuple[int, int]]:
         "Spatial size of each output for an input of size `hw`."
