@@ -81,7 +81,7 @@ def table_commands(out_dir: str | os.PathLike) -> dict[str, list[str] | str]:
 def report_argv(command: str, out_dir: str | os.PathLike, precision: str | None = None,
                 output: str | os.PathLike = os.devnull) -> list[str]:
     """The papermill call of `command` (`papermill nbs/<study>.ipynb out.ipynb -p KEY VALUE ...`) as a report into
-    `out_dir`: `-p train False` and, where the notebook declares them, `-p qualitative False`, `-p existing True` and
+    `out_dir`: where the notebook declares them, `-p train False`, `-p qualitative False`, `-p existing True` and
     `-p precision` (the records' precision, so that a CPU without bf16 names the bf16 runs). A ValueError says why a
     command cannot be run so: not as written, or by a notebook that could train or write elsewhere."""
     words = shlex.split(command)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from ..engine import devices
+from ..models.resources import bf16_supported
 
 # %% auto #0
 __all__ = ['TRAINING_KEYS', 'Reproduction', 'compare_results', 'retrain_problem']
@@ -155,7 +155,7 @@ def retrain_problem(table: str | os.PathLike, gpu: bool | None = None, cpu_bf16:
     if on_cpu and gpu:
         return ('its runs trained on a CPU, and here they would train on the GPU, whose kernels round otherwise: a '
                 'bit-for-bit match is not expected')
-    cpu_bf16 = devices.bf16_supported(torch.device('cpu')) if cpu_bf16 is None else cpu_bf16
+    cpu_bf16 = bf16_supported(torch.device('cpu')) if cpu_bf16 is None else cpu_bf16
     if info.get('precision') == 'bf16' and not gpu and not cpu_bf16:
         return ('its runs trained in bf16, and this CPU has neither AVX512-BF16 nor AMX: here they would train in fp32, '
                 'as runs of their own (other run ids), whose table cannot match it bit for bit')

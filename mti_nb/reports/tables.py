@@ -98,7 +98,7 @@ def combine_converged(values: Iterable[Any]) -> str:
 
 
 def convergence_note(tol: float | None = None) -> str:
-    "The footnote of the mark, with the threshold of the run records chapter (`CONVERGENCE_TOL`)."
+    "The footnote of the mark, with the threshold of the learning curves chapter (`CONVERGENCE_TOL`)."
     tol = getattr(_runs, 'CONVERGENCE_TOL', None) if tol is None else tol
     amount = f'more than {100 * tol:g} %' if tol is not None else 'more than the threshold'
     return (f'{NOT_CONVERGED_MARK} not converged: halving its schedule changed its final metric by {amount} (where '
