@@ -216,7 +216,7 @@ def _study(name: str, p: dict, datasets: Sequence[str], **change) -> Study:
 @register_grid('ablation_scales')
 @_common
 def ablation_scales_grid(p: dict) -> GridPlan:
-    "Table 3: single-task models and MTI-Net on 1/4; 1/4,1/8; 1/4,1/8,1/16; all four scales."
+    "Table 3: single-task models, 1/4 (PAD-Net) and MTI-Net on 1/4,1/8; 1/4,1/8,1/16; all four scales."
     study = _study('ablation_scales', p, ('synthetic', 'nyud'))
     variants = scale_variants(NYUD_TASKS)
     return GridPlan('ablation_scales', study, study.configs(variants), info=dict(variants=variants))
@@ -235,7 +235,7 @@ def information_flow_grid(p: dict) -> GridPlan:
 @register_grid('ablation_components')
 @_common
 def ablation_components_grid(p: dict, table: str = '2a', aux: str | None = None) -> GridPlan:
-    "Table 2(a) (NYUD-like) or 2(b) (PASCAL-like): MTL, PAD-Net, MTI-Net with and without FPM and auxiliary tasks."
+    "Table 2(a) (NYUD-like: MTL, PAD-Net, MTI-Net with and without FPM, with and without auxiliary tasks) or 2(b) (PASCAL-like: MTL and MTI-Net on the small and the full task set, with auxiliary tasks)."
     check_choice('table', table, ('2a', '2b'))
     study = _study('ablation_components', p, ('synthetic', 'nyud') if table == '2a' else ('synthetic', 'pascal'))
     variants = component_variants(table, aux)
