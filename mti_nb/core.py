@@ -155,10 +155,11 @@ _SMOKE_SCHED = Schedule(train_hw=(32, 64), epochs=1, batch_size=4)
 PROFILES: dict[str, Profile] = {
     'smoke': Profile(
         name='smoke',
-        description='test-suite size: 16 synthetic images at 56x72, one epoch; a minute or two per study (2-core CPU)',
+        description='test-suite size: 16 synthetic images at 56x72, one epoch; a minute or two per study (2-core CPU); '
+        'run by hand, its tables go to results/smoke/, never over the demo ones',
         backbone='hrnet_w18_small_v2', pretrained=False, seeds=(0,), workers=0,
         schedules={'synthetic': _SMOKE_SCHED, 'nyud': _SMOKE_SCHED, 'pascal': _SMOKE_SCHED},
-        synth_train=16, synth_val=8, synth_hw=(56, 72), max_train=8, max_val=4),
+        synth_train=16, synth_val=8, synth_hw=(56, 72), max_train=8, max_val=4, results_subdir='smoke'),
     'demo': Profile(
         name='demo', description='embedded synthetic benchmark, small models from scratch, minutes on a 2-core CPU, '
         'on the fast path (bf16 where the CPU has it, the compiled loss: mti_nb.engine.fastpath)',
@@ -179,7 +180,7 @@ PROFILES: dict[str, Profile] = {
         schedules={'nyud': Schedule(train_hw=(480, 640), epochs=100, batch_size=6),
                    'pascal': Schedule(train_hw=(512, 512), epochs=60, batch_size=8),
                    'synthetic': Schedule(train_hw=(256, 320), epochs=60, batch_size=8)},
-        synth_train=2000, synth_val=500, synth_hw=(256, 320)),
+        synth_train=2000, synth_val=500, synth_hw=(256, 320), results_subdir='paper'),
 }
 
 

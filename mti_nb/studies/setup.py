@@ -227,6 +227,7 @@ class Study:
         "Write `<stem(suffix)>.csv` (and `.png`, `.json` with profile, data, weights and run ids) to the results folder."
         stem = self.out_dir / self.stem(suffix)
         paths = {'csv': stem.with_suffix('.csv')}
+        self._check_replace(stem.with_suffix('.json'))
         atomic_write_text(paths['csv'], table.to_csv())
         if fig is not None:
             paths['png'] = stem.with_suffix('.png')
@@ -248,6 +249,18 @@ class Study:
         paths['json'] = stem.with_suffix('.json')
         atomic_write_text(paths['json'], json.dumps(info, indent=1, default=str))
         return paths
+
+    def _check_replace(self, sidecar: Path) -> None:
+        "Refuse to write over a table of another profile or dataset (its sidecar says whose): a study replaces only its own results."
+        try:
+            info = json.loads(sidecar.read_text())
+        except (OSError, ValueError):
+            return
+        theirs = (info.get('profile'), info.get('dataset')) if isinstance(info, dict) else (None, None)
+        if None not in theirs and theirs != (self.profile.name, self.dataset):
+            raise FileExistsError(f'{sidecar.with_suffix(".csv")} is the table of profile {theirs[0]!r} on {theirs[1]!r}, '
+                                  f'not of this study\'s ({self.profile.name!r} on {self.dataset!r}): give the study a '
+                                  'folder of its own (-p out_dir DIR), or move that table away')
 
     def save_curves(self, records: Sequence, suffix: str = '', title: str = '', label=None) -> Path:
         "Draw the learning curves of `records` (`mti_nb.reports.curves.plot_curves`, one line per variant) to `<stem(suffix)>_curves.png`."
@@ -351,7 +364,7 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
     base = run_config(prof, p.dataset, data_root=data_root, device=check_device(p.device or 'auto'), seed=seeds[0],
                       **over)
     train = as_bool(p.train, 'train')
-    out = results_dir(p.out_dir) if p.out_dir else results_dir() / prof.results_subdir   # results/study/ for 'study'
+    out = results_dir(p.out_dir) if p.out_dir else results_dir() / prof.results_subdir   # results/study/, paper/, smoke/
     out.mkdir(parents=True, exist_ok=True)
     return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out, prof.results_subdir), model_options,
                  train)
