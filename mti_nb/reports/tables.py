@@ -23,8 +23,8 @@ from ..tasks import TASKS, get_task
 # %% auto #0
 __all__ = ['AUX_LETTERS', 'BACKBONE_LABELS', 'SETUP_COLUMNS', 'GROUP_BY', 'COST_COLUMNS', 'ALL_SCALES', 'NOT_CONVERGED_MARK',
            'method_label', 'options_text', 'record_label', 'task_converged', 'record_converged', 'combine_converged',
-           'convergence_note', 'mark_not_converged', 'records_frame', 'results_table', 'format_table', 'mean_sd_text',
-           'table_base', 'pretraining_table']
+           'convergence_note', 'mark_not_converged', 'dropped_rows', 'records_frame', 'results_table', 'format_table',
+           'mean_sd_text', 'table_base', 'pretraining_table']
 
 # %% ../../nbs/60_tables.ipynb #b44f2843
 AUX_LETTERS = {'normals': 'N', 'edge': 'E', 'sal': 'S', 'depth': 'D', 'semseg': 'Seg', 'human_parts': 'P'}
@@ -109,6 +109,24 @@ def convergence_note(tol: float | None = None) -> str:
 def mark_not_converged(labels: Iterable[Any], converged: Iterable[Any]) -> list:
     "`labels` with a trailing ' †' where `converged` is 'no' (other labels unchanged)."
     return [f'{l} {NOT_CONVERGED_MARK}' if c == 'no' else l for l, c in zip(labels, converged)]
+
+# %% ../../nbs/60_tables.ipynb #f59682e8
+def _row_keys(source, nlevels: int) -> set[tuple[str, ...]]:
+    "The row labels of a CSV table (its first `nlevels` columns, as text), without the not-converged mark."
+    df = pd.read_csv(source, index_col=list(range(nlevels)), dtype=str, keep_default_na=False)
+    keys = df.index if nlevels > 1 else ((k,) for k in df.index)
+    return {tuple(str(x).removesuffix(NOT_CONVERGED_MARK).strip() for x in k) for k in keys}
+
+
+def dropped_rows(path: str | os.PathLike, table: pd.DataFrame) -> list[str]:
+    "The rows of the saved table at `path` that `table` (about to replace it) lacks, as 'a / b' labels; [] where it lacks none or the file cannot be read as such a table. A row that only gained or lost the not-converged mark counts as kept."
+    import io
+    n = table.index.nlevels
+    try:
+        old = _row_keys(path, n)
+    except (OSError, ValueError, IndexError):
+        return []
+    return [' / '.join(k) for k in sorted(old - _row_keys(io.StringIO(table.to_csv()), n))]
 
 # %% ../../nbs/60_tables.ipynb #41975461
 def _plain(v: Any) -> Any:

@@ -31,6 +31,7 @@ from ..models.backbones import BACKBONES
 from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
 from ..records.runs import record_path
 from ..reports.curves import plot_curves
+from ..reports.tables import dropped_rows
 from ..safeio import atomic_write, atomic_write_text
 from ..tasks import DATASET_TASKS, check_tasks
 # the variants of the paper's tables live in `mti_nb.studies.variants`; these names stay importable from here
@@ -227,7 +228,7 @@ class Study:
         "Write `<stem(suffix)>.csv` (and `.png`, `.json` with profile, data, weights and run ids) to the results folder."
         stem = self.out_dir / self.stem(suffix)
         paths = {'csv': stem.with_suffix('.csv')}
-        self._check_replace(stem.with_suffix('.json'))
+        self.check_replace(suffix, table, meta.get('seeds', self.seeds))
         atomic_write_text(paths['csv'], table.to_csv())
         if fig is not None:
             paths['png'] = stem.with_suffix('.png')
@@ -250,20 +251,26 @@ class Study:
         atomic_write_text(paths['json'], json.dumps(info, indent=1, default=str))
         return paths
 
-    def _check_replace(self, sidecar: Path) -> None:
-        "Refuse to write over a table of another profile or dataset (its sidecar says whose): a study replaces only its own results."
+    def check_replace(self, suffix: str = '', table: pd.DataFrame | None = None, seeds: Sequence[int] | None = None) -> None:
+        "Refuse to write `<stem(suffix)>.*` over a table this study would not make again or extend (its sidecar says): another profile, dataset or backbone; more seeds; rows the new `table` lacks (e.g. `-p aux none`). `save` and `save_curves` call it; a notebook, before its first figure."
         try:
-            info = json.loads(sidecar.read_text())
+            info = json.loads((self.out_dir / f'{self.stem(suffix)}.json').read_text())
         except (OSError, ValueError):
             return
-        theirs = (info.get('profile'), info.get('dataset')) if isinstance(info, dict) else (None, None)
-        if None not in theirs and theirs != (self.profile.name, self.dataset):
-            raise FileExistsError(f'{sidecar.with_suffix(".csv")} is the table of profile {theirs[0]!r} on {theirs[1]!r}, '
-                                  f'not of this study\'s ({self.profile.name!r} on {self.dataset!r}): give the study a '
+        csv, info = self.out_dir / f'{self.stem(suffix)}.csv', info if isinstance(info, dict) else {}
+        ours = dict(profile=self.profile.name, dataset=self.dataset, backbone=self.base.backbone)
+        why = next((f'is the table of {k} {info[k]!r}, not {v!r}' for k, v in ours.items() if info.get(k) not in (None, v)), '')
+        lost = sorted(set(info.get('seeds') or ()) - set(self.seeds if seeds is None else seeds))
+        why = why or (f'holds seed(s) {", ".join(map(str, lost))}, which this study does not run' if lost else '')
+        rows = dropped_rows(csv, table) if table is not None and not why else []
+        why = why or (f'holds row(s) {"; ".join(rows[:3])}{" ..." if len(rows) > 3 else ""}, which the new table lacks' if rows else '')
+        if why:
+            raise FileExistsError(f'{csv} {why}: a study replaces only a table it would make again or extend; give it a '
                                   'folder of its own (-p out_dir DIR), or move that table away')
 
     def save_curves(self, records: Sequence, suffix: str = '', title: str = '', label=None) -> Path:
         "Draw the learning curves of `records` (`mti_nb.reports.curves.plot_curves`, one line per variant) to `<stem(suffix)>_curves.png`."
+        self.check_replace(suffix)
         fig = plot_curves(records, label=label, title=title or f'{self.stem(suffix)}: learning curves',
                           profile=self.profile.name, seeds=self.seeds)
         path = self.out_dir / f'{self.stem(suffix)}_curves.png'
