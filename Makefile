@@ -34,7 +34,7 @@ help:
 	@echo "make test   - export check, clean-notebook check, import graph (no cycles), and every notebook's tests"
 	@echo "make nbdev-test - the same notebook tests through nbdev_test (smoke profile, temporary results)"
 	@echo "make export - nbdev_export nbs/ -> mti_nb/ ;  make clean-nbs - strip outputs from nbs/"
-	@echo "make browser-check - run nbs/attention_masks.ipynb in JupyterLab + headless Chromium, screenshot to results/"
+	@echo "make browser-check - run nbs/attention_masks.ipynb in JupyterLab + headless Chromium, screenshot (smoke: a temp folder)"
 
 $(STAMP): settings.ini setup.py
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)

@@ -9,7 +9,8 @@
 # target task (segmentation: the class legend) to results/attention_explorer_semseg.png.
 #
 # Environment: MTI_NB_PROFILE (default smoke: seconds; demo: uses the demo MTI-Net recorded in results/),
-# MTI_NB_RESULTS (default: a temporary folder for smoke, results/ otherwise), SHOT (screenshot path),
+# MTI_NB_RESULTS (default: a temporary folder for smoke, results/ otherwise), SHOT (screenshot path; default: the
+# temporary folder for smoke, results/attention_explorer.png otherwise),
 # CHROMIUM (default /usr/bin/chromium), PW_VENV (Playwright venv, default ~/.cache/mti_nb/playwright-venv),
 # PORT (default: a free port), TIMEOUT_S (default 600).
 set -euo pipefail
@@ -17,11 +18,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 PROFILE="${MTI_NB_PROFILE:-smoke}"
-SHOT="${SHOT:-$ROOT/results/attention_explorer.png}"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 PW_VENV="${PW_VENV:-$HOME/.cache/mti_nb/playwright-venv}"
 TIMEOUT_S="${TIMEOUT_S:-600}"
 WORK="$(mktemp -d /tmp/mti_nb_browser.XXXXXX)"
+# a smoke model's screenshot never replaces the committed ones (made with the demo model)
+if [ "$PROFILE" = smoke ]; then SHOT="${SHOT:-$(mktemp -d /tmp/mti_nb_shot.XXXXXX)/attention_explorer.png}"; else SHOT="${SHOT:-$ROOT/results/attention_explorer.png}"; fi
 if [ -z "${MTI_NB_RESULTS:-}" ] && [ "$PROFILE" = smoke ]; then MTI_NB_RESULTS="$WORK/results"; fi
 export MTI_NB_PROFILE="$PROFILE"
 if [ -n "${MTI_NB_RESULTS:-}" ]; then export MTI_NB_RESULTS; fi

@@ -32,7 +32,7 @@ __all__ = ['MAC_EXTRA_OPS', 'ISA_FLAGS', 'NYUD_HW', 'PASCAL_HW', 'PASCAL_TASKS',
            'ROW_KEY', 'count_params', 'MacCount', 'count_macs', 'machine_load', 'Timing', 'latency', 'cpu_flags',
            'bf16_supported', 'machine_info', 'machine_line', 'random_targets', 'proxy_loss', 'train_throughput',
            'images_per_s', 'peak_memory_mb', 'input_hw_of', 'resources_row', 'resources_table', 'write_resources_csv',
-           'update_resources_csv', 'write_bench_row']
+           'merge_resources_rows', 'update_resources_csv', 'write_bench_row']
 
 # %% ../../nbs/27_resources.ipynb #5efcb9a2
 def count_params(model: nn.Module, trainable_only: bool = True) -> int:
@@ -322,18 +322,33 @@ def write_resources_csv(path: str | os.PathLike | None = None, **kwargs) -> Path
 ROW_KEY = ['dataset', 'model', 'backbone', 'tasks', 'aux_tasks', 'scales', 'fpm', 'input_hw']
 
 
-def update_resources_csv(configs: Sequence[ModelConfig], path: str | os.PathLike | None = None, **kwargs) -> Path:
-    "Measure `configs` and write them into the CSV at `path`, replacing their old rows and keeping all others."
-    path = Path(path) if path is not None else results_dir() / 'resources.csv'
-    new = resources_table(configs, **kwargs)
+def _row_key(df: pd.DataFrame) -> pd.Series:
+    return df[ROW_KEY].fillna('').astype(str).agg('|'.join, axis=1)
+
+
+def merge_resources_rows(new: pd.DataFrame, path: str | os.PathLike) -> pd.DataFrame:
+    "Write the rows `new` into the resources CSV at `path`, replacing the rows of the same key and keeping all others; a row measured by `mti_nb_bench` (`measured_by`) is kept as it is, with a warning. Returns the rows of `new`'s keys as written, in `new`'s order."
+    path, keys, rows = Path(path), list(_row_key(new)), new
     if path.is_file():   # keep every other row as it is (timings included)
         old = pd.read_csv(path, keep_default_na=False, na_values=[''])
         if missing := [c for c in ROW_KEY if c not in old.columns]:
             raise ValueError(f'{path} is not a resources table: it has no column(s) {missing}')
-        key = lambda df: df[ROW_KEY].fillna('').astype(str).agg('|'.join, axis=1)
-        old = old[~key(old).isin(set(key(new)))]
-        new = pd.concat([old, new], ignore_index=True)
-    return _write_csv(new, path)
+        benched = set(_row_key(old)[old['measured_by'].notna()]) if 'measured_by' in old.columns else set()
+        if kept := sorted(benched & set(keys)):        # the bench's figures (both paths, its machine) stay
+            import warnings
+            warnings.warn(f'{path}: kept the row(s) measured by mti_nb_bench ({"; ".join(kept)}); re-measure them '
+                          'with mti_nb_bench --write-resources')
+        new = new[~_row_key(new).isin(benched)]
+        rows = pd.concat([old[~_row_key(old).isin(set(_row_key(new)))], new], ignore_index=True)
+    _write_csv(rows, path)
+    return rows.set_index(_row_key(rows)).loc[keys].reset_index(drop=True)
+
+
+def update_resources_csv(configs: Sequence[ModelConfig], path: str | os.PathLike | None = None, **kwargs) -> Path:
+    "Measure `configs` and write them into the CSV at `path` (default results/resources.csv) with `merge_resources_rows`."
+    path = Path(path) if path is not None else results_dir() / 'resources.csv'
+    merge_resources_rows(resources_table(configs, **kwargs), path)
+    return path
 
 # %% ../../nbs/27_resources.ipynb #c09dc643
 def write_bench_row(res: dict, path: str | os.PathLike | None = None) -> Path:
