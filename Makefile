@@ -66,7 +66,7 @@ test: venv check-export check-clean check-imports test-notebooks
 
 # what an nbdev user types; under nbdev's runner (IN_TEST) studies also run `smoke` into a temporary results folder
 nbdev-test: venv
-	$(BIN)/nbdev_test --n_workers $(WORKERS)
+	env -u MTI_NB_RESULTS $(BIN)/nbdev_test --n_workers $(WORKERS)   # a user's results folder is not the tests'
 
 # the folder is checked (and made) before the demo decides anything: a prerequisite runs before a recipe is expanded
 demo-out: venv

@@ -2,7 +2,8 @@
 
 Ends with the line `notebooks: N passed, M failed`; exits 1 if any failed. Study notebooks run their
 `smoke` profile (MTI_NB_PROFILE, set by `make test`) and write into a temporary results folder
-(MTI_NB_RESULTS), so the committed results/ are never touched by tests. Plain `nbdev_test` behaves the same:
+(MTI_NB_RESULTS, set here even where the environment names another), so the committed results/ and a user's own
+results folder are never touched by tests. Plain `nbdev_test` behaves the same:
 nbdev's test_nb sets IN_TEST, under which mti_nb.core defaults to `smoke` and a temporary results folder.
 Everything the notebooks write into temporary folders (run records, checkpoints: gigabytes over the suite) lands
 in one scratch folder (TMPDIR per notebook), removed at the end unless --keep.
@@ -46,7 +47,10 @@ def main() -> int:
         p for p in (ROOT / 'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_'))
     os.environ.setdefault('MTI_NB_PROFILE', 'smoke')
     scratch = tempfile.mkdtemp(prefix='mti_nb_test_')
-    os.environ.setdefault('MTI_NB_RESULTS', os.path.join(scratch, 'results'))
+    if os.environ.get('MTI_NB_RESULTS'):   # a user's own results folder is never where tests write
+        print(f'test_notebooks.py: MTI_NB_RESULTS={os.environ["MTI_NB_RESULTS"]} ignored: tests write into a temporary '
+              'folder', flush=True)
+    os.environ['MTI_NB_RESULTS'] = os.path.join(scratch, 'results')
     os.environ.setdefault('MPLBACKEND', 'Agg')
     if args.workers > 1:  # one BLAS/torch thread per worker: the workers already fill the cores
         os.environ.setdefault('OMP_NUM_THREADS', '1')

@@ -281,6 +281,9 @@ def _profiles(d: Path) -> list[str]:
     return sorted(found, key=lambda p: (order.index(p) if p in order else len(order), p))
 
 
+_PAGE_START = '# Results\n\nWritten by `nbs/results.ipynb`'   # how every results page begins (and only those are replaced)
+
+
 def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None = None) -> str:
     "The markdown of `results/README.md`, from the tables, sidecars and figures in the results folder; `claims` (a markdown section, `mti_nb.reports.claims_pages.claims_section`) after the introduction."
     d = results_dir(out_dir)
@@ -291,8 +294,8 @@ def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None 
     extra = sorted(p.stem for p in d.glob('*.json') if p.with_suffix('.csv').is_file() and not part(p.stem)
                    and p.stem not in tagged_stems)
     extra += sorted(b for b in tagged if not part(b) and b not in extra)      # tagged tables of an unknown one
-    lines = ['# Results', '',
-             'Written by `nbs/results.ipynb` (`papermill nbs/results.ipynb out.ipynb`) from the tables, sidecars and '
+    lines = [*_PAGE_START.split('\n')[:2],
+             _PAGE_START.split('\n')[2] + ' (`papermill nbs/results.ipynb out.ipynb`) from the tables, sidecars and '
              'figures in this folder: do not edit it by hand. Each section says how its table was made; the run '
              'records behind it (config, metrics, learning curve, timings, git commit) are in `runs/`. '
              '`make check-results` makes each table again from those records, on any CPU and without training, and '
@@ -308,8 +311,12 @@ def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None 
 
 
 def write_results_readme(out_dir: str | os.PathLike | None = None, claims: str | None = None) -> Path:
-    "Write `results_readme` (with the `claims` section, if given) to `<results>/README.md` (atomically)."
-    return atomic_write_text(results_dir(out_dir) / 'README.md', results_readme(out_dir, claims))
+    "Write `results_readme` (with the `claims` section, if given) to `<results>/README.md` (atomically); a README.md there that does not begin as such a page does is refused, never replaced."
+    path = results_dir(out_dir) / 'README.md'
+    if path.is_file() and not path.read_text(errors='replace').startswith(_PAGE_START):
+        raise FileExistsError(f'{path} is not a results page written by nbs/results.ipynb (it does not begin with '
+                              f'{_PAGE_START!r}): move it away, or give the notebook another out_dir')
+    return atomic_write_text(path, results_readme(out_dir, claims))
 
 
 def replace_marked_block(path: str | os.PathLike, name: str, text: str) -> Path:
