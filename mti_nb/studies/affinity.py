@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -17,10 +18,10 @@ from ..core import check_choice
 from ..tasks import IGNORE_INDEX
 
 # %% auto #0
-__all__ = ['Offset', 'AFFINITY_RULES', 'neighbour_offsets', 'pair_views', 'same_label_affinity', 'depth_affinity',
-           'segment_points', 'edge_affinity', 'affinity', 'to_label_map', 'AffinityCounter', 'sample_labels',
-           'task_affinity', 'disagreement_map', 'plot_affinity', 'as_tuple', 'check_affinity_params',
-           'affinity_samples']
+__all__ = ['Offset', 'AFFINITY_RULES', 'AFFINITY_SETUP', 'neighbour_offsets', 'pair_views', 'same_label_affinity',
+           'depth_affinity', 'segment_points', 'edge_affinity', 'affinity', 'to_label_map', 'AffinityCounter',
+           'sample_labels', 'task_affinity', 'disagreement_map', 'plot_affinity', 'as_tuple', 'check_affinity_params',
+           'affinity_samples', 'check_affinity_replace']
 
 # %% ../../nbs/70_affinity.ipynb #5b5477f3
 Offset = tuple[int, int]
@@ -298,3 +299,20 @@ def affinity_samples(dataset: str, split: str, tasks: Sequence[str], prof: Profi
         return build_dataset('synthetic', split, tasks, n=n, data_hw=prof.synth_hw, train=False)
     n = prof.max_val if split == 'val' else prof.max_train
     return build_dataset(dataset, split, tasks, root=data_root, n=n, train=False)
+
+# %% ../../nbs/70_affinity.ipynb #0e03edd7
+AFFINITY_SETUP = ('dataset', 'profile', 'split', 'n_images', 'depth_threshold', 'kernel_size', 'dilation', 'pair')
+
+
+def check_affinity_replace(path: Path, df: pd.DataFrame) -> None:
+    "Refuse to write the table `df` over the one at `path` when they measure other things (`AFFINITY_SETUP`: data, split, images, threshold, kernel, dilations or task pairs): a table is replaced only by the same measurement made again."
+    try:
+        old = pd.read_csv(path)
+    except (OSError, ValueError):
+        return
+    values = lambda t, c: sorted(set(map(str, t[c]))) if c in t else None
+    diff = [c for c in AFFINITY_SETUP if c in old and values(old, c) != values(df, c)]
+    if diff:
+        c = diff[0]
+        raise FileExistsError(f'{path} measures {c} {", ".join(values(old, c))}, not {", ".join(values(df, c) or ["-"])}: '
+                              'give this one a folder of its own (-p out_dir DIR), or move that table away')
