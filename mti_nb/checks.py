@@ -206,8 +206,11 @@ def check_image_file(path: str | os.PathLike, what: str = 'image') -> Path:
 def path_problem(path: str | os.PathLike, folder: bool = False) -> str | None:
     "Why `path` is no existing file (with `folder`: no existing folder), worded to follow the path in an error line (`f'--pred {p} {why}'`): 'does not exist', 'is a folder, not a file', 'is a file, not a folder', 'is a broken link (to T)' or 'is not a regular file (...)'; None when it is one."
     p = Path(path)
-    if p.is_dir() if folder else p.is_file():
-        return None
+    try:
+        if p.is_dir() if folder else p.is_file():
+            return None
+    except PermissionError:                  # a folder on the way that may not be entered
+        return 'cannot be reached (permission denied on a folder on its way)'
     if p.is_symlink() and not p.exists():
         return f'is a broken link (to {os.readlink(p)})'
     if not p.exists():

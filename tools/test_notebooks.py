@@ -3,8 +3,9 @@
 Ends with the line `notebooks: N passed, M failed`; exits 1 if any failed. Study notebooks run their
 `smoke` profile (MTI_NB_PROFILE, set by `make test`) and write into a temporary results folder
 (MTI_NB_RESULTS, set here even where the environment names another), so the committed results/ and a user's own
-results folder are never touched by tests. Plain `nbdev_test` behaves the same:
-nbdev's test_nb sets IN_TEST, under which mti_nb.core defaults to `smoke` and a temporary results folder.
+results folder are never touched by tests. Plain `nbdev_test` behaves the same
+(nbdev's test_nb sets IN_TEST, under which mti_nb.core defaults to `smoke` and a temporary results folder) unless
+MTI_NB_RESULTS is exported, which wins there: `make nbdev-test` unsets it.
 Everything the notebooks write into temporary folders (run records, checkpoints: gigabytes over the suite) lands
 in one scratch folder (TMPDIR per notebook), removed at the end unless --keep.
 """

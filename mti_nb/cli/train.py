@@ -206,7 +206,10 @@ def config_choices() -> dict[str, Sequence]:
 
 def profile_default_text(name: str | None = None) -> dict[str, str]:
     "How `mti_nb_train --help` states the defaults a profile fills (the default profile's values on the synthetic benchmark): a field's own default is not what a run gets."
-    p = get_profile(name or default_profile())
+    try:
+        p = get_profile(name or default_profile())
+    except ValueError:      # a bad $MTI_NB_PROFILE: the run says so (or --profile overrides it); the help shows the fields'
+        return {}
     shown = {k: _show(v) for k, v in profile_fields(p).items()}
     shown['precision'] = p.precision + (' where the machine has bf16, else fp32' if p.precision == 'bf16' else '')
     return {**{k: f"the profile's ({p.name}, synthetic: {v})" for k, v in shown.items()},

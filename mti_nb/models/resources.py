@@ -328,18 +328,21 @@ def _row_key(df: pd.DataFrame) -> pd.Series:
 
 def merge_resources_rows(new: pd.DataFrame, path: str | os.PathLike) -> pd.DataFrame:
     "Write the rows `new` into the resources CSV at `path`, replacing the rows of the same key and keeping all others; a row measured by `mti_nb_bench` (`measured_by`) is kept as it is, with a warning. Returns the rows of `new`'s keys as written, in `new`'s order."
+    new = new.drop_duplicates(subset=ROW_KEY, keep='last')
     path, keys, rows = Path(path), list(_row_key(new)), new
-    if path.is_file():   # keep every other row as it is (timings included)
-        old = pd.read_csv(path, keep_default_na=False, na_values=[''])
+    if path.is_file():   # keep every other row as it is, as text (timings included), in its place
+        old = pd.read_csv(path, dtype=str, keep_default_na=False)
         if missing := [c for c in ROW_KEY if c not in old.columns]:
             raise ValueError(f'{path} is not a resources table: it has no column(s) {missing}')
-        benched = set(_row_key(old)[old['measured_by'].notna()]) if 'measured_by' in old.columns else set()
+        benched = set(_row_key(old)[old['measured_by'] != '']) if 'measured_by' in old.columns else set()
         if kept := sorted(benched & set(keys)):        # the bench's figures (both paths, its machine) stay
             import warnings
             warnings.warn(f'{path}: kept the row(s) measured by mti_nb_bench ({"; ".join(kept)}); re-measure them '
                           'with mti_nb_bench --write-resources')
-        new = new[~_row_key(new).isin(benched)]
-        rows = pd.concat([old[~_row_key(old).isin(set(_row_key(new)))], new], ignore_index=True)
+        new = new[~_row_key(new).isin(benched)].set_index(_row_key(new[~_row_key(new).isin(benched)]))
+        ok = _row_key(old)
+        rows = pd.concat([*(new.loc[[k]] if k in new.index else old.iloc[[i]] for i, k in enumerate(ok)),
+                          new[~new.index.isin(set(ok))]], ignore_index=True)
     _write_csv(rows, path)
     return rows.set_index(_row_key(rows)).loc[keys].reset_index(drop=True)
 

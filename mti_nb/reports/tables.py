@@ -112,8 +112,10 @@ def mark_not_converged(labels: Iterable[Any], converged: Iterable[Any]) -> list:
 
 # %% ../../nbs/60_tables.ipynb #f59682e8
 def _row_keys(source, nlevels: int) -> set[tuple[str, ...]]:
-    "The row labels of a CSV table (its first `nlevels` columns, as text), without the not-converged mark."
+    "The row labels of a CSV table (its first `nlevels` columns, as text), without the not-converged mark; a row with a `seeds` count of 0 (a paper row we have no runs for) is no row of ours."
     df = pd.read_csv(source, index_col=list(range(nlevels)), dtype=str, keep_default_na=False)
+    if 'seeds' in df.columns:
+        df = df[~df['seeds'].isin(('0', '0.0', ''))]
     keys = df.index if nlevels > 1 else ((k,) for k in df.index)
     return {tuple(str(x).removesuffix(NOT_CONVERGED_MARK).strip() for x in k) for k in keys}
 

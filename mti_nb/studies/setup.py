@@ -251,19 +251,23 @@ class Study:
         atomic_write_text(paths['json'], json.dumps(info, indent=1, default=str))
         return paths
 
-    def check_replace(self, suffix: str = '', table: pd.DataFrame | None = None, seeds: Sequence[int] | None = None) -> None:
-        "Refuse to write `<stem(suffix)>.*` over a table this study would not make again or extend (its sidecar says): another profile, dataset or backbone; more seeds; rows the new `table` lacks (e.g. `-p aux none`). `save` and `save_curves` call it; a notebook, before its first figure."
+    def check_replace(self, suffix: str = '', table: pd.DataFrame | None = None, seeds: Sequence[int] | None = None,
+                      run_ids: Sequence[str] | None = None) -> None:
+        "Refuse to write `<stem(suffix)>.*` over a table this study would not make again or extend (its sidecar says): another profile, dataset or backbone; more seeds; rows the new `table` lacks (e.g. `-p aux none`); with `run_ids`, none of the table's runs. `save` and `save_curves` call it; a notebook, before its first figure."
         try:
             info = json.loads((self.out_dir / f'{self.stem(suffix)}.json').read_text())
         except (OSError, ValueError):
             return
         csv, info = self.out_dir / f'{self.stem(suffix)}.csv', info if isinstance(info, dict) else {}
-        ours = dict(profile=self.profile.name, dataset=self.dataset, backbone=self.base.backbone)
+        ours = dict(profile=self.profile.name, dataset=self.dataset,   # a table over several backbones: its rows say
+                    **({} if 'backbones' in info else dict(backbone=self.base.backbone)))
         why = next((f'is the table of {k} {info[k]!r}, not {v!r}' for k, v in ours.items() if info.get(k) not in (None, v)), '')
         lost = sorted(set(info.get('seeds') or ()) - set(self.seeds if seeds is None else seeds))
         why = why or (f'holds seed(s) {", ".join(map(str, lost))}, which this study does not run' if lost else '')
         rows = dropped_rows(csv, table) if table is not None and not why else []
         why = why or (f'holds row(s) {"; ".join(rows[:3])}{" ..." if len(rows) > 3 else ""}, which the new table lacks' if rows else '')
+        if not why and run_ids is not None and info.get('run_ids') and not set(info['run_ids']) & set(run_ids):
+            why = f'is made of other runs ({", ".join(info["run_ids"][:2])}{" ..." if len(info["run_ids"]) > 2 else ""})'
         if why:
             raise FileExistsError(f'{csv} {why}: a study replaces only a table it would make again or extend; give it a '
                                   'folder of its own (-p out_dir DIR), or move that table away')
