@@ -23,7 +23,7 @@ from .core import STAND_IN
 # %% auto #0
 __all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'parse_values', 'parse_seeds',
            'as_bool', 'assigned_names', 'check_image_file', 'path_problem', 'check_out_dir', 'OneLineParser',
-           'os_error_line', 'cli_parser', 'run_cli']
+           'first_few', 'os_error_line', 'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -245,6 +245,11 @@ class OneLineParser(argparse.ArgumentParser):
     "An ArgumentParser whose usage errors are one line on stderr, `prog: error: ... (see prog --help)`, exit status 2: every command of the project parses with it."
     def error(self, message: str):
         self.exit(2, f'{self.prog}: error: {message} (see {self.prog} --help)\n')
+
+
+def first_few(items: Sequence[Any], n: int = 3) -> str:
+    "The first `n` of `items` for a message: 'a, b, c and 4 more'."
+    return ', '.join(map(str, items[:n])) + (f' and {len(items) - n} more' if len(items) > n else '')
 
 
 def os_error_line(e: OSError) -> str:

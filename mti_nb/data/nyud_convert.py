@@ -13,7 +13,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from ..checks import check_out_dir, cli_parser, path_problem, run_cli
+from ..checks import check_out_dir, cli_parser, first_few, path_problem, run_cli
 from ..records.runs import MANIFEST_NAME
 from ..safeio import atomic_folder, is_empty_dir
 from .datasets import meta_dir, read_npy, read_png, read_tsv
@@ -139,7 +139,7 @@ def convert_nyud(mat, out, train_ids=None, test_ids=None, progress: bool = True,
     out = _check_convert_out(out, force)
     if other := _not_converted(out):
         raise FileExistsError(f'output folder {out} holds an earlier conversion and files a conversion does not make ('
-                              + ', '.join(other[:3]) + (f' and {len(other) - 3} more' if len(other) > 3 else '')
+                              + first_few(other)
                               + '); --force replaces only what a conversion made: move them out, or choose a new folder')
     if normals is not None and (why := path_problem(normals, folder=True)):
         raise FileNotFoundError(f'normals folder {normals} {why}')

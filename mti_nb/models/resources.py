@@ -334,15 +334,16 @@ def merge_resources_rows(new: pd.DataFrame, path: str | os.PathLike) -> pd.DataF
         old = pd.read_csv(path, dtype=str, keep_default_na=False)
         if missing := [c for c in ROW_KEY if c not in old.columns]:
             raise ValueError(f'{path} is not a resources table: it has no column(s) {missing}')
-        benched = set(_row_key(old)[old['measured_by'] != '']) if 'measured_by' in old.columns else set()
+        old = old.set_index(_row_key(old))              # a row of `new` takes the place of its old row; the rest follow
+        benched = set(old.index[old['measured_by'] != '']) if 'measured_by' in old.columns else set()
         if kept := sorted(benched & set(keys)):        # the bench's figures (both paths, its machine) stay
             import warnings
             warnings.warn(f'{path}: kept the row(s) measured by mti_nb_bench ({"; ".join(kept)}); re-measure them '
                           'with mti_nb_bench --write-resources')
-        new = new[~_row_key(new).isin(benched)].set_index(_row_key(new[~_row_key(new).isin(benched)]))
-        ok = _row_key(old)
-        rows = pd.concat([*(new.loc[[k]] if k in new.index else old.iloc[[i]] for i, k in enumerate(ok)),
-                          new[~new.index.isin(set(ok))]], ignore_index=True)
+        new = new.set_index(pd.Index(keys))
+        new = new[~new.index.isin(benched)]
+        rows = pd.concat([new.loc[[k]] if k in new.index else old.iloc[[i]] for i, k in enumerate(old.index)]
+                         + [new[~new.index.isin(old.index)]], ignore_index=True)
     _write_csv(rows, path)
     return rows.set_index(_row_key(rows)).loc[keys].reset_index(drop=True)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..checks import as_float, as_int, parse_values
+from ..checks import as_float, as_int, first_few, parse_values
 from ..core import PROFILES, STUDY_DEFAULTS, check_choice, default_profile, get_profile
 from ..config import RunConfig, bf16_here
 from ..engine.experiment import has_initial_predictions, run_experiment
@@ -75,7 +75,7 @@ class GridPlan:
 
     def _missing_message(self, miss: Sequence[RunConfig], why: str) -> str:
         "Why `collect` stops: the runs without a record, those whose record lacks what this study needs, and how to make them."
-        names = lambda cs: ', '.join(c.run_id for c in cs[:3]) + (f' and {len(cs) - 3} more' if len(cs) > 3 else '')
+        names = lambda cs: first_few([c.run_id for c in cs])
         where, n = f'{self.study.out_dir}/runs', len(self.unique())
         state = {c.run_id: record_state(c.run_id, self.study.out_dir) for c in miss}
         absent, bad, partial, short = ([c for c in miss if state[c.run_id][0] == k]

@@ -21,11 +21,11 @@ import pandas as pd
 import torch
 
 from ..checks import (as_bool, as_float, as_int, assigned_names, parse_hw, parse_pretrained, parse_seeds,
-                           parse_values, path_problem)
+                           parse_values, path_problem, first_few)
 from ..engine.devices import resolve_device
 from ..data.datasets import dataset_root
 from ..core import (DATASETS, SETUP_FIELDS, STAND_IN, Profile, check_choice, get_profile, own_setup, project_root,
-                         results_dir, stand_in_file)
+                         stand_in_file)
 from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
 from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
@@ -254,23 +254,32 @@ class Study:
     def check_replace(self, suffix: str = '', table: pd.DataFrame | None = None, seeds: Sequence[int] | None = None,
                       run_ids: Sequence[str] | None = None) -> None:
         "Refuse to write `<stem(suffix)>.*` over a table this study would not make again or extend (its sidecar says): another profile, dataset or backbone; more seeds; rows the new `table` lacks (e.g. `-p aux none`); with `run_ids`, none of the table's runs. `save` and `save_curves` call it; a notebook, before its first figure."
-        try:
-            info = json.loads((self.out_dir / f'{self.stem(suffix)}.json').read_text())
-        except (OSError, ValueError):
-            return
-        csv, info = self.out_dir / f'{self.stem(suffix)}.csv', info if isinstance(info, dict) else {}
-        ours = dict(profile=self.profile.name, dataset=self.dataset,   # a table over several backbones: its rows say
-                    **({} if 'backbones' in info else dict(backbone=self.base.backbone)))
-        why = next((f'is the table of {k} {info[k]!r}, not {v!r}' for k, v in ours.items() if info.get(k) not in (None, v)), '')
-        lost = sorted(set(info.get('seeds') or ()) - set(self.seeds if seeds is None else seeds))
-        why = why or (f'holds seed(s) {", ".join(map(str, lost))}, which this study does not run' if lost else '')
-        rows = dropped_rows(csv, table) if table is not None and not why else []
-        why = why or (f'holds row(s) {"; ".join(rows[:3])}{" ..." if len(rows) > 3 else ""}, which the new table lacks' if rows else '')
-        if not why and run_ids is not None and info.get('run_ids') and not set(info['run_ids']) & set(run_ids):
-            why = f'is made of other runs ({", ".join(info["run_ids"][:2])}{" ..." if len(info["run_ids"]) > 2 else ""})'
-        if why:
+        csv = self.out_dir / f'{self.stem(suffix)}.csv'
+        if why := self._replace_problem(csv, table, self.seeds if seeds is None else seeds, run_ids):
             raise FileExistsError(f'{csv} {why}: a study replaces only a table it would make again or extend; give it a '
                                   'folder of its own (-p out_dir DIR), or move that table away')
+
+    def _replace_problem(self, csv: Path, table: pd.DataFrame | None, seeds: Sequence[int],
+                         run_ids: Sequence[str] | None) -> str | None:
+        "What `check_replace` refuses in the table `csv` (its sidecar read): the first reason, or None."
+        try:
+            info = json.loads(csv.with_suffix('.json').read_text())
+        except (OSError, ValueError):
+            return None
+        info = info if isinstance(info, dict) else {}
+        ours = dict(profile=self.profile.name, dataset=self.dataset)
+        if 'backbones' not in info:                    # a table over several backbones: its rows say which
+            ours['backbone'] = self.base.backbone
+        for k, v in ours.items():
+            if info.get(k) not in (None, v):
+                return f'is the table of {k} {info[k]!r}, not {v!r}'
+        if lost := sorted(set(info.get('seeds') or ()) - set(seeds)):
+            return f'holds seed(s) {first_few(lost, 10)}, which this study does not run'
+        if table is not None and (rows := dropped_rows(csv, table)):
+            return f'holds row(s) {first_few(rows)}, which the new table lacks'
+        if run_ids is not None and info.get('run_ids') and not set(info['run_ids']) & set(run_ids):
+            return f'is made of other runs ({first_few(info["run_ids"], 2)})'
+        return None
 
     def save_curves(self, records: Sequence, suffix: str = '', title: str = '', label=None) -> Path:
         "Draw the learning curves of `records` (`mti_nb.reports.curves.plot_curves`, one line per variant) to `<stem(suffix)>_curves.png`."
@@ -375,7 +384,7 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
     base = run_config(prof, p.dataset, data_root=data_root, device=check_device(p.device or 'auto'), seed=seeds[0],
                       **over)
     train = as_bool(p.train, 'train')
-    out = results_dir(p.out_dir) if p.out_dir else results_dir() / prof.results_subdir   # results/study/, paper/, smoke/
+    out = prof.results_folder(p.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out, prof.results_subdir), model_options,
                  train)
