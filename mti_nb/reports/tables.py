@@ -120,10 +120,12 @@ def _row_keys(source, nlevels: int) -> set[tuple[str, ...]]:
     return {tuple(str(x).removesuffix(NOT_CONVERGED_MARK).strip() for x in k) for k in keys}
 
 
-def dropped_rows(path: str | os.PathLike, table: pd.DataFrame) -> list[str]:
-    "The rows of the saved table at `path` that `table` (about to replace it) lacks, as 'a / b' labels; [] where it lacks none or the file cannot be read as such a table. A row that only gained or lost the not-converged mark counts as kept."
+def dropped_rows(path: str | os.PathLike, table: pd.DataFrame, levels: int | None = None) -> list[str]:
+    "The rows of the saved table at `path` that `table` (about to replace it) lacks, as 'a / b' labels; [] where it lacks none or the file cannot be read as such a table. A row that only gained or lost the not-converged mark counts as kept. `levels`: the saved table's index depth (its sidecar's `index_levels`; None: as `table`'s); a table of another layout has no rows in common to compare, so none are named."
     import io
     n = table.index.nlevels
+    if levels is not None and levels != n:   # read with the wrong depth, every label would be garbled into a 'lost' row
+        return []
     try:
         old = _row_keys(path, n)
     except (OSError, ValueError, IndexError):

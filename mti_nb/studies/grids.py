@@ -26,10 +26,11 @@ from .variants import (ALL_SCALES, NYUD_TASKS, PASCAL_ALL, component_variants, d
                                      scale_variants, sota_variants)
 
 # %% auto #0
-__all__ = ['PARTIAL_ADVICE', 'GRIDS', 'PROBE_MODELS', 'PROBE_TASKS', 'GridPlan', 'bf16_recorded', 'bf16_hint', 'record_state',
-           'record_lookup', 'register_grid', 'grid_params', 'study_grid', 'grid_configs', 'notebook_params',
-           'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid', 'sota_nyud_grid',
-           'sota_pascal_grid', 'attention_masks_grid', 'mtinet_diagnostics_grid', 'schedule_probes_grid']
+__all__ = ['PARTIAL_ADVICE', 'GRIDS', 'PROBE_MODELS', 'PROBE_TASK', 'PROBE_TASKS', 'GridPlan', 'bf16_recorded', 'bf16_hint',
+           'record_state', 'record_lookup', 'register_grid', 'grid_params', 'study_grid', 'grid_configs',
+           'notebook_params', 'ablation_scales_grid', 'information_flow_grid', 'ablation_components_grid',
+           'sota_nyud_grid', 'sota_pascal_grid', 'attention_masks_grid', 'mtinet_diagnostics_grid',
+           'schedule_probes_grid']
 
 # %% ../../nbs/72_grids.ipynb #75b204a4
 @dataclass
@@ -40,6 +41,7 @@ class GridPlan:
     configs: list[RunConfig]
     run_kwargs: dict = field(default_factory=dict)   # passed to `run_experiment` (e.g. initial_scales=True)
     info: dict = field(default_factory=dict)         # study-specific: variants, set-ups per backbone...
+    suffix: str = ''                                 # of the table the notebook saves (`Study.stem`), e.g. '_2a'
 
     def unique(self) -> list[RunConfig]:
         "The configs with repeated runs removed (a run shared by two rows of a table is trained once)."
@@ -50,7 +52,8 @@ class GridPlan:
         return [c for c in self.unique() if not _complete(find_record(c, self.study.out_dir), c, self.run_kwargs)]
 
     def collect(self, run_missing: bool | None = None, progress: bool | None = None) -> list:
-        "The records of `configs`, in order; missing runs are trained here (`run_missing`, default: the study's `train`) or named in an error."
+        "The records of `configs`, in order; missing runs are trained here (`run_missing`, default: the study's `train`) or named in an error. A table the study may not replace (`Study.check_replace`) is refused first, before any run trains."
+        self.study.check_replace(self.suffix)         # the hours of training are not spent on a table refused at the end
         self.import_reused()
         miss, run = self.missing(), self.study.train if run_missing is None else run_missing
         if not run:                                   # scoring weights found here (initial scales) is not training
@@ -239,7 +242,9 @@ def ablation_components_grid(p: dict, table: str = '2a', aux: str | None = None)
     check_choice('table', table, ('2a', '2b'))
     study = _study('ablation_components', p, ('synthetic', 'nyud') if table == '2a' else ('synthetic', 'pascal'))
     variants = component_variants(table, aux)
-    return GridPlan('ablation_components', study, study.configs(variants), info=dict(variants=variants, table=table, aux=aux))
+    bb = study.base.backbone                          # the files of another backbone than HRNet-18 are named after it
+    return GridPlan('ablation_components', study, study.configs(variants), info=dict(variants=variants, table=table, aux=aux),
+                    suffix=f'_{table}' + ('' if bb == 'hrnet_w18_small_v2' else f'_{bb}'))
 
 
 @register_grid('sota_nyud')
@@ -291,12 +296,13 @@ def mtinet_diagnostics_grid(p: dict) -> GridPlan:
 
 
 PROBE_MODELS = ('single_task', 'mtl', 'pad_net', 'mti_net')   # what schedule_probes can size a profile with
+PROBE_TASK = 'semseg'       # the single-task model probed unless told: its table is schedule_probes.csv
 PROBE_TASKS = {'synthetic': NYUD_TASKS, 'nyud': NYUD_TASKS, 'pascal': PASCAL_ALL}   # a multi-task model's tasks, as its tables
 
 
 @register_grid('schedule_probes')
 @_common
-def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths: Any = None,
+def schedule_probes_grid(p: dict, task: str = PROBE_TASK, lrs: Any = None, lengths: Any = None,
                          images: Any = None, model: str = 'single_task') -> GridPlan:
     "Sizing a profile for convergence: a model (`model`: the single-task model of `task` by default; 'mtl', 'pad_net' or 'mti_net' on the study tasks, `PROBE_TASKS`, as Tables 2a/3 (PASCAL-like: Table 5) train them) at every learning rate (`lrs`; default the profile's and 3x), schedule length (`lengths`, epochs; default E/2, E and 2E) and, on the synthetic benchmark, training-set size (`images`, rendered training images; default the profile's), seed 0 unless told."
     check_choice('model', model, PROBE_MODELS)
@@ -324,6 +330,8 @@ def schedule_probes_grid(p: dict, task: str = 'semseg', lrs: Any = None, lengths
                           'numbers of training images >= 1, e.g. "200,800"', 'training-set size')
     one = study.configs([dict(model=model, tasks=tasks)])       # the profile's run of the model: Table 3's at its lr
     configs = [c.replace(lr=lr, n_train=k, epochs=n) for lr in lrs for k in images for n in sorted(lengths) for c in one]
+    # each probe its own table: schedule_probes.csv (single-task semseg), schedule_probes_depth.csv, _mti_net.csv
+    suffix = f'_{model}' if model != 'single_task' else '' if task == PROBE_TASK else f'_{task}'
     return GridPlan('schedule_probes', study, configs, info=dict(task=task, lrs=lrs, images=images, model=model,
-                                                                 tasks=tasks, lengths=tuple(sorted(lengths))))
+                                                                 tasks=tasks, lengths=tuple(sorted(lengths))), suffix=suffix)
 

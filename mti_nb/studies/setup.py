@@ -224,11 +224,12 @@ class Study:
                   '(`profile="paper"` on a GPU).*')
         return s
 
-    def save(self, table: pd.DataFrame, fig=None, suffix: str = '', records: Sequence = (), **meta) -> dict[str, Path]:
-        "Write `<stem(suffix)>.csv` (and `.png`, `.json` with profile, data, weights and run ids) to the results folder."
+    def save(self, table: pd.DataFrame, fig=None, suffix: str = '', records: Sequence = (), same: Sequence[str] = (),
+             **meta) -> dict[str, Path]:
+        "Write `<stem(suffix)>.csv` (and `.png`, `.json` with profile, data, weights, run ids and `meta`) to the results folder; `same`: the keys of `meta` a table it replaces must share (e.g. the input size it was measured at, `check_replace`)."
         stem = self.out_dir / self.stem(suffix)
         paths = {'csv': stem.with_suffix('.csv')}
-        self.check_replace(suffix, table, meta.get('seeds', self.seeds))
+        self.check_replace(suffix, table, meta.get('seeds', self.seeds), setting={k: meta[k] for k in same})
         atomic_write_text(paths['csv'], table.to_csv())
         if fig is not None:
             paths['png'] = stem.with_suffix('.png')
@@ -239,7 +240,8 @@ class Study:
                     base_table=f'{self.name}{suffix}.csv',               # the untagged name: what the table is of
                     epochs=self.base.epochs, train_hw=self.base.train_hw, seeds=self.seeds, data_root=self.base.data_root,
                     lr=self.base.lr, n_train=self.base.n_train if self.dataset == 'synthetic' else None,
-                    run_ids=[r.run_id for r in records if r is not None]) | meta
+                    run_ids=[r.run_id for r in records if r is not None],
+                    index_levels=table.index.nlevels) | meta
         if table.attrs.get('metric_keys') and 'metric_keys' not in info:   # what each column measures (compare)
             info['metric_keys'] = dict(table.attrs['metric_keys'])
         recs = [r for r in records if r is not None]                       # how the runs were trained
@@ -252,15 +254,15 @@ class Study:
         return paths
 
     def check_replace(self, suffix: str = '', table: pd.DataFrame | None = None, seeds: Sequence[int] | None = None,
-                      run_ids: Sequence[str] | None = None) -> None:
-        "Refuse to write `<stem(suffix)>.*` over a table this study would not make again or extend (its sidecar says): another profile, dataset or backbone; more seeds; rows the new `table` lacks (e.g. `-p aux none`); with `run_ids`, none of the table's runs. `save` and `save_curves` call it; a notebook, before its first figure."
+                      run_ids: Sequence[str] | None = None, setting: Mapping[str, Any] | None = None) -> None:
+        "Refuse to write `<stem(suffix)>.*` over a table this study would not make again or extend (its sidecar says): another profile, dataset, backbone or precision; more seeds; rows the new `table` lacks (e.g. `-p aux none`); with `run_ids`, none of the table's runs; with `setting`, another value of one of its keys. `save` and `save_curves` call it; a notebook, before its first figure."
         csv = self.out_dir / f'{self.stem(suffix)}.csv'
-        if why := self._replace_problem(csv, table, self.seeds if seeds is None else seeds, run_ids):
+        if why := self._replace_problem(csv, table, self.seeds if seeds is None else seeds, run_ids, setting or {}):
             raise FileExistsError(f'{csv} {why}: a study replaces only a table it would make again or extend; give it a '
                                   'folder of its own (-p out_dir DIR), or move that table away')
 
     def _replace_problem(self, csv: Path, table: pd.DataFrame | None, seeds: Sequence[int],
-                         run_ids: Sequence[str] | None) -> str | None:
+                         run_ids: Sequence[str] | None, setting: Mapping[str, Any]) -> str | None:
         "What `check_replace` refuses in the table `csv` (its sidecar read): the first reason, or None."
         try:
             info = json.loads(csv.with_suffix('.json').read_text())
@@ -270,12 +272,19 @@ class Study:
         ours = dict(profile=self.profile.name, dataset=self.dataset)
         if 'backbones' not in info:                    # a table over several backbones: its rows say which
             ours['backbone'] = self.base.backbone
+        if '/' not in str(info.get('precision', '')):  # its runs' precision (bf16 records, fp32 runs here); not a mixed one
+            ours['precision'] = self.base.precision
         for k, v in ours.items():
             if info.get(k) not in (None, v):
+                return f'is the table of {k} {info[k]!r}, not {v!r}' + (
+                    f' (-p precision {info[k]} makes it again from its records)' if k == 'precision' else '')
+        as_json = lambda v: json.loads(json.dumps(v, default=str))   # (240, 320) as its sidecar has it: [240, 320]
+        for k, v in setting.items():
+            if k in info and as_json(info[k]) != as_json(v):
                 return f'is the table of {k} {info[k]!r}, not {v!r}'
         if lost := sorted(set(info.get('seeds') or ()) - set(seeds)):
             return f'holds seed(s) {first_few(lost, 10)}, which this study does not run'
-        if table is not None and (rows := dropped_rows(csv, table)):
+        if table is not None and (rows := dropped_rows(csv, table, info.get('index_levels'))):
             return f'holds row(s) {first_few(rows)}, which the new table lacks'
         if run_ids is not None and info.get('run_ids') and not set(info['run_ids']) & set(run_ids):
             return f'is made of other runs ({first_few(info["run_ids"], 2)})'
