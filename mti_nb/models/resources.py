@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import os
 import statistics
@@ -126,15 +127,23 @@ def latency(model: nn.Module, input_hw: Sequence[int], batch: int = 1, repeats: 
 ISA_FLAGS = ('avx2', 'avx512f', 'avx512_bf16', 'amx_tile', 'amx_bf16')
 
 
-def cpu_flags() -> set[str]:
-    "The CPU's feature flags (from /proc/cpuinfo; empty where it cannot be read)."
+@functools.cache
+def _cpuinfo() -> dict[str, str]:
+    "The first value of each field of /proc/cpuinfo ('model name', 'flags'...), read once per process (the CPU does not change under it; its text grows with the cores); {} where it cannot be read."
+    out = {}
     try:
         for line in Path('/proc/cpuinfo').read_text().splitlines():
-            if line.startswith('flags'):
-                return set(line.partition(':')[2].split())
+            key, sep, value = line.partition(':')
+            if sep:
+                out.setdefault(key.strip(), value.strip())
     except OSError:
         pass
-    return set()
+    return out
+
+
+def cpu_flags() -> frozenset[str]:
+    "The CPU's feature flags (from /proc/cpuinfo; empty where it cannot be read)."
+    return frozenset(_cpuinfo().get('flags', '').split())
 
 
 def bf16_supported(device: torch.device) -> bool:
@@ -147,15 +156,8 @@ def bf16_supported(device: torch.device) -> bool:
 def machine_info() -> dict:
     "CPU model, cores, ISA flags of interest, torch threads and version, load average (and the GPU, if any)."
     import platform
-    cpu = ''
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():
-            if line.startswith('model name'):
-                cpu = line.partition(':')[2].strip(); break
-    except OSError:
-        pass
     flags = cpu_flags()
-    d = dict(cpu=cpu or platform.processor() or platform.machine(), cores=os.cpu_count(),
+    d = dict(cpu=_cpuinfo().get('model name') or platform.processor() or platform.machine(), cores=os.cpu_count(),
              isa=' '.join(f for f in ISA_FLAGS if f in flags), threads=torch.get_num_threads(),
              torch=torch.__version__, load_avg=round(machine_load(), 2))
     if torch.cuda.is_available(): d['gpu'] = torch.cuda.get_device_name()
