@@ -260,6 +260,9 @@ def _dispatch(a, params: dict, prog: str) -> int:
         if not sep or not k.strip():
             return fail(prog, f'--slurm-option {it!r} is not KEY=VALUE (e.g. account=proj1)')
         extra[k.strip()] = v
+    for why in plan.replace_problems().values():   # the notebook will refuse these tables here; the records still serve
+        print(f'{prog}: note: {why}. The runs train all the same: their records make the table in a folder of its own '
+              f'(papermill nbs/{a.name}.ipynb ... -p out_dir DIR -p reuse {plan.study.out_dir})', file=sys.stderr)
     try:
         res = run_grid(plan, a.executor, parallel=a.parallel, threads=a.threads, gpus_per_job=a.gpus, time_min=a.time,
                        cpus=a.cpus, mem_gb=a.mem, partition=a.partition, array_parallelism=a.array_parallelism,

@@ -28,8 +28,9 @@ from ..tasks import Metric, get_task
 from ..viz.maps import DEPTH_CMAP, PROB_CMAP, class_names, model_views, prepare_image, render_task, depth_range, task_map, task_palette
 
 # %% auto #0
-__all__ = ['OURS_COLOUR', 'PAPER_COLOUR', 'SCRATCH_COLOUR', 'axis_label', 'setup_line', 'plot_paired', 'plot_pretraining',
-           'per_class_iou', 'plot_per_class_iou', 'study_per_class_iou', 'save_figure', 'qualitative_figure']
+__all__ = ['OURS_COLOUR', 'PAPER_COLOUR', 'SCRATCH_COLOUR', 'IOU_TASKS', 'axis_label', 'setup_line', 'plot_paired',
+           'plot_pretraining', 'per_class_iou', 'plot_per_class_iou', 'study_per_class_iou', 'save_figure',
+           'qualitative_figure']
 
 # %% ../../nbs/63_figures.ipynb #1313e204
 OURS_COLOUR, PAPER_COLOUR = '#1f77b4', '#9a9a9a'
@@ -267,7 +268,10 @@ def plot_per_class_iou(table: pd.DataFrame, title: str = '', profile: str | None
     return fig
 
 
-def study_per_class_iou(study: Any, records: Sequence[RunRecord], tasks: Sequence[str] = ('semseg', 'human_parts'),
+IOU_TASKS = ('semseg', 'human_parts')   # the classification tasks a study's per-class IoU tables are of
+
+
+def study_per_class_iou(study: Any, records: Sequence[RunRecord], tasks: Sequence[str] = IOU_TASKS,
                         suffix: str = '', title: str = '', label: Callable[[RunRecord], str] | None = None,
                         **meta) -> dict[str, pd.DataFrame]:
     "Per-class IoU of each classification task the records score: `<study><suffix>_iou_<task>.csv/.png/.json` (`meta`: more for the sidecar, e.g. the rows' `aux`)."

@@ -262,6 +262,7 @@ def plot_affinity(df: pd.DataFrame, y: str = 'agreement', ax=None, title: str | 
 
 # %% ../../nbs/70_affinity.ipynb #cc1b45b4
 from ..core import DATASETS, Profile
+from .replace import REPLACE_ADVICE
 from ..data.datasets import build_dataset
 from ..tasks import check_tasks
 
@@ -315,4 +316,4 @@ def check_affinity_replace(path: Path, df: pd.DataFrame) -> None:
     if diff:
         c = diff[0]
         raise FileExistsError(f'{path} measures {c} {", ".join(values(old, c))}, not {", ".join(values(df, c) or ["-"])}: '
-                              'give this one a folder of its own (-p out_dir DIR), or move that table away')
+                              + REPLACE_ADVICE)

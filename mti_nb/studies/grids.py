@@ -18,6 +18,7 @@ from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
 from ..records.fingerprint import OTHER_RENDER
 from ..records.runs import RecordError, find_record, load_record, record_path
+from ..reports.figures import IOU_TASKS
 from ..tasks import DATASET_TASKS
 from .qualitative import has_weights, restore_checkpoint
 from .setup import Study, StudyParams, import_records, study_setup
@@ -42,6 +43,16 @@ class GridPlan:
     run_kwargs: dict = field(default_factory=dict)   # passed to `run_experiment` (e.g. initial_scales=True)
     info: dict = field(default_factory=dict)         # study-specific: variants, set-ups per backbone...
     suffix: str = ''                                 # of the table the notebook saves (`Study.stem`), e.g. '_2a'
+    also: tuple[str, ...] = ()                       # its other tables, after `suffix`: '_iou_semseg', '_depth'...
+
+    @property
+    def table_suffixes(self) -> list[str]:
+        "The suffixes of every table the study's notebook saves: `suffix`, then `suffix` followed by each of `also`."
+        return [self.suffix] + [self.suffix + s for s in self.also]
+
+    def replace_problems(self) -> dict[str, str]:
+        "{suffix: why} for each of the study's tables in its results folder that may not be written over (`Study.replace_problem`, judged by its sidecar before any table is made); {} where none."
+        return {s: p for s in self.table_suffixes if (p := self.study.replace_problem(s))}
 
     def unique(self) -> list[RunConfig]:
         "The configs with repeated runs removed (a run shared by two rows of a table is trained once)."
@@ -52,8 +63,11 @@ class GridPlan:
         return [c for c in self.unique() if not _complete(find_record(c, self.study.out_dir), c, self.run_kwargs)]
 
     def collect(self, run_missing: bool | None = None, progress: bool | None = None) -> list:
-        "The records of `configs`, in order; missing runs are trained here (`run_missing`, default: the study's `train`) or named in an error. A table the study may not replace (`Study.check_replace`) is refused first, before any run trains."
-        self.study.check_replace(self.suffix)         # the hours of training are not spent on a table refused at the end
+        "The records of `configs`, in order; missing runs are trained here (`run_missing`, default: the study's `train`) or named in an error. Tables of the study's that it may not replace (`replace_problems`) are refused first, before any run trains."
+        if problems := self.replace_problems():       # the hours of training are not spent on tables refused at the end
+            first, *more = problems
+            raise FileExistsError(problems[first] + (f' (and {len(more)} more of its tables: '
+                                  f'{first_few([self.study.stem(s) + ".csv" for s in more])})' if more else ''))
         self.import_reused()
         miss, run = self.missing(), self.study.train if run_missing is None else run_missing
         if not run:                                   # scoring weights found here (initial scales) is not training
@@ -216,13 +230,20 @@ def _study(name: str, p: dict, datasets: Sequence[str], **change) -> Study:
     return study_setup(name, datasets=datasets, **{**{k: p[k] for k in _COMMON}, **change})
 
 
+def _iou_tables(configs: Sequence[RunConfig]) -> tuple[str, ...]:
+    "The per-class IoU tables a study notebook saves of these runs (`study_per_class_iou`): '_iou_<task>' for each task of `IOU_TASKS` they train."
+    return tuple(f'_iou_{t}' for t in IOU_TASKS if any(t in c.tasks for c in configs))
+
+
 @register_grid('ablation_scales')
 @_common
 def ablation_scales_grid(p: dict) -> GridPlan:
     "Table 3: single-task models, 1/4 (PAD-Net) and MTI-Net on 1/4,1/8; 1/4,1/8,1/16; all four scales."
     study = _study('ablation_scales', p, ('synthetic', 'nyud'))
     variants = scale_variants(NYUD_TASKS)
-    return GridPlan('ablation_scales', study, study.configs(variants), info=dict(variants=variants))
+    configs = study.configs(variants)
+    return GridPlan('ablation_scales', study, configs, info=dict(variants=variants),
+                    also=('_schedule', '_doubling') + _iou_tables(configs))
 
 
 @register_grid('information_flow')
@@ -242,9 +263,10 @@ def ablation_components_grid(p: dict, table: str = '2a', aux: str | None = None)
     check_choice('table', table, ('2a', '2b'))
     study = _study('ablation_components', p, ('synthetic', 'nyud') if table == '2a' else ('synthetic', 'pascal'))
     variants = component_variants(table, aux)
-    bb = study.base.backbone                          # the files of another backbone than HRNet-18 are named after it
-    return GridPlan('ablation_components', study, study.configs(variants), info=dict(variants=variants, table=table, aux=aux),
-                    suffix=f'_{table}' + ('' if bb == 'hrnet_w18_small_v2' else f'_{bb}'))
+    bb, configs = study.base.backbone, study.configs(variants)   # another backbone than HRNet-18 names its files
+    return GridPlan('ablation_components', study, configs, info=dict(variants=variants, table=table, aux=aux),
+                    suffix=f'_{table}' + ('' if bb == 'hrnet_w18_small_v2' else f'_{bb}'),
+                    also=(('_depth', '_seg') if table == '2a' else ()) + _iou_tables(configs))
 
 
 @register_grid('sota_nyud')
@@ -254,7 +276,8 @@ def sota_nyud_grid(p: dict) -> GridPlan:
     backbone = p['backbone'] or ('hrnet_w48' if get_profile(p['profile']).name == 'paper' else None)
     study = _study('sota_nyud', p, ('synthetic', 'nyud'), backbone=backbone)
     variants = sota_variants(NYUD_TASKS, models=('mti_net',))
-    return GridPlan('sota_nyud', study, study.configs(variants), info=dict(variants=variants))
+    configs = study.configs(variants)
+    return GridPlan('sota_nyud', study, configs, info=dict(variants=variants), also=_iou_tables(configs))
 
 
 @register_grid('sota_pascal')
@@ -268,7 +291,7 @@ def sota_pascal_grid(p: dict, backbones: Any = None, astmt_backbones: Any = None
     configs = [c for b in all_backbones for c in studies[b].configs(sota_variants(PASCAL_ALL, models=models_of[b]))]
     return GridPlan('sota_pascal', studies[all_backbones[0]], configs,
                     info=dict(backbones=backbones, astmt_backbones=astmt_backbones, all_backbones=all_backbones,
-                              studies=studies, models_of=models_of))
+                              studies=studies, models_of=models_of), also=_iou_tables(configs))
 
 
 @register_grid('attention_masks')

@@ -21,8 +21,8 @@ import pandas as pd
 import torch
 
 from ..checks import (as_bool, as_float, as_int, assigned_names, parse_hw, parse_pretrained, parse_seeds,
-                           parse_values, path_problem, first_few)
-from ..engine.devices import resolve_device
+                           parse_values, path_problem)
+from ..engine.devices import resolve_device, resolve_precision
 from ..data.datasets import dataset_root
 from ..core import (DATASETS, SETUP_FIELDS, STAND_IN, Profile, check_choice, get_profile, own_setup, project_root,
                          stand_in_file)
@@ -31,8 +31,8 @@ from ..models.backbones import BACKBONES
 from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
 from ..records.runs import record_path
 from ..reports.curves import plot_curves
-from ..reports.tables import dropped_rows
 from ..safeio import atomic_write, atomic_write_text
+from .replace import REPLACE_ADVICE, replace_problem
 from ..tasks import DATASET_TASKS, check_tasks
 # the variants of the paper's tables live in `mti_nb.studies.variants`; these names stay importable from here
 from .variants import (NYUD_TASKS, PASCAL_ALL, PASCAL_SMALL, SCALE_SETS, Variant, component_variants,
@@ -226,14 +226,9 @@ class Study:
 
     def save(self, table: pd.DataFrame, fig=None, suffix: str = '', records: Sequence = (), same: Sequence[str] = (),
              **meta) -> dict[str, Path]:
-        "Write `<stem(suffix)>.csv` (and `.png`, `.json` with profile, data, weights, run ids and `meta`) to the results folder; `same`: the keys of `meta` a table it replaces must share (e.g. the input size it was measured at, `check_replace`)."
+        "Write `<stem(suffix)>.csv` (and `.png`, `.json` with profile, data, weights, run ids and `meta`) to the results folder; `same`: the sidecar's keys a table it replaces must share (e.g. `input_hw`, the size it was measured at: `check_replace`)."
         stem = self.out_dir / self.stem(suffix)
         paths = {'csv': stem.with_suffix('.csv')}
-        self.check_replace(suffix, table, meta.get('seeds', self.seeds), setting={k: meta[k] for k in same})
-        atomic_write_text(paths['csv'], table.to_csv())
-        if fig is not None:
-            paths['png'] = stem.with_suffix('.png')
-            atomic_write(paths['png'], lambda f: fig.savefig(f, format='png', dpi=120, bbox_inches='tight'))
         info = dict(study=self.name, table=paths['csv'].name, profile=self.profile.name, dataset=self.dataset,   # meta wins
                     backbone=self.base.backbone, pretrained=_portable(self.base.pretrained), tag=self.tag,
                     setup_tag=self.setup_tag, setup_changes=self.setup_changes,
@@ -249,46 +244,33 @@ class Study:
             info.setdefault('precision', '/'.join(prec))
         if fast := sorted({' + '.join(r.extra['fast_path']) for r in recs if r.extra.get('fast_path')}):
             info.setdefault('fast_path', ' / '.join(fast))
+        if unknown := [k for k in same if k not in info]:
+            raise ValueError(f'same={tuple(same)!r}: {", ".join(unknown)} is no key of the sidecar of {paths["csv"].name}; '
+                             f'its keys are: {", ".join(info)}')
+        self.check_replace(suffix, table, meta.get('seeds', self.seeds), setting={k: info[k] for k in same})
+        atomic_write_text(paths['csv'], table.to_csv())
+        if fig is not None:
+            paths['png'] = stem.with_suffix('.png')
+            atomic_write(paths['png'], lambda f: fig.savefig(f, format='png', dpi=120, bbox_inches='tight'))
         paths['json'] = stem.with_suffix('.json')
         atomic_write_text(paths['json'], json.dumps(info, indent=1, default=str))
         return paths
 
+    def replace_problem(self, suffix: str = '', table: pd.DataFrame | None = None, seeds: Sequence[int] | None = None,
+                        run_ids: Sequence[str] | None = None, setting: Mapping[str, Any] | None = None) -> str | None:
+        "Why `<stem(suffix)>.*` may not be written over here, with the path and what to do; None where it may (`mti_nb.studies.replace.replace_problem`: another profile, dataset, backbone or precision; more seeds; rows the new `table` lacks, e.g. `-p aux none`; with `run_ids`, none of the table's runs; with `setting`, another value of one of its keys)."
+        csv = self.out_dir / f'{self.stem(suffix)}.csv'
+        b = self.base                                      # its runs stand for the precision asked and the one trained here
+        precisions = (b.precision, resolve_precision(b.precision, resolve_device(b.device), warn=False))
+        why = replace_problem(csv, dict(profile=self.profile.name, dataset=self.dataset, backbone=b.backbone),
+                              self.seeds if seeds is None else seeds, table, run_ids, setting, precisions)
+        return why and f'{csv} {why}: a study replaces only a table it would make again or extend; {REPLACE_ADVICE}'
+
     def check_replace(self, suffix: str = '', table: pd.DataFrame | None = None, seeds: Sequence[int] | None = None,
                       run_ids: Sequence[str] | None = None, setting: Mapping[str, Any] | None = None) -> None:
-        "Refuse to write `<stem(suffix)>.*` over a table this study would not make again or extend (its sidecar says): another profile, dataset, backbone or precision; more seeds; rows the new `table` lacks (e.g. `-p aux none`); with `run_ids`, none of the table's runs; with `setting`, another value of one of its keys. `save` and `save_curves` call it; a notebook, before its first figure."
-        csv = self.out_dir / f'{self.stem(suffix)}.csv'
-        if why := self._replace_problem(csv, table, self.seeds if seeds is None else seeds, run_ids, setting or {}):
-            raise FileExistsError(f'{csv} {why}: a study replaces only a table it would make again or extend; give it a '
-                                  'folder of its own (-p out_dir DIR), or move that table away')
-
-    def _replace_problem(self, csv: Path, table: pd.DataFrame | None, seeds: Sequence[int],
-                         run_ids: Sequence[str] | None, setting: Mapping[str, Any]) -> str | None:
-        "What `check_replace` refuses in the table `csv` (its sidecar read): the first reason, or None."
-        try:
-            info = json.loads(csv.with_suffix('.json').read_text())
-        except (OSError, ValueError):
-            return None
-        info = info if isinstance(info, dict) else {}
-        ours = dict(profile=self.profile.name, dataset=self.dataset)
-        if 'backbones' not in info:                    # a table over several backbones: its rows say which
-            ours['backbone'] = self.base.backbone
-        if '/' not in str(info.get('precision', '')):  # its runs' precision (bf16 records, fp32 runs here); not a mixed one
-            ours['precision'] = self.base.precision
-        for k, v in ours.items():
-            if info.get(k) not in (None, v):
-                return f'is the table of {k} {info[k]!r}, not {v!r}' + (
-                    f' (-p precision {info[k]} makes it again from its records)' if k == 'precision' else '')
-        as_json = lambda v: json.loads(json.dumps(v, default=str))   # (240, 320) as its sidecar has it: [240, 320]
-        for k, v in setting.items():
-            if k in info and as_json(info[k]) != as_json(v):
-                return f'is the table of {k} {info[k]!r}, not {v!r}'
-        if lost := sorted(set(info.get('seeds') or ()) - set(seeds)):
-            return f'holds seed(s) {first_few(lost, 10)}, which this study does not run'
-        if table is not None and (rows := dropped_rows(csv, table, info.get('index_levels'))):
-            return f'holds row(s) {first_few(rows)}, which the new table lacks'
-        if run_ids is not None and info.get('run_ids') and not set(info['run_ids']) & set(run_ids):
-            return f'is made of other runs ({first_few(info["run_ids"], 2)})'
-        return None
+        "Raise `replace_problem` as a FileExistsError where there is one: `save` calls it, `save_curves` and `GridPlan.collect` (before the first run trains) without a table, a notebook before its first figure."
+        if why := self.replace_problem(suffix, table, seeds, run_ids, setting):
+            raise FileExistsError(why)
 
     def save_curves(self, records: Sequence, suffix: str = '', title: str = '', label=None) -> Path:
         "Draw the learning curves of `records` (`mti_nb.reports.curves.plot_curves`, one line per variant) to `<stem(suffix)>_curves.png`."
