@@ -101,6 +101,9 @@ def report_argv(command: str, out_dir: str | os.PathLike, precision: str | None 
         raise ValueError(f'{words[1]} cannot run as a report (it declares no {"out_dir" if "out_dir" not in declared else "train"} '
                          'parameter): it could write or train outside the copy')
     params.update({k: v for k, v in _REPORT.items() if k in declared})
+    if precision and '/' in precision and 'precision' not in params:   # one call reads the records of one precision
+        raise ValueError(f'its runs are of mixed precisions ({precision}): one call of {words[1]} reads the records of '
+                         'one precision, so it cannot be remade as written')
     if precision and 'precision' in declared:
         params.setdefault('precision', precision)
     params['out_dir'] = str(out_dir)
