@@ -260,10 +260,11 @@ class Study:
                         run_ids: Sequence[str] | None = None, setting: Mapping[str, Any] | None = None) -> str | None:
         "Why `<stem(suffix)>.*` may not be written over here, with the path and what to do; None where it may (`mti_nb.studies.replace.replace_problem`: another profile, dataset, backbone or precision; more seeds; rows the new `table` lacks, e.g. `-p aux none`; with `run_ids`, none of the table's runs; with `setting`, another value of one of its keys)."
         csv = self.out_dir / f'{self.stem(suffix)}.csv'
-        b = self.base                 # its runs stand for the precision asked and the one trained here (fp16 on a CPU: fp32)
-        trained = resolve_precision(b.precision, resolve_device(b.device), warn=False)
-        precisions = (b.precision,) if b.precision == 'bf16' else (b.precision, trained)   # bf16 runs are never trained in
-        # fp32 (`check_precision` refuses them on a CPU without bf16): asked for there, they are bf16 records, read
+        b = self.base
+        if b.precision == 'bf16':     # never trained in fp32 (`check_precision`): on a CPU without bf16 its records are read
+            precisions = ('bf16',)
+        else:                         # as asked, and as trained here (fp16 asked on a CPU trains and records fp32)
+            precisions = (b.precision, resolve_precision(b.precision, resolve_device(b.device), warn=False))
         why = replace_problem(csv, dict(profile=self.profile.name, dataset=self.dataset, backbone=b.backbone),
                               self.seeds if seeds is None else seeds, table, run_ids, setting, precisions)
         return why and f'{csv} {why}: a study replaces only a table it would make again or extend; {REPLACE_ADVICE}'
