@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 from typing import Sequence
 
+import matplotlib.pyplot as plt
 import torch
 
 from ..checks import OneLineParser, os_error_line
@@ -23,13 +24,15 @@ from ..core import ENV_RESULTS, PROFILES, results_path
 from ..engine.checkpoints import checkpoint_path, load_checkpoint
 from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
-from ..records.runs import RecordWarning, find_record, record_delta_m
+from ..records.runs import RecordWarning, RunRecord, find_record, headline_value, record_delta_m
+from ..reports.curves import curve_label, plot_curves
+from ..reports.figures import save_figure
 from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, bf16_hint, bf16_recorded, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
 from ..studies.jobs import CPU_PARALLEL, EXECUTORS, default_threads, refuse_here, run_grid
 
 # %% auto #0
-__all__ = ['PROGRESS', 'study_parser', 'select_runs', 'study_main']
+__all__ = ['PROGRESS', 'CURVES_FORMATS', 'study_parser', 'select_runs', 'study_main']
 
 # %% ../../nbs/92_study_cli.ipynb #b5b7f81e
 def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
@@ -48,6 +51,11 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
     what.add_argument('--list', action='store_true', help='print one RunConfig (JSON) per unique run; their run ids go to stderr')
     what.add_argument('--collect', action='store_true', help='print each run with its record (exit 1 if any missing)')
     what.add_argument('--executor', choices=EXECUTORS, help='run the runs that have no record')
+    what.add_argument('--curves', nargs='?', const='', metavar='FILE', help='draw the learning curves so far '
+                      '(held-out metric and training loss per task) of the runs with a record or a checkpoint, a run '
+                      'still training from its checkpoint, into FILE (.png, .pdf or .svg; a file that exists is refused) '
+                      '[<results>/jobs/NAME/curves.png, drawn again each time]; one JSON line per run: its state, '
+                      'epochs and last held-out metrics')
     what.add_argument('--estimate', action='store_true', help='time a few training steps of each run without a record '
                       'on this CPU and print the hours they would train, one run per line, the total on stderr (with '
                       '--parallel and --threads as the local executor would run them)')
@@ -91,16 +99,107 @@ PROGRESS = {'part-trained': 'part-trained (they resume where they stopped)',
             'unreadable': 'with an unreadable checkpoint (delete it to train from the start)'}
 
 
-def _progress(cfg: RunConfig, out_dir) -> tuple[str, str] | None:
-    "(kind, text) of the checkpoint of a run without a record in `out_dir` (kinds: the keys of `PROGRESS`); None without one."
+def _progress(cfg: RunConfig, out_dir) -> tuple[str, str, list] | None:
+    "(kind, text, history so far) of the checkpoint of a run without a record in `out_dir` (kinds: the keys of `PROGRESS`); None without one."
     p = checkpoint_path(cfg.run_id, out_dir)
     if not p.is_file():
         return None
     try:
-        done = int(load_checkpoint(p)['epoch'])
+        state = load_checkpoint(p)
+        done, history = int(state['epoch']), list(state.get('history') or [])
     except (RuntimeError, KeyError, TypeError, ValueError) as e:
-        return 'unreadable', f'unreadable checkpoint {p} ({type(e).__name__})'
-    return ('part-trained' if done < cfg.epochs else 'trained'), f'{done}/{cfg.epochs} epochs'
+        return 'unreadable', f'unreadable checkpoint {p} ({type(e).__name__})', []
+    return ('part-trained' if done < cfg.epochs else 'trained'), f'{done}/{cfg.epochs} epochs', history
+
+
+def _last_heldout(history: Sequence) -> dict | None:
+    "The last held-out evaluation of a history: {'epoch': E, task: headline metric, ...}; None if there is none yet."
+    for e in reversed(history):
+        held = e.get('heldout') if isinstance(e, dict) else None
+        ms = held.get('metrics') if isinstance(held, dict) else None
+        if isinstance(ms, dict) and ms and 'epoch' in e:
+            out = {'epoch': int(e['epoch'])}
+            for t, m in ms.items():
+                try:
+                    out[t] = round(headline_value(t, m), 4)
+                except (KeyError, TypeError, ValueError):     # a task without its headline metric there: left out
+                    pass
+            return out
+    return None
+
+
+CURVES_FORMATS = ('.png', '.pdf', '.svg')
+
+
+def _curves_target(a, out_dir: Path) -> tuple[Path | None, str | None]:
+    "(file, None) where `--curves` draws, or (None, why not): FILE as given (new, in a folder that exists), else the study's jobs folder's curves.png."
+    default = (Path(a.jobs_dir) if a.jobs_dir else out_dir / 'jobs' / a.name) / 'curves.png'
+    if not a.curves:
+        return default, None
+    p = Path(a.curves).expanduser()
+    if p.suffix.lower() not in CURVES_FORMATS:
+        return None, f'--curves {a.curves}: expected a {", ".join(CURVES_FORMATS)} file'
+    if p.exists() or p.is_symlink():
+        return None, (f'--curves {a.curves}: the file exists and is not overwritten: give a new name, or leave FILE '
+                      f'out for {default}, which is drawn again each time')
+    if not p.parent.is_dir():
+        return None, f'--curves {a.curves}: no folder {p.parent}'
+    return p, None
+
+
+def _epochs_done(history: Sequence) -> int:
+    "The last finished epoch of a history (0 for none)."
+    return max((int(e['epoch']) for e in history if isinstance(e, dict) and 'epoch' in e and 'partial' not in e), default=0)
+
+
+def _curves(a, plan: GridPlan, prog: str) -> int:
+    "`--curves`: the learning curves so far of the plan's runs, from their records or, while they train, their checkpoints; one JSON line per run."
+    out = plan.study.out_dir
+    target, why = _curves_target(a, out)
+    if target is None:
+        return fail(prog, why)
+    recs, lines = [], []
+    for c in plan.unique():
+        d = {'run_id': c.run_id, 'model': c.model, 'tasks': list(c.tasks), 'seed': c.seed}
+        state, rec = record_state(c.run_id, out)
+        if state in ('complete', 'partial'):                   # a record, complete or not (diverged...): its curve
+            d['state'] = rec.status
+        elif (got := _progress(c, out)) is not None and got[0] != 'unreadable':   # training, or trained unrecorded
+            rec = RunRecord(run_id=c.run_id, config=c.to_dict(), seed=c.seed, history=got[2],
+                            status='part-trained' if got[0] == 'part-trained' else 'trained, no record')
+            d['state'] = rec.status
+        else:                                                  # nothing, or a record/checkpoint that cannot be read
+            why, rec = (got[1] if got else rec), None          # record_state's second item: why it is unreadable
+            d['state'] = 'not started' if state == 'absent' and got is None else 'unreadable'
+            if d['state'] == 'unreadable':
+                d['problem'] = why
+        if rec is not None:
+            d['epochs'] = f'{_epochs_done(rec.history)}/{c.epochs}'
+            if (held := _last_heldout(rec.history)) is not None:
+                d['heldout'] = held
+            recs.append(rec)
+        lines.append(d)
+    for d in lines:
+        print(json.dumps(d, default=str))
+    counts = {}
+    for d in lines:
+        counts[d['state']] = counts.get(d['state'], 0) + 1
+    said = ', '.join(f'{n} {k}' for k, n in counts.items())
+    if not any(_epochs_done(r.history) for r in recs):
+        print(f'{a.name}: no curve to draw yet: none of its {len(lines)} runs has finished an epoch in {out} ({said})',
+              file=sys.stderr)
+        return 1
+    base = curve_label(recs)
+    fig = plot_curves(recs, label=lambda r: base(r) + ('' if r.status == 'complete' else f' ({r.status})'),
+                      title=f'{a.name}: learning curves so far ({said})', profile=plan.study.profile.name)
+    try:
+        save_figure(fig, target)
+    except OSError as e:                        # a jobs folder that is a file, a folder that cannot be written...
+        return fail(prog, os_error_line(e))
+    finally:
+        plt.close(fig)
+    print(f'{a.name}: learning curves of {len(recs)} of its {len(lines)} runs ({said}) -> {target}', file=sys.stderr)
+    return 0
 
 
 def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
@@ -118,7 +217,9 @@ def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
         d['status'] = got.status
         return d
     if (got := _progress(cfg, out_dir)) is not None:
-        d['progress'], d['checkpoint'] = got
+        d['progress'], d['checkpoint'], history = got
+        if (held := _last_heldout(history)) is not None:
+            d['heldout'] = held                           # how it stands: its last held-out evaluation
     return d
 
 
@@ -163,8 +264,9 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         return fail(prog, "-p out_dir '': expected a folder (leave it out for the profile's results folder)")
     root = params.get('out_dir') or os.environ.get(ENV_RESULTS)
     root = results_path(str(root)) if root not in (None, '') else None     # -p out_dir 2024 is parsed as a number
-    if a.collect and root and not (root.exists() or root.is_symlink()):   # it reads: no folder is made
-        return fail(prog, f'--collect: no results folder {root} (nothing to collect; a mistyped -p out_dir or '
+    if (a.collect or a.curves is not None) and root and not (root.exists() or root.is_symlink()):   # it reads
+        what, verb = ('collect', 'collect') if a.collect else ('curves', 'draw')
+        return fail(prog, f'--{what}: no results folder {root} (nothing to {verb}; a mistyped -p out_dir or '
                     f'${ENV_RESULTS}?)')
     real = Path(os.path.realpath(root)) if root is not None else None   # x/.. or a link: the folder the OS would make
     made = _top_missing(real)                   # the folders setting up the study will make, if any
@@ -252,6 +354,8 @@ def _dispatch(a, params: dict, prog: str) -> int:
         return 1 if n else 0
     if a.estimate:
         return _estimate(a, plan, prog)
+    if a.curves is not None:
+        return _curves(a, plan, prog)
     if not plan.study.train:
         return fail(prog, '-p train False: an executor trains the missing runs; drop it (or use --collect to see them)')
     extra = {}
