@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import json
+import math
 import os
 import sys
 import warnings
@@ -24,7 +25,7 @@ from ..core import ENV_RESULTS, PROFILES, results_path
 from ..engine.checkpoints import checkpoint_path, load_checkpoint
 from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
-from ..records.runs import RecordWarning, RunRecord, find_record, headline_value, record_delta_m
+from ..records.runs import RecordWarning, RunRecord, find_record, headline_value, record_delta_m, record_path
 from ..reports.curves import curve_label, plot_curves
 from ..reports.figures import save_figure
 from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, bf16_hint, bf16_recorded, record_state, study_grid
@@ -51,11 +52,12 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
     what.add_argument('--list', action='store_true', help='print one RunConfig (JSON) per unique run; their run ids go to stderr')
     what.add_argument('--collect', action='store_true', help='print each run with its record (exit 1 if any missing)')
     what.add_argument('--executor', choices=EXECUTORS, help='run the runs that have no record')
-    what.add_argument('--curves', nargs='?', const='', metavar='FILE', help='draw the learning curves so far '
-                      '(held-out metric and training loss per task) of the runs with a record or a checkpoint, a run '
-                      'still training from its checkpoint, into FILE (.png, .pdf or .svg; a file that exists is refused) '
-                      '[<results>/jobs/NAME/curves.png, drawn again each time]; one JSON line per run: its state, '
-                      'epochs and last held-out metrics')
+    what.add_argument('--curves', nargs='?', const='', metavar='FILE', help='draw the learning curves so far (held-out '
+                      'metric and training loss per task) from each run\'s record or, while it trains, its checkpoint, '
+                      'into FILE (.png, .pdf or .svg; a file that exists is refused) [the jobs folder\'s curves.png: '
+                      '<results>/jobs/NAME/ or --jobs-dir, drawn again each time]; one JSON line per run: its state, '
+                      'epochs and last held-out metrics; exit status 1 when no run has finished an epoch yet. Put it '
+                      'after NAME (mti_nb_study NAME --curves)')
     what.add_argument('--estimate', action='store_true', help='time a few training steps of each run without a record '
                       'on this CPU and print the hours they would train, one run per line, the total on stderr (with '
                       '--parallel and --threads as the local executor would run them)')
@@ -74,7 +76,7 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
     g.add_argument('--train-option', action='append', default=[], choices=['sync_bn'],
                    help='DDP runs: sync_bn synchronises BatchNorm over the GPUs')
     g.add_argument('--no-wait', action='store_true', help='Slurm: submit and return (default: wait for the runs)')
-    g.add_argument('--jobs-dir', help='folder of submitit logs [<results>/jobs/NAME]')
+    g.add_argument('--jobs-dir', help='folder of submitit logs and of --curves\' curves.png [<results>/jobs/NAME]')
     return ap
 
 
@@ -106,8 +108,10 @@ def _progress(cfg: RunConfig, out_dir) -> tuple[str, str, list] | None:
         return None
     try:
         state = load_checkpoint(p)
+        if not isinstance(state, dict):
+            raise TypeError(f'a checkpoint is a dict, not {type(state).__name__}')
         done, history = int(state['epoch']), list(state.get('history') or [])
-    except (RuntimeError, KeyError, TypeError, ValueError) as e:
+    except (RuntimeError, KeyError, TypeError, ValueError, IndexError, FileNotFoundError) as e:   # gone meanwhile too
         return 'unreadable', f'unreadable checkpoint {p} ({type(e).__name__})', []
     return ('part-trained' if done < cfg.epochs else 'trained'), f'{done}/{cfg.epochs} epochs', history
 
@@ -121,9 +125,10 @@ def _last_heldout(history: Sequence) -> dict | None:
             out = {'epoch': int(e['epoch'])}
             for t, m in ms.items():
                 try:
-                    out[t] = round(headline_value(t, m), 4)
+                    v = headline_value(t, m)
                 except (KeyError, TypeError, ValueError):     # a task without its headline metric there: left out
-                    pass
+                    continue
+                out[t] = round(v, 4) if math.isfinite(v) else None    # NaN (a diverging run) is no JSON number
             return out
     return None
 
@@ -152,53 +157,77 @@ def _epochs_done(history: Sequence) -> int:
     return max((int(e['epoch']) for e in history if isinstance(e, dict) and 'epoch' in e and 'partial' not in e), default=0)
 
 
+def _curve_run(c: RunConfig, out_dir: Path) -> tuple[RunRecord | None, dict]:
+    "(what `--curves` draws of run `c`, its line): its record, complete or not; else the history in its checkpoint; else None."
+    d = {'run_id': c.run_id, 'model': c.model, 'tasks': list(c.tasks), 'seed': c.seed}
+    state, rec = record_state(c.run_id, out_dir)
+    got = _progress(c, out_dir)                                # its checkpoint: (kind, text, history), or None
+    live = got is not None and got[0] != 'unreadable'
+    problems = [rec] if state == 'unreadable' else []          # record_state's second item: why it cannot be read
+    if state == 'partial' and live and (checkpoint_path(c.run_id, out_dir).stat().st_mtime
+                                        > record_path(c.run_id, out_dir).stat().st_mtime):
+        problems.append(f'its record (status {rec.status!r}) is older than its checkpoint: the run trains again')
+        state = 'stale'                                        # e.g. a diverged run trained again with --force
+    if state in ('complete', 'partial'):                       # a record (diverged...): its curve, to the end
+        d['state'] = rec.status
+    elif live:                                                 # training, or trained and not yet recorded
+        rec = RunRecord(run_id=c.run_id, config=c.to_dict(), seed=c.seed, history=got[2],
+                        status='part-trained' if got[0] == 'part-trained' else 'trained (no record)')
+        d['state'] = rec.status
+    else:
+        rec = None
+        d['state'] = 'not started' if state == 'absent' and got is None else 'unreadable'
+        problems += [got[1]] if got is not None else []
+    if rec is not None:
+        done = _epochs_done(rec.history) or (c.epochs if rec.status == 'complete' else 0)
+        d['epochs'] = f'{done}/{c.epochs}'
+        if (held := _last_heldout(rec.history)) is not None:
+            d['heldout'] = held
+    if problems:
+        d['problem'] = '; '.join(problems)
+    return rec, d
+
+
+def _save_new(fig, path: Path) -> None:
+    "Draw `fig` into the new file `path`: drawn beside it, then linked into place, which fails if a file appeared there meanwhile."
+    tmp = path.with_name(f'.{path.stem}.{os.getpid()}.partial{path.suffix}')
+    save_figure(fig, tmp)
+    try:
+        os.link(tmp, path)                          # never replaces: FileExistsError where a file is there now
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _curves(a, plan: GridPlan, prog: str) -> int:
     "`--curves`: the learning curves so far of the plan's runs, from their records or, while they train, their checkpoints; one JSON line per run."
     out = plan.study.out_dir
     target, why = _curves_target(a, out)
     if target is None:
         return fail(prog, why)
-    recs, lines = [], []
-    for c in plan.unique():
-        d = {'run_id': c.run_id, 'model': c.model, 'tasks': list(c.tasks), 'seed': c.seed}
-        state, rec = record_state(c.run_id, out)
-        if state in ('complete', 'partial'):                   # a record, complete or not (diverged...): its curve
-            d['state'] = rec.status
-        elif (got := _progress(c, out)) is not None and got[0] != 'unreadable':   # training, or trained unrecorded
-            rec = RunRecord(run_id=c.run_id, config=c.to_dict(), seed=c.seed, history=got[2],
-                            status='part-trained' if got[0] == 'part-trained' else 'trained, no record')
-            d['state'] = rec.status
-        else:                                                  # nothing, or a record/checkpoint that cannot be read
-            why, rec = (got[1] if got else rec), None          # record_state's second item: why it is unreadable
-            d['state'] = 'not started' if state == 'absent' and got is None else 'unreadable'
-            if d['state'] == 'unreadable':
-                d['problem'] = why
-        if rec is not None:
-            d['epochs'] = f'{_epochs_done(rec.history)}/{c.epochs}'
-            if (held := _last_heldout(rec.history)) is not None:
-                d['heldout'] = held
-            recs.append(rec)
-        lines.append(d)
-    for d in lines:
+    runs = [_curve_run(c, out) for c in plan.unique()]
+    for _, d in runs:
         print(json.dumps(d, default=str))
-    counts = {}
-    for d in lines:
+    recs = [r for r, _ in runs if r is not None and _epochs_done(r.history)]      # with a curve to draw
+    counts: dict[str, int] = {}
+    for _, d in runs:
         counts[d['state']] = counts.get(d['state'], 0) + 1
     said = ', '.join(f'{n} {k}' for k, n in counts.items())
-    if not any(_epochs_done(r.history) for r in recs):
-        print(f'{a.name}: no curve to draw yet: none of its {len(lines)} runs has finished an epoch in {out} ({said})',
-              file=sys.stderr)
+    if not recs:
+        print(f'{a.name}: no curve to draw yet: none of its {len(runs)} runs has a finished epoch in its history in '
+              f'{out} ({said})', file=sys.stderr)
         return 1
     base = curve_label(recs)
     fig = plot_curves(recs, label=lambda r: base(r) + ('' if r.status == 'complete' else f' ({r.status})'),
                       title=f'{a.name}: learning curves so far ({said})', profile=plan.study.profile.name)
     try:
-        save_figure(fig, target)
+        (_save_new if a.curves else save_figure)(fig, target)     # FILE is new; the default is drawn again
+    except FileExistsError:
+        return fail(prog, f'--curves {a.curves}: a file appeared there meanwhile and is not overwritten')
     except OSError as e:                        # a jobs folder that is a file, a folder that cannot be written...
         return fail(prog, os_error_line(e))
     finally:
         plt.close(fig)
-    print(f'{a.name}: learning curves of {len(recs)} of its {len(lines)} runs ({said}) -> {target}', file=sys.stderr)
+    print(f'{a.name}: learning curves of {len(recs)} of its {len(runs)} runs ({said}) -> {target}', file=sys.stderr)
     return 0
 
 
