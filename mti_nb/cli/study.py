@@ -8,32 +8,28 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import json
-import math
 import os
 import sys
 import warnings
 from pathlib import Path
 from typing import Sequence
 
-import matplotlib.pyplot as plt
 import torch
 
 from ..checks import OneLineParser, os_error_line
+from .curves import PROGRESS, checkpoint_progress, last_heldout, study_curves
 from .train import fail, parse_json_or_str
 from ..config import RunConfig
 from ..core import ENV_RESULTS, PROFILES, results_path
-from ..engine.checkpoints import checkpoint_path, load_checkpoint
 from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
-from ..records.runs import RecordWarning, RunRecord, find_record, headline_value, record_delta_m, record_path
-from ..reports.curves import curve_label, plot_curves
-from ..reports.figures import save_figure
+from ..records.runs import RecordWarning, find_record, record_delta_m
 from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, bf16_hint, bf16_recorded, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
 from ..studies.jobs import CPU_PARALLEL, EXECUTORS, default_threads, refuse_here, run_grid
 
 # %% auto #0
-__all__ = ['PROGRESS', 'CURVES_FORMATS', 'study_parser', 'select_runs', 'study_main']
+__all__ = ['study_parser', 'select_runs', 'study_main']
 
 # %% ../../nbs/92_study_cli.ipynb #b5b7f81e
 def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
@@ -96,141 +92,6 @@ def select_runs(plan: GridPlan, patterns: Sequence[str]) -> GridPlan:
     return dataclasses.replace(plan, configs=keep)
 
 
-PROGRESS = {'part-trained': 'part-trained (they resume where they stopped)',
-            'trained': 'trained without a record yet (run again, they are evaluated and recorded)',
-            'unreadable': 'with an unreadable checkpoint (delete it to train from the start)'}
-
-
-def _progress(cfg: RunConfig, out_dir) -> tuple[str, str, list] | None:
-    "(kind, text, history so far) of the checkpoint of a run without a record in `out_dir` (kinds: the keys of `PROGRESS`); None without one."
-    p = checkpoint_path(cfg.run_id, out_dir)
-    if not p.is_file():
-        return None
-    try:
-        state = load_checkpoint(p)
-        if not isinstance(state, dict):
-            raise TypeError(f'a checkpoint is a dict, not {type(state).__name__}')
-        done, history = int(state['epoch']), list(state.get('history') or [])
-    except (RuntimeError, KeyError, TypeError, ValueError, IndexError, FileNotFoundError) as e:   # gone meanwhile too
-        return 'unreadable', f'unreadable checkpoint {p} ({type(e).__name__})', []
-    return ('part-trained' if done < cfg.epochs else 'trained'), f'{done}/{cfg.epochs} epochs', history
-
-
-def _last_heldout(history: Sequence) -> dict | None:
-    "The last held-out evaluation of a history: {'epoch': E, task: headline metric, ...}; None if there is none yet."
-    for e in reversed(history):
-        held = e.get('heldout') if isinstance(e, dict) else None
-        ms = held.get('metrics') if isinstance(held, dict) else None
-        if isinstance(ms, dict) and ms and 'epoch' in e:
-            out = {'epoch': int(e['epoch'])}
-            for t, m in ms.items():
-                try:
-                    v = headline_value(t, m)
-                except (KeyError, TypeError, ValueError):     # a task without its headline metric there: left out
-                    continue
-                out[t] = round(v, 4) if math.isfinite(v) else None    # NaN (a diverging run) is no JSON number
-            return out
-    return None
-
-
-CURVES_FORMATS = ('.png', '.pdf', '.svg')
-
-
-def _curves_target(a, out_dir: Path) -> tuple[Path | None, str | None]:
-    "(file, None) where `--curves` draws, or (None, why not): FILE as given (new, in a folder that exists), else the study's jobs folder's curves.png."
-    default = (Path(a.jobs_dir) if a.jobs_dir else out_dir / 'jobs' / a.name) / 'curves.png'
-    if not a.curves:
-        return default, None
-    p = Path(a.curves).expanduser()
-    if p.suffix.lower() not in CURVES_FORMATS:
-        return None, f'--curves {a.curves}: expected a {", ".join(CURVES_FORMATS)} file'
-    if p.exists() or p.is_symlink():
-        return None, (f'--curves {a.curves}: the file exists and is not overwritten: give a new name, or leave FILE '
-                      f'out for {default}, which is drawn again each time')
-    if not p.parent.is_dir():
-        return None, f'--curves {a.curves}: no folder {p.parent}'
-    return p, None
-
-
-def _epochs_done(history: Sequence) -> int:
-    "The last finished epoch of a history (0 for none)."
-    return max((int(e['epoch']) for e in history if isinstance(e, dict) and 'epoch' in e and 'partial' not in e), default=0)
-
-
-def _curve_run(c: RunConfig, out_dir: Path) -> tuple[RunRecord | None, dict]:
-    "(what `--curves` draws of run `c`, its line): its record, complete or not; else the history in its checkpoint; else None."
-    d = {'run_id': c.run_id, 'model': c.model, 'tasks': list(c.tasks), 'seed': c.seed}
-    state, rec = record_state(c.run_id, out_dir)
-    got = _progress(c, out_dir)                                # its checkpoint: (kind, text, history), or None
-    live = got is not None and got[0] != 'unreadable'
-    problems = [rec] if state == 'unreadable' else []          # record_state's second item: why it cannot be read
-    if state == 'partial' and live and (checkpoint_path(c.run_id, out_dir).stat().st_mtime
-                                        > record_path(c.run_id, out_dir).stat().st_mtime):
-        problems.append(f'its record (status {rec.status!r}) is older than its checkpoint: the run trains again')
-        state = 'stale'                                        # e.g. a diverged run trained again with --force
-    if state in ('complete', 'partial'):                       # a record (diverged...): its curve, to the end
-        d['state'] = rec.status
-    elif live:                                                 # training, or trained and not yet recorded
-        rec = RunRecord(run_id=c.run_id, config=c.to_dict(), seed=c.seed, history=got[2],
-                        status='part-trained' if got[0] == 'part-trained' else 'trained (no record)')
-        d['state'] = rec.status
-    else:
-        rec = None
-        d['state'] = 'not started' if state == 'absent' and got is None else 'unreadable'
-        problems += [got[1]] if got is not None else []
-    if rec is not None:
-        done = _epochs_done(rec.history) or (c.epochs if rec.status == 'complete' else 0)
-        d['epochs'] = f'{done}/{c.epochs}'
-        if (held := _last_heldout(rec.history)) is not None:
-            d['heldout'] = held
-    if problems:
-        d['problem'] = '; '.join(problems)
-    return rec, d
-
-
-def _save_new(fig, path: Path) -> None:
-    "Draw `fig` into the new file `path`: drawn beside it, then linked into place, which fails if a file appeared there meanwhile."
-    tmp = path.with_name(f'.{path.stem}.{os.getpid()}.partial{path.suffix}')
-    save_figure(fig, tmp)
-    try:
-        os.link(tmp, path)                          # never replaces: FileExistsError where a file is there now
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _curves(a, plan: GridPlan, prog: str) -> int:
-    "`--curves`: the learning curves so far of the plan's runs, from their records or, while they train, their checkpoints; one JSON line per run."
-    out = plan.study.out_dir
-    target, why = _curves_target(a, out)
-    if target is None:
-        return fail(prog, why)
-    runs = [_curve_run(c, out) for c in plan.unique()]
-    for _, d in runs:
-        print(json.dumps(d, default=str))
-    recs = [r for r, _ in runs if r is not None and _epochs_done(r.history)]      # with a curve to draw
-    counts: dict[str, int] = {}
-    for _, d in runs:
-        counts[d['state']] = counts.get(d['state'], 0) + 1
-    said = ', '.join(f'{n} {k}' for k, n in counts.items())
-    if not recs:
-        print(f'{a.name}: no curve to draw yet: none of its {len(runs)} runs has a finished epoch in its history in '
-              f'{out} ({said})', file=sys.stderr)
-        return 1
-    base = curve_label(recs)
-    fig = plot_curves(recs, label=lambda r: base(r) + ('' if r.status == 'complete' else f' ({r.status})'),
-                      title=f'{a.name}: learning curves so far ({said})', profile=plan.study.profile.name)
-    try:
-        (_save_new if a.curves else save_figure)(fig, target)     # FILE is new; the default is drawn again
-    except FileExistsError:
-        return fail(prog, f'--curves {a.curves}: a file appeared there meanwhile and is not overwritten')
-    except OSError as e:                        # a jobs folder that is a file, a folder that cannot be written...
-        return fail(prog, os_error_line(e))
-    finally:
-        plt.close(fig)
-    print(f'{a.name}: learning curves of {len(recs)} of its {len(runs)} runs ({said}) -> {target}', file=sys.stderr)
-    return 0
-
-
 def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
     d = {'run_id': cfg.run_id, 'model': cfg.model, 'tasks': list(cfg.tasks), 'seed': cfg.seed,
          'record': rec is not None}
@@ -245,9 +106,9 @@ def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
                         if x.startswith(got.status)) + f': {PARTIAL_ADVICE}')
         d['status'] = got.status
         return d
-    if (got := _progress(cfg, out_dir)) is not None:
+    if (got := checkpoint_progress(cfg, out_dir)) is not None:
         d['progress'], d['checkpoint'], history = got
-        if (held := _last_heldout(history)) is not None:
+        if (held := last_heldout(history)) is not None:
             d['heldout'] = held                           # how it stands: its last held-out evaluation
     return d
 
@@ -384,7 +245,7 @@ def _dispatch(a, params: dict, prog: str) -> int:
     if a.estimate:
         return _estimate(a, plan, prog)
     if a.curves is not None:
-        return _curves(a, plan, prog)
+        return study_curves(plan, a.curves, a.jobs_dir, prog)
     if not plan.study.train:
         return fail(prog, '-p train False: an executor trains the missing runs; drop it (or use --collect to see them)')
     extra = {}
