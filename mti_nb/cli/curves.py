@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 import os
 import sys
 from pathlib import Path
@@ -150,10 +151,7 @@ def study_curves(plan: GridPlan, file: str | None = None, jobs_dir: str | None =
     for _, d in runs:
         print(json.dumps(d, default=str))
     recs = [r for r, _ in runs if r is not None and epochs_done(r.history)]      # with a curve to draw
-    counts: dict[str, int] = {}
-    for _, d in runs:
-        counts[d['state']] = counts.get(d['state'], 0) + 1
-    said = ', '.join(f'{n} {k}' for k, n in counts.items())
+    said = ', '.join(f'{n} {k}' for k, n in Counter(d['state'] for _, d in runs).items())   # in order of first seen
     if not recs:
         print(f'{plan.name}: no curve to draw yet: none of its {len(runs)} runs has a finished epoch in its history in '
               f'{out} ({said})', file=sys.stderr)
