@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..core import project_root, results_dir
+from ..core import project_root, results_dir, results_path
 from ..config import _HASHED_WHEN_SET, RunConfig
 from .curves import CONVERGENCE_TOL, convergence   # noqa: F401 - records.runs.convergence too
 from .fingerprint import OTHER_RENDER, fingerprint_differences, render_differences, stamp_differences
@@ -204,8 +204,8 @@ def runs_dir(out_dir: str | os.PathLike | None = None) -> Path:
 
 
 def record_path(run_id: str, out_dir: str | os.PathLike | None = None) -> Path:
-    "Where the record of `run_id` lives."
-    return runs_dir(out_dir) / f'{run_id}.json'
+    "Where the record of `run_id` lives (nothing created: reading a results folder leaves it as it was)."
+    return results_path(out_dir) / 'runs' / f'{run_id}.json'
 
 
 class RecordError(ValueError):
@@ -238,7 +238,7 @@ def save_record(rec: RunRecord, out_dir: str | os.PathLike | None = None) -> Pat
     "Write `rec` (with its checksum) to `runs/<run_id>.json` atomically; an unreadable file there is set aside first."
     d = _clean_json(rec.to_dict())
     rec.checksum = d['checksum'] = record_checksum(d)
-    p = record_path(rec.run_id, out_dir)
+    p = runs_dir(out_dir) / f'{rec.run_id}.json'      # the folder made here, with a clear error where a file blocks it
     if p.exists():
         try:
             load_record(p)
@@ -315,7 +315,7 @@ def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None, data: 
 def list_records(out_dir: str | os.PathLike | None = None, **where) -> list[RunRecord]:
     "All readable records in `runs_dir(out_dir)` (others skipped with a warning), optionally matching `where`."
     recs = []
-    for p in sorted(runs_dir(out_dir).glob('*.json')):
+    for p in sorted((results_path(out_dir) / 'runs').glob('*.json')):     # no folder: no records (none made)
         try:
             recs.append(load_record(p))
         except (RecordError, FileNotFoundError) as e:
