@@ -17,8 +17,8 @@ from typing import Any, Iterable, Sequence
 # %% auto #0
 __all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'STAND_IN', 'PROFILES',
            'STUDY_DEFAULTS', 'SETUP_FIELDS', 'check_choice', 'project_root', 'in_test', 'test_results_dir',
-           'results_path', 'results_dir', 'path_blocker', 'cache_dir', 'Schedule', 'Profile', 'stand_in_file',
-           'default_profile', 'get_profile', 'own_setup', 'worker_pool']
+           'results_path', 'results_dir', 'path_blocker', 'blocked_folder', 'cache_dir', 'Schedule', 'Profile',
+           'stand_in_file', 'default_profile', 'get_profile', 'own_setup', 'worker_pool']
 
 # %% ../nbs/00_core.ipynb #71aaae99
 ENV_PROFILE = 'MTI_NB_PROFILE'
@@ -80,16 +80,22 @@ def results_dir(out_dir: str | os.PathLike | None = None) -> Path:
     try:
         p.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):       # a file where the folder (or one above it) should be
-        if (f := path_blocker(p)) is None:
+        if (e := blocked_folder(p, 'results folder')) is None:
             raise
-        what = 'a broken link' if not f.exists() else 'a file'
-        raise ValueError(f'results folder {p}: {f} is {what}, not a folder') from None
+        raise e from None
     return p
 
 
 def path_blocker(p: Path) -> Path | None:
     "The first of `p` and its parents that exists but is no folder (a file or a broken link): what stops `p` being made as a folder; None when nothing does."
     return next((a for a in (p, *p.parents) if (a.exists() or a.is_symlink()) and not a.is_dir()), None)
+
+
+def blocked_folder(p: Path, what: str) -> ValueError | None:
+    "The one-line error for folder `p` (`what` names it) where a file or a broken link stands in its way (`path_blocker`); None when nothing does."
+    if (f := path_blocker(p)) is None:
+        return None
+    return ValueError(f'{what} {p}: {f} is {"a broken link" if not f.exists() else "a file"}, not a folder')
 
 
 def cache_dir(*parts: str) -> Path:

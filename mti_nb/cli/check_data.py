@@ -21,8 +21,8 @@ from tqdm.auto import tqdm
 
 from ..checks import OneLineParser, os_error_line, path_problem
 from .train import fail, parse_hw_option
-from ..records.runs import MANIFEST_NAME, atomic_write_text
-from ..safeio import sha256_file
+from ..records.provenance import MANIFEST_NAME
+from ..safeio import atomic_write_text, sha256_file
 
 # %% auto #0
 __all__ = ['LAYOUTS', 'Layout', 'Problem', 'DataReport', 'manifest_text', 'check_manifest_path', 'check_data',

@@ -20,7 +20,7 @@ from ..checks import OneLineParser, os_error_line
 from .curves import PROGRESS, checkpoint_progress, last_heldout, study_curves
 from .train import fail, parse_json_or_str
 from ..config import RunConfig
-from ..core import ENV_RESULTS, PROFILES, results_path
+from ..core import ENV_RESULTS, PROFILES, get_profile, results_path
 from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, find_record, record_delta_m
@@ -158,18 +158,28 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         what, verb = ('collect', 'collect') if a.collect else ('curves', 'draw')
         return fail(prog, f'--{what}: no results folder {root} (nothing to {verb}; a mistyped -p out_dir or '
                     f'${ENV_RESULTS}?)')
-    real = Path(os.path.realpath(root)) if root is not None else None   # x/.. or a link: the folder the OS would make
+    given = params.get('out_dir')               # where the study reads and writes: -p out_dir, else the profile's folder
+    folder = results_path(str(given)) if given not in (None, '') else _profile_folder(params.get('profile'))
+    real = Path(os.path.realpath(folder)) if folder is not None else None   # x/.. or a link: the folder the OS would make
     made = _top_missing(real)                   # the folders setting up the study will make, if any
     rc = None
     try:
         rc = _dispatch(a, params, prog)
         return rc
-    except PermissionError as e:                # a results folder that cannot be written (--collect makes runs/)
+    except PermissionError as e:                # a results folder that cannot be written (or read)
         rc = fail(prog, os_error_line(e))
         return rc
-    finally:                                    # a command that only read, or refused, leaves no folder behind
-        if made is not None and (a.list or a.estimate or rc == 2):
+    finally:                                    # a command that only read, or refused, leaves no empty folder behind
+        if made is not None and (a.list or a.estimate or a.collect or a.curves is not None or rc == 2):
             _drop_empty(real, made)
+
+
+def _profile_folder(profile: str | None) -> Path | None:
+    "The results folder of `profile` when no -p out_dir is given (`<results>/<results_subdir>`, $MTI_NB_RESULTS or results/; nothing made); None for an unknown profile (refused later, by name)."
+    try:
+        return results_path() / get_profile(profile).results_subdir
+    except ValueError:
+        return None
 
 
 def _top_missing(path: Path | None) -> Path | None:

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from ..checks import check_out_dir, cli_parser, first_few, path_problem, run_cli
-from ..records.runs import MANIFEST_NAME
+from ..records.provenance import MANIFEST_NAME
 from ..safeio import atomic_folder, is_empty_dir
 from .datasets import meta_dir, read_npy, read_png, read_tsv
 from .render import semantic_edges

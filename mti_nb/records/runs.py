@@ -11,9 +11,6 @@ import hashlib
 import json
 import math
 import os
-import platform
-import socket
-import subprocess
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,19 +19,19 @@ from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..core import project_root, results_dir, results_path
+from ..core import blocked_folder, results_path
 from ..config import _HASHED_WHEN_SET, RunConfig
 from .curves import CONVERGENCE_TOL, convergence   # noqa: F401 - records.runs.convergence too
 from .fingerprint import OTHER_RENDER, fingerprint_differences, render_differences, stamp_differences
+from .provenance import data_manifest, now_iso, provenance   # noqa: F401 - records.runs.now_iso too
 from ..safeio import atomic_write_text
 from ..tasks import get_task
 
 # %% auto #0
-__all__ = ['MANIFEST_NAME', 'SCHEMA_VERSION', 'MODEL_FIELDS', 'headline_value', 'delta_m', 'git_commit', 'provenance',
-           'data_manifest', 'now_iso', 'RunRecord', 'new_record', 'runs_dir', 'record_path', 'RecordError',
-           'RecordWarning', 'RecordMismatchError', 'record_checksum', 'save_record', 'load_record', 'reuse_problems',
-           'find_record', 'list_records', 'reuse_report', 'single_task_config', 'setup_key', 'find_baselines',
-           'record_delta_m']
+__all__ = ['SCHEMA_VERSION', 'MODEL_FIELDS', 'headline_value', 'delta_m', 'RunRecord', 'new_record', 'records_folder',
+           'record_path', 'RecordError', 'RecordWarning', 'RecordMismatchError', 'record_checksum', 'save_record',
+           'load_record', 'reuse_problems', 'find_record', 'list_records', 'reuse_report', 'single_task_config',
+           'setup_key', 'find_baselines', 'record_delta_m']
 
 # %% ../../nbs/51_runs.ipynb #45888da7
 def headline_value(task: str, value: float | Mapping[str, float]) -> float:
@@ -64,54 +61,6 @@ def delta_m(metrics: Mapping[str, float | Mapping[str, float]], single: Mapping[
         sign = 1.0 if get_task(t).primary.higher_is_better else -1.0
         terms.append(sign * (m - s) / s * 100.0)
     return float(np.mean(terms))
-
-# %% ../../nbs/51_runs.ipynb #fd47b912
-def _version(pkg: str) -> str | None:
-    try:
-        from importlib.metadata import version
-        return version(pkg)
-    except Exception:
-        return None
-
-
-def git_commit(path: str | os.PathLike | None = None) -> str | None:
-    "HEAD commit of the git checkout at `path` (default: the project root), '+dirty' if it has changes; None if none."
-    cwd = Path(path or project_root())
-    try:
-        head = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=cwd, capture_output=True, text=True, timeout=10)
-        if head.returncode != 0:
-            return None
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=cwd,
-                               capture_output=True, text=True, timeout=30)
-        return head.stdout.strip() + ('+dirty' if dirty.stdout.strip() else '')
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def provenance() -> dict[str, Any]:
-    "Package versions, git commit of the project, host and Python: what a record needs to be traced."
-    import mti_nb
-    versions = {p: _version(p) for p in ('torch', 'torchvision', 'timm', 'numpy', 'pandas')}
-    versions['mti_nb'] = getattr(mti_nb, '__version__', None)
-    versions['python'] = platform.python_version()
-    return {'versions': versions, 'git_commit': git_commit(), 'host': socket.gethostname(),
-            'platform': platform.platform()}
-
-
-MANIFEST_NAME = 'SHA256SUMS'
-
-
-def data_manifest(root: str | os.PathLike | None) -> dict | None:
-    "`{'path', 'sha256'}` of the manifest `<root>/SHA256SUMS` written by `mti_nb_check_data`; None without one."
-    p = Path(root).expanduser() / MANIFEST_NAME if root else None
-    if p is None or not p.is_file():
-        return None
-    return {'path': str(p.resolve()), 'sha256': hashlib.sha256(p.read_bytes()).hexdigest()}
-
-
-def now_iso() -> str:
-    "The current UTC time, ISO 8601 with seconds."
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec='seconds')
 
 # %% ../../nbs/51_runs.ipynb #36b12d31
 SCHEMA_VERSION = 2     # 2: data fingerprint, code stamp and checksum
@@ -196,16 +145,17 @@ def _clean_json(x: Any) -> Any:
     return None if isinstance(x, float) and not math.isfinite(x) else x
 
 
-def runs_dir(out_dir: str | os.PathLike | None = None) -> Path:
-    "Folder of the run records: `results_dir(out_dir)/runs` (created)."
-    p = results_dir(out_dir) / 'runs'
-    p.mkdir(parents=True, exist_ok=True)
+def records_folder(out_dir: str | os.PathLike | None = None) -> Path:
+    "Where the run records are, `results_path(out_dir)/runs`, nothing created (reading a results folder leaves it as it was); a one-line error where a file or a broken link stands in its way."
+    p = results_path(out_dir) / 'runs'
+    if (e := blocked_folder(p, 'run records folder')) is not None:    # else every run would look missing, and train
+        raise e
     return p
 
 
 def record_path(run_id: str, out_dir: str | os.PathLike | None = None) -> Path:
-    "Where the record of `run_id` lives (nothing created: reading a results folder leaves it as it was)."
-    return results_path(out_dir) / 'runs' / f'{run_id}.json'
+    "Where the record of `run_id` lives (nothing created)."
+    return records_folder(out_dir) / f'{run_id}.json'
 
 
 class RecordError(ValueError):
@@ -238,7 +188,7 @@ def save_record(rec: RunRecord, out_dir: str | os.PathLike | None = None) -> Pat
     "Write `rec` (with its checksum) to `runs/<run_id>.json` atomically; an unreadable file there is set aside first."
     d = _clean_json(rec.to_dict())
     rec.checksum = d['checksum'] = record_checksum(d)
-    p = runs_dir(out_dir) / f'{rec.run_id}.json'      # the folder made here, with a clear error where a file blocks it
+    p = record_path(rec.run_id, out_dir)          # its folder is made by the write
     if p.exists():
         try:
             load_record(p)
@@ -248,7 +198,7 @@ def save_record(rec: RunRecord, out_dir: str | os.PathLike | None = None) -> Pat
 
 
 def load_record(run_id_or_path: str | os.PathLike, out_dir: str | os.PathLike | None = None) -> RunRecord:
-    "Read a record by run id (in `runs_dir(out_dir)`) or by path; `RecordError` naming the file if it can't be trusted."
+    "Read a record by run id (in `records_folder(out_dir)`) or by path; `RecordError` naming the file if it can't be trusted."
     p = Path(run_id_or_path)
     if not (p.suffix == '.json' and p.exists()):
         p = record_path(str(run_id_or_path), out_dir)
@@ -313,9 +263,9 @@ def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None, data: 
 
 
 def list_records(out_dir: str | os.PathLike | None = None, **where) -> list[RunRecord]:
-    "All readable records in `runs_dir(out_dir)` (others skipped with a warning), optionally matching `where`."
+    "All readable records in `records_folder(out_dir)` (others skipped with a warning), optionally matching `where`."
     recs = []
-    for p in sorted((results_path(out_dir) / 'runs').glob('*.json')):     # no folder: no records (none made)
+    for p in sorted(records_folder(out_dir).glob('*.json')):     # no folder: no records (none made)
         try:
             recs.append(load_record(p))
         except (RecordError, FileNotFoundError) as e:

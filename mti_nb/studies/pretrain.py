@@ -29,7 +29,7 @@ from ..engine.devices import bf16_supported
 from ..engine.checkpoints import load_checkpoint, save_checkpoint, seed_everything
 from ..engine.trainer import POLY_POWER, build_scheduler
 from ..models.backbones import BACKBONES, build_backbone
-from ..records.runs import git_commit, now_iso, provenance
+from ..records.provenance import git_commit, now_iso, provenance
 from ..safeio import atomic_write, atomic_write_text, sha256_file
 
 # %% auto #0
