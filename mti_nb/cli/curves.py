@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 import os
+import statistics
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
@@ -25,8 +26,8 @@ from ..reports.figures import save_figure
 from ..studies.grids import GridPlan, record_state
 
 # %% auto #0
-__all__ = ['PROGRESS', 'CURVES_FORMATS', 'checkpoint_progress', 'last_heldout', 'epochs_done', 'curves_target', 'curve_run',
-           'save_new_figure', 'study_curves']
+__all__ = ['PROGRESS', 'CURVES_FORMATS', 'checkpoint_progress', 'last_heldout', 'epochs_done', 'time_to_go', 'curves_target',
+           'curve_run', 'save_new_figure', 'study_curves']
 
 # %% ../../nbs/92a_study_curves.ipynb #80109ea8
 PROGRESS = {'part-trained': 'part-trained (they resume where they stopped)',
@@ -69,6 +70,16 @@ def last_heldout(history: Sequence) -> dict | None:
 def epochs_done(history: Sequence) -> int:
     "The last finished epoch of a history (0 for none; an entry marked 'partial' is an epoch cut short)."
     return max((int(e['epoch']) for e in history if isinstance(e, dict) and 'epoch' in e and 'partial' not in e), default=0)
+
+
+def time_to_go(history: Sequence, epochs: int, window: int = 5) -> float | None:
+    "Seconds the epochs a run still has to train (of `epochs`) take at the median pace of its last `window` timed epochs (training only: held-out evaluations are not counted); 0 when it is done, None without a timed epoch."
+    left = epochs - epochs_done(history)
+    if left <= 0:
+        return 0.0
+    times = [float(t) for e in history if isinstance(e, dict) and 'partial' not in e
+             and isinstance(t := e.get('epoch_time_s'), (int, float)) and math.isfinite(t) and t > 0]
+    return left * statistics.median(times[-window:]) if times else None
 
 # %% ../../nbs/92a_study_curves.ipynb #6382725a
 CURVES_FORMATS = ('.png', '.pdf', '.svg')
@@ -123,6 +134,8 @@ def curve_run(c: RunConfig, out_dir: Path) -> tuple[RunRecord | None, dict]:
     if rec is not None:
         done = epochs_done(rec.history) or (c.epochs if rec.status == 'complete' else 0)
         d['epochs'] = f'{done}/{c.epochs}'
+        if rec.status == 'part-trained' and (s := time_to_go(rec.history, c.epochs)) is not None:
+            d['to_go_s'] = round(s)                            # at the pace of its last epochs (training only)
         if (held := last_heldout(rec.history)) is not None:
             d['heldout'] = held
     if problems:

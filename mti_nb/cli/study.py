@@ -17,13 +17,13 @@ from typing import Sequence
 import torch
 
 from ..checks import OneLineParser, os_error_line
-from .curves import PROGRESS, checkpoint_progress, last_heldout, study_curves
+from .curves import PROGRESS, checkpoint_progress, last_heldout, study_curves, time_to_go
 from .train import fail, parse_json_or_str
 from ..config import RunConfig
-from ..core import ENV_RESULTS, PROFILES, get_profile, results_path
+from ..core import ENV_RESULTS, PROFILES, STUDY_DEFAULTS, blocked_folder, default_profile, get_profile, results_path
 from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
-from ..records.runs import RecordWarning, find_record, record_delta_m
+from ..records.runs import RecordWarning, find_record, record_delta_m, records_folder
 from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, bf16_hint, bf16_recorded, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
 from ..studies.jobs import CPU_PARALLEL, EXECUTORS, default_threads, refuse_here, run_grid
@@ -110,6 +110,8 @@ def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
         d['progress'], d['checkpoint'], history = got
         if (held := last_heldout(history)) is not None:
             d['heldout'] = held                           # how it stands: its last held-out evaluation
+        if d['progress'] == 'part-trained' and (s := time_to_go(history, cfg.epochs)) is not None:
+            d['to_go_s'] = round(s)                       # at the pace of its last epochs (training only)
     return d
 
 
@@ -159,7 +161,7 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         return fail(prog, f'--{what}: no results folder {root} (nothing to {verb}; a mistyped -p out_dir or '
                     f'${ENV_RESULTS}?)')
     given = params.get('out_dir')               # where the study reads and writes: -p out_dir, else the profile's folder
-    folder = results_path(str(given)) if given not in (None, '') else _profile_folder(params.get('profile'))
+    folder = results_path(str(given)) if given not in (None, '') else _profile_folder(a.name, params.get('profile'))
     real = Path(os.path.realpath(folder)) if folder is not None else None   # x/.. or a link: the folder the OS would make
     made = _top_missing(real)                   # the folders setting up the study will make, if any
     rc = None
@@ -174,12 +176,13 @@ def study_main(argv: Sequence[str] | None = None) -> int:
             _drop_empty(real, made)
 
 
-def _profile_folder(profile: str | None) -> Path | None:
-    "The results folder of `profile` when no -p out_dir is given (`<results>/<results_subdir>`, $MTI_NB_RESULTS or results/; nothing made); None for an unknown profile (refused later, by name)."
+def _profile_folder(name: str, profile: str | None) -> Path | None:
+    "The results folder of study `name` when no -p out_dir is given (`<results>/<results_subdir>` of its profile, which defaults as its grid's does; $MTI_NB_RESULTS or results/; nothing made); None for an unknown profile (refused later, by name)."
     try:
-        return results_path() / get_profile(profile).results_subdir
+        prof = get_profile(profile or default_profile(fallback=STUDY_DEFAULTS.get(name, {}).get('profile', 'demo')))
     except ValueError:
         return None
+    return results_path() / prof.results_subdir
 
 
 def _top_missing(path: Path | None) -> Path | None:
@@ -217,6 +220,8 @@ def _dispatch(a, params: dict, prog: str) -> int:
             return fail(prog, f'--{opt} {v}: expected at least {lo}')
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
+        if (e := blocked_folder(records_folder(plan.study.out_dir), 'run records folder')) is not None:
+            raise e                                 # said once here, not as a traceback of the first read
     except (ValueError, TypeError) as e:
         return fail(prog, e)
     except OSError as e:                        # e.g. a results folder that cannot be written
@@ -242,7 +247,8 @@ def _dispatch(a, params: dict, prog: str) -> int:
         bad = {k: [d['run_id'] for d in lines if d.get('problem') and ('status' in d) == (k == 'status')]
                for k in ('unreadable', 'status')}
         print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have complete records in {plan.study.out_dir}/runs'
-              + ''.join(f"; {len(g)} {PROGRESS[k]}: " + ', '.join(f"{d['run_id']} {d['checkpoint']}" for d in g)
+              + ''.join(f"; {len(g)} {PROGRESS[k]}: " + ', '.join(f"{d['run_id']} {d['checkpoint']}" + (
+                  f" (about {fmt_duration(d['to_go_s'])} to go)" if 'to_go_s' in d else '') for d in g)
                         for k, g in groups.items() if g)
               + (f"; {len(bad['unreadable'])} with a record that cannot be trusted (training again sets it aside, "
                  f"renamed; its line's 'problem' says why): {', '.join(bad['unreadable'])}" if bad['unreadable'] else '')

@@ -29,9 +29,9 @@ from ..tasks import get_task
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'MODEL_FIELDS', 'headline_value', 'delta_m', 'RunRecord', 'new_record', 'records_folder',
-           'record_path', 'RecordError', 'RecordWarning', 'RecordMismatchError', 'record_checksum', 'save_record',
-           'load_record', 'reuse_problems', 'find_record', 'list_records', 'reuse_report', 'single_task_config',
-           'setup_key', 'find_baselines', 'record_delta_m']
+           'record_path', 'no_record', 'RecordError', 'RecordWarning', 'RecordMismatchError', 'record_checksum',
+           'save_record', 'load_record', 'reuse_problems', 'find_record', 'list_records', 'reuse_report',
+           'single_task_config', 'setup_key', 'find_baselines', 'record_delta_m']
 
 # %% ../../nbs/51_runs.ipynb #45888da7
 def headline_value(task: str, value: float | Mapping[str, float]) -> float:
@@ -146,16 +146,22 @@ def _clean_json(x: Any) -> Any:
 
 
 def records_folder(out_dir: str | os.PathLike | None = None) -> Path:
-    "Where the run records are, `results_path(out_dir)/runs`, nothing created (reading a results folder leaves it as it was); a one-line error where a file or a broken link stands in its way."
-    p = results_path(out_dir) / 'runs'
-    if (e := blocked_folder(p, 'run records folder')) is not None:    # else every run would look missing, and train
-        raise e
-    return p
+    "Where the run records are: `results_path(out_dir)/runs` (nothing created: reading a results folder leaves it as it was)."
+    return results_path(out_dir) / 'runs'
 
 
 def record_path(run_id: str, out_dir: str | os.PathLike | None = None) -> Path:
     "Where the record of `run_id` lives (nothing created)."
     return records_folder(out_dir) / f'{run_id}.json'
+
+
+def no_record(p: Path) -> bool:
+    "True where there is no record file `p`; a one-line error where a file or a broken link stands in the way of its folder (else every run would look missing, and train again)."
+    if p.is_file():
+        return False
+    if (e := blocked_folder(p.parent, 'run records folder')) is not None:
+        raise e
+    return True
 
 
 class RecordError(ValueError):
@@ -189,7 +195,7 @@ def save_record(rec: RunRecord, out_dir: str | os.PathLike | None = None) -> Pat
     d = _clean_json(rec.to_dict())
     rec.checksum = d['checksum'] = record_checksum(d)
     p = record_path(rec.run_id, out_dir)          # its folder is made by the write
-    if p.exists():
+    if not no_record(p):
         try:
             load_record(p)
         except RecordError:
@@ -202,7 +208,7 @@ def load_record(run_id_or_path: str | os.PathLike, out_dir: str | os.PathLike | 
     p = Path(run_id_or_path)
     if not (p.suffix == '.json' and p.exists()):
         p = record_path(str(run_id_or_path), out_dir)
-    if not p.is_file():
+    if no_record(p):
         raise FileNotFoundError(f'no run record {p}')
     try:
         text = p.read_text()
@@ -241,7 +247,7 @@ def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None, data: 
                 code: Mapping | None = None, other_render: bool = False) -> RunRecord | None:
     "The complete record of `cfg`'s run made on `data` by `code` (None if there is none; an error if it differs); `other_render`: a record made on another render of the same synthetic benchmark is returned too, its `other_render` saying how the files differ (for reports: never reuse it for training)."
     p = record_path(cfg.run_id, out_dir)
-    if not p.is_file():
+    if no_record(p):
         return None
     try:
         rec = load_record(p)
@@ -265,7 +271,10 @@ def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None, data: 
 def list_records(out_dir: str | os.PathLike | None = None, **where) -> list[RunRecord]:
     "All readable records in `records_folder(out_dir)` (others skipped with a warning), optionally matching `where`."
     recs = []
-    for p in sorted(records_folder(out_dir).glob('*.json')):     # no folder: no records (none made)
+    folder = records_folder(out_dir)
+    if (e := blocked_folder(folder, 'run records folder')) is not None:     # else: no records, every run trains again
+        raise e
+    for p in sorted(folder.glob('*.json')):                  # no folder: no records (none made)
         try:
             recs.append(load_record(p))
         except (RecordError, FileNotFoundError) as e:

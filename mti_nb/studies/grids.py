@@ -17,7 +17,7 @@ from ..config import RunConfig, bf16_here
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records.curves import attach_schedule_checks
 from ..records.fingerprint import OTHER_RENDER
-from ..records.runs import RecordError, find_record, load_record, record_path
+from ..records.runs import RecordError, find_record, load_record, no_record, record_path
 from ..reports.figures import IOU_TASKS
 from ..tasks import DATASET_TASKS
 from .qualitative import has_weights, restore_checkpoint
@@ -146,7 +146,7 @@ def bf16_hint(n: int) -> str:
 def record_state(run_id: str, out_dir: str | os.PathLike | None) -> tuple[str, Any]:
     "What `out_dir` holds for `run_id`: ('absent', None), ('unreadable', why), ('partial', its record: status not 'complete') or ('complete', its record)."
     p = record_path(run_id, out_dir)
-    if not p.is_file():
+    if no_record(p):                                # (a one-line error where a file blocks the records' folder)
         return 'absent', None
     try:
         rec = load_record(p)
