@@ -72,14 +72,14 @@ def epochs_done(history: Sequence) -> int:
     return max((int(e['epoch']) for e in history if isinstance(e, dict) and 'epoch' in e and 'partial' not in e), default=0)
 
 
-def time_to_go(history: Sequence, epochs: int, window: int = 5) -> float | None:
-    "Seconds the epochs a run still has to train (of `epochs`) take at the median pace of its last `window` timed epochs (training only: held-out evaluations are not counted); 0 when it is done, None without a timed epoch."
+def time_to_go(history: Sequence, epochs: int, window: int = 5, least: int = 3) -> float | None:
+    "Seconds the epochs a run still has to train (of `epochs`) take at the median pace of its last `window` timed epochs (their training steps only: held-out evaluations and checkpoint saves are not counted, so it is a lower bound); 0 when it is done, None with fewer than `least` timed epochs (an epoch resumed mid-way times only its last steps)."
     left = epochs - epochs_done(history)
     if left <= 0:
         return 0.0
     times = [float(t) for e in history if isinstance(e, dict) and 'partial' not in e
              and isinstance(t := e.get('epoch_time_s'), (int, float)) and math.isfinite(t) and t > 0]
-    return left * statistics.median(times[-window:]) if times else None
+    return left * statistics.median(times[-window:]) if len(times) >= least else None
 
 # %% ../../nbs/92a_study_curves.ipynb #6382725a
 CURVES_FORMATS = ('.png', '.pdf', '.svg')

@@ -220,8 +220,8 @@ def _dispatch(a, params: dict, prog: str) -> int:
             return fail(prog, f'--{opt} {v}: expected at least {lo}')
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
-        if (e := blocked_folder(records_folder(plan.study.out_dir), 'run records folder')) is not None:
-            raise e                                 # said once here, not as a traceback of the first read
+        if not a.list and (e := blocked_folder(records_folder(plan.study.out_dir), 'run records folder')) is not None:
+            raise e                                 # said once here, not as a traceback of the first read (--list reads none)
     except (ValueError, TypeError) as e:
         return fail(prog, e)
     except OSError as e:                        # e.g. a results folder that cannot be written

@@ -29,7 +29,7 @@ from ..core import (DATASETS, SETUP_FIELDS, STAND_IN, Profile, check_choice, get
 from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
 from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
-from ..records.runs import record_path
+from ..records.runs import no_record, record_path
 from ..reports.curves import plot_curves
 from ..safeio import atomic_write, atomic_write_text
 from .replace import REPLACE_ADVICE, replace_problem
@@ -124,7 +124,7 @@ def import_records(cfgs: Sequence[RunConfig], src: str | os.PathLike, out_dir: s
     done = []
     for c in cfgs:
         dst, s = record_path(c.run_id, out_dir), Path(src) / 'runs' / f'{c.run_id}.json'
-        if dst.exists() or not s.is_file() or c.run_id in done:
+        if not s.is_file() or c.run_id in done or not no_record(dst):     # (one line where a file blocks runs/)
             continue
         atomic_write(dst, s.read_bytes())
         done.append(c.run_id)
