@@ -161,7 +161,7 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         return fail(prog, f'--{what}: no results folder {root} (nothing to {verb}; a mistyped -p out_dir or '
                     f'${ENV_RESULTS}?)')
     given = params.get('out_dir')               # where the study reads and writes: -p out_dir, else the profile's folder
-    folder = results_path(str(given)) if given not in (None, '') else _profile_folder(a.name, params.get('profile'))
+    folder = results_path(str(given)) if given else _profile_folder(a.name, params.get('profile'))  # as results_folder
     real = Path(os.path.realpath(folder)) if folder is not None else None   # x/.. or a link: the folder the OS would make
     made = _top_missing(real)                   # the folders setting up the study will make, if any
     rc = None
@@ -248,7 +248,7 @@ def _dispatch(a, params: dict, prog: str) -> int:
                for k in ('unreadable', 'status')}
         print(f'{a.name}: {len(lines) - n} of {len(lines)} runs have complete records in {plan.study.out_dir}/runs'
               + ''.join(f"; {len(g)} {PROGRESS[k]}: " + ', '.join(f"{d['run_id']} {d['checkpoint']}" + (
-                  f" (about {fmt_duration(d['to_go_s'])} to go)" if 'to_go_s' in d else '') for d in g)
+                  f" (about {fmt_duration(d['to_go_s'])} of training to go)" if 'to_go_s' in d else '') for d in g)
                         for k, g in groups.items() if g)
               + (f"; {len(bad['unreadable'])} with a record that cannot be trusted (training again sets it aside, "
                  f"renamed; its line's 'problem' says why): {', '.join(bad['unreadable'])}" if bad['unreadable'] else '')

@@ -123,7 +123,7 @@ def run_experiment(cfg: RunConfig, out_dir: str | os.PathLike | None = None, for
     if rec is not None:
         return _reused(rec, cfg, out_dir, initial_scales, datasets[1])
     if not train:
-        raise FileNotFoundError(f'run {cfg.run_id} has no complete record in {runs.record_path(cfg.run_id, out_dir).parent} (none, a partial '
+        raise FileNotFoundError(f'run {cfg.run_id} has no complete record in {runs.records_folder(out_dir)} (none, a partial '
                                 'one, or one that cannot be read: see any warning above), and nothing is trained (train=False)')
     check_precision(cfg, resolve_device(cfg.device))   # before training: a bf16 run is not trained in fp32 under its id
     is_main = int(os.environ.get('RANK', '0')) == 0
