@@ -148,8 +148,8 @@ class Profile:
         return self.schedules[dataset]
 
     def results_folder(self, out_dir: str | os.PathLike | None = None) -> Path:
-        "Where this profile's study results go: `out_dir` as given, else results/ plus `results_subdir` (study/, paper/, smoke/)."
-        return results_dir(out_dir) if out_dir else results_dir() / self.results_subdir
+        "Where this profile's study results go (nothing made: the first write makes it): `out_dir` as given, else results/ plus `results_subdir` (study/, paper/, smoke/)."
+        return results_path(out_dir) if out_dir else results_path() / self.results_subdir
 
 
 STAND_IN = 'stand-in'   # pretrained='stand-in': the recognition-pretrained weights shipped for the run's backbone

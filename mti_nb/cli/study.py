@@ -11,7 +11,6 @@ import json
 import os
 import sys
 import warnings
-from pathlib import Path
 from typing import Sequence
 
 import torch
@@ -20,10 +19,10 @@ from ..checks import OneLineParser, os_error_line
 from .curves import PROGRESS, checkpoint_progress, last_heldout, study_curves, time_to_go
 from .train import fail, parse_json_or_str
 from ..config import RunConfig
-from ..core import ENV_RESULTS, PROFILES, STUDY_DEFAULTS, blocked_folder, default_profile, get_profile, results_path
+from ..core import ENV_RESULTS, PROFILES, results_path
 from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
-from ..records.runs import RecordWarning, find_record, record_delta_m, records_folder
+from ..records.runs import RecordWarning, checked_records_folder, find_record, record_delta_m, records_folder
 from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, bf16_hint, bf16_recorded, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
 from ..studies.jobs import CPU_PARALLEL, EXECUTORS, default_threads, refuse_here, run_grid
@@ -160,56 +159,10 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         what, verb = ('collect', 'collect') if a.collect else ('curves', 'draw')
         return fail(prog, f'--{what}: no results folder {root} (nothing to {verb}; a mistyped -p out_dir or '
                     f'${ENV_RESULTS}?)')
-    given = params.get('out_dir')               # where the study reads and writes: -p out_dir, else the profile's folder
-    folder = results_path(str(given)) if given else _profile_folder(a.name, params.get('profile'))  # as results_folder
-    real = Path(os.path.realpath(folder)) if folder is not None else None   # x/.. or a link: the folder the OS would make
-    made = _top_missing(real)                   # the folders setting up the study will make, if any
-    rc = None
-    try:
-        rc = _dispatch(a, params, prog)
-        return rc
+    try:                                        # setting up a study makes no folder: the first write does (a command
+        return _dispatch(a, params, prog)       # that only reads, or refuses, leaves the results folder as it was)
     except PermissionError as e:                # a results folder that cannot be written (or read)
-        rc = fail(prog, os_error_line(e))
-        return rc
-    finally:                                    # a command that only read, or refused, leaves no empty folder behind
-        if made is not None and (a.list or a.estimate or a.collect or a.curves is not None or rc == 2):
-            _drop_empty(real, made)
-
-
-def _profile_folder(name: str, profile: str | None) -> Path | None:
-    "The results folder of study `name` when no -p out_dir is given (`<results>/<results_subdir>` of its profile, which defaults as its grid's does; $MTI_NB_RESULTS or results/; nothing made); None for an unknown profile (refused later, by name)."
-    try:
-        prof = get_profile(profile or default_profile(fallback=STUDY_DEFAULTS.get(name, {}).get('profile', 'demo')))
-    except ValueError:
-        return None
-    return results_path() / prof.results_subdir
-
-
-def _top_missing(path: Path | None) -> Path | None:
-    "The topmost of `path` and its parents that does not exist (None if `path` is None or exists)."
-    if path is None or path.exists() or path.is_symlink():
-        return None
-    top = path
-    while not (top.parent.exists() or top.parent.is_symlink()) and top.parent != top:
-        top = top.parent
-    return top
-
-
-def _drop_empty(path: Path, top: Path) -> None:
-    "Remove the empty folders in `path` (which this command made), then `path` and its parents up to `top` while empty."
-    for d, _, _ in os.walk(path, topdown=False):    # deepest first: runs/, jobs/<study>/, ...
-        if Path(d) != path:
-            try:
-                Path(d).rmdir()
-            except OSError:                     # not empty: something was written
-                pass
-    for p in (path, *path.parents):
-        try:
-            p.rmdir()                           # only an empty folder; anything written stays
-        except OSError:
-            return
-        if p == top:
-            return
+        return fail(prog, os_error_line(e))
 
 
 def _dispatch(a, params: dict, prog: str) -> int:
@@ -220,8 +173,8 @@ def _dispatch(a, params: dict, prog: str) -> int:
             return fail(prog, f'--{opt} {v}: expected at least {lo}')
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
-        if not a.list and (e := blocked_folder(records_folder(plan.study.out_dir), 'run records folder')) is not None:
-            raise e                                 # said once here, not as a traceback of the first read (--list reads none)
+        if not a.list:                              # a blocked runs/: said once here, not as a traceback of the first
+            checked_records_folder(records_folder(plan.study.out_dir))      # read (--list reads none)
     except (ValueError, TypeError) as e:
         return fail(prog, e)
     except OSError as e:                        # e.g. a results folder that cannot be written

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from .. import safeio
-from ..core import results_dir
+from ..core import results_path
 
 # %% auto #0
 __all__ = ['seed_everything', 'seed_worker', 'epoch_seed', 'get_rng_state', 'set_rng_state', 'checkpoint_path', 'run_lock_path',
@@ -70,8 +70,8 @@ def set_rng_state(s: Mapping) -> None:
 
 # %% ../../nbs/43_checkpoints.ipynb #b5b76ad8
 def checkpoint_path(run_id: str, out_dir: str | os.PathLike | None = None) -> Path:
-    "Where the checkpoint of run `run_id` lives: `<results>/checkpoints/<run_id>/last.pt`."
-    return results_dir(out_dir) / 'checkpoints' / run_id / 'last.pt'
+    "Where the checkpoint of run `run_id` lives: `<results>/checkpoints/<run_id>/last.pt` (nothing made: saving it, or taking the run's lock, makes its folder)."
+    return results_path(out_dir) / 'checkpoints' / run_id / 'last.pt'
 
 
 def run_lock_path(run_id: str, out_dir: str | os.PathLike | None = None) -> Path:

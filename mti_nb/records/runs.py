@@ -29,9 +29,9 @@ from ..tasks import get_task
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'MODEL_FIELDS', 'headline_value', 'delta_m', 'RunRecord', 'new_record', 'records_folder',
-           'record_path', 'no_record', 'RecordError', 'RecordWarning', 'RecordMismatchError', 'record_checksum',
-           'save_record', 'load_record', 'reuse_problems', 'find_record', 'list_records', 'reuse_report',
-           'single_task_config', 'setup_key', 'find_baselines', 'record_delta_m']
+           'record_path', 'checked_records_folder', 'no_record', 'RecordError', 'RecordWarning', 'RecordMismatchError',
+           'record_checksum', 'save_record', 'load_record', 'reuse_problems', 'find_record', 'list_records',
+           'reuse_report', 'single_task_config', 'setup_key', 'find_baselines', 'record_delta_m']
 
 # %% ../../nbs/51_runs.ipynb #45888da7
 def headline_value(task: str, value: float | Mapping[str, float]) -> float:
@@ -155,12 +155,18 @@ def record_path(run_id: str, out_dir: str | os.PathLike | None = None) -> Path:
     return records_folder(out_dir) / f'{run_id}.json'
 
 
+def checked_records_folder(folder: Path) -> Path:
+    "`folder` (of run records) where nothing stands in its way; a one-line error where a file or a broken link does (else every run would look missing, and train again)."
+    if (e := blocked_folder(folder, 'run records folder')) is not None:
+        raise e
+    return folder
+
+
 def no_record(p: Path) -> bool:
-    "True where there is no record file `p`; a one-line error where a file or a broken link stands in the way of its folder (else every run would look missing, and train again)."
+    "True where there is no record file `p` (`checked_records_folder`: a one-line error where its folder is blocked)."
     if p.is_file():
         return False
-    if (e := blocked_folder(p.parent, 'run records folder')) is not None:
-        raise e
+    checked_records_folder(p.parent)
     return True
 
 
@@ -271,9 +277,7 @@ def find_record(cfg: RunConfig, out_dir: str | os.PathLike | None = None, data: 
 def list_records(out_dir: str | os.PathLike | None = None, **where) -> list[RunRecord]:
     "All readable records in `records_folder(out_dir)` (others skipped with a warning), optionally matching `where`."
     recs = []
-    folder = records_folder(out_dir)
-    if (e := blocked_folder(folder, 'run records folder')) is not None:     # else: no records, every run trains again
-        raise e
+    folder = checked_records_folder(records_folder(out_dir))     # blocked: one line (not: no records, all train again)
     for p in sorted(folder.glob('*.json')):                  # no folder: no records (none made)
         try:
             recs.append(load_record(p))
