@@ -14,7 +14,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..core import results_dir
+from ..core import results_path
 from ..records.curves import attach_schedule_checks
 from ..records.runs import RunRecord, delta_m, find_baselines, headline_value, list_records, setup_key
 from .paper import paper_row, paper_table
@@ -155,7 +155,7 @@ COLUMNS = ['claim', 'sentence', 'setup', 'epochs', 'part', 'unit', 'paper', 'n_s
 def table_run_ids(out_dir: str | os.PathLike | None = None) -> dict[str, dict]:
     "`{table stem: {'base': untagged stem, 'tag': tag, 'run_ids': set}}` from every sidecar with `run_ids` in the results folder (`table_base`)."
     out = {}
-    for p in sorted(results_dir(out_dir).glob('*.json')):
+    for p in sorted(results_path(out_dir).glob('*.json')):     # a reader: no folder, no tables (nothing made)
         try:
             info = json.loads(p.read_text())
         except json.JSONDecodeError as e:

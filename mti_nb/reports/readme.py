@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..checks import assigned_names
-from ..core import STUDY_DEFAULTS, get_profile, own_setup, project_root, results_dir, stand_in_file
+from ..core import STUDY_DEFAULTS, get_profile, own_setup, project_root, results_path, stand_in_file
 from .study_tables import fold_spread, markdown_table, ours_beside_paper, table_readings
 from .tables import BACKBONE_LABELS, convergence_note, table_base
 from ..safeio import atomic_write_text
@@ -286,7 +286,7 @@ _PAGE_START = '# Results\n\nWritten by `nbs/results.ipynb`'   # how every result
 
 def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None = None) -> str:
     "The markdown of `results/README.md`, from the tables, sidecars and figures in the results folder; `claims` (a markdown section, `mti_nb.reports.claims_pages.claims_section`) after the introduction."
-    d = results_dir(out_dir)
+    d = results_path(out_dir)                    # read, not made (write_results_readme's write makes it)
     known = {s for s, _, _ in STUDY_ORDER}
     tagged = _tagged(d)
     tagged_stems = {s for v in tagged.values() for s, _ in v}
@@ -312,7 +312,7 @@ def results_readme(out_dir: str | os.PathLike | None = None, claims: str | None 
 
 def write_results_readme(out_dir: str | os.PathLike | None = None, claims: str | None = None) -> Path:
     "Write `results_readme` (with the `claims` section, if given) to `<results>/README.md` (atomically); a README.md there that does not begin as such a page does is refused, never replaced."
-    path = results_dir(out_dir) / 'README.md'
+    path = results_path(out_dir) / 'README.md'
     if path.is_file() and not path.read_text(errors='replace').startswith(_PAGE_START):
         raise FileExistsError(f'{path} is not a results page written by nbs/results.ipynb (it does not begin with '
                               f'{_PAGE_START!r}): move it away, or give the notebook another out_dir')

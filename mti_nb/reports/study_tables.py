@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..core import results_dir
+from ..core import results_path
 from ..records.runs import RunRecord, delta_m, find_baselines, headline_value
 from .paper import DERIVED_METRICS, metric_spec
 from .tables import (AUX_LETTERS, BACKBONE_LABELS, combine_converged, mark_not_converged, mean_sd_text,
@@ -165,7 +165,7 @@ STUDY_PAPER_TABLES = {
 
 def studies_overview(out_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     "One row per table in the results folder: its sidecar's profile, dataset, backbone, seeds, runs and paper table."
-    d = results_dir(out_dir)
+    d = results_path(out_dir)                    # a reader: no folder, no tables (nothing made)
     rows = []
     for csv in sorted(d.glob('*.csv')):
         side = csv.with_suffix('.json')
