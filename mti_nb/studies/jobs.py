@@ -20,7 +20,7 @@ import submitit
 import torch
 
 from ..config import RunConfig
-from ..core import check_choice
+from ..core import check_choice, results_dir
 from ..engine.devices import check_paper_run, check_precision, resolve_device
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records import runs
@@ -91,12 +91,14 @@ class JobOutcome:
 
 
 def _executor(kind: str, folder: Path, name: str, time_min: int, gpus: int, cpus: int | None, mem_gb: int | None,
-              partition: str | None, array_parallelism: int, slurm_extra: dict | None):
+              partition: str | None, array_parallelism: int, slurm_extra: dict | None, out_dir: Path | None = None):
     missing = [c for c in ('sbatch', 'srun') if shutil.which(c) is None] if kind == 'slurm' else []
     if missing:
         raise FileNotFoundError(f'executor slurm: {" and ".join(missing)} not found on the PATH; submit from a '
                                 f'Slurm login node (or use --executor local)')
     folder.mkdir(parents=True, exist_ok=True)       # made once nothing refuses the jobs (a refusal leaves no folder)
+    if out_dir is not None:                         # the runs' results folder too (a --jobs-dir elsewhere): a folder
+        results_dir(out_dir)                        # that cannot be made fails here, not in every job once submitted
     if kind == 'local':
         ex = submitit.LocalExecutor(folder=folder)
         ex.update_parameters(timeout_min=time_min, gpus_per_node=gpus)
@@ -174,7 +176,7 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     if executor == 'slurm':
         g = 1 if gpus_per_job is None else int(gpus_per_job)
         ex = _executor('slurm', folder, f'mti_nb_{plan.name}', time_min, g, cpus, mem_gb, partition, array_parallelism,
-                       slurm_extra)
+                       slurm_extra, out_dir)
         fns = [RunJob(c.to_dict(), str(out_dir), plan.run_kwargs, threads or cpus, max(g, 1), train_options)
                for c in todo]
         with ex.batch():
@@ -193,7 +195,7 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
         slots = slots[:parallel]
     threads = threads or default_threads(len(slots))
     echo, offsets = plan.study.progress, {}    # the jobs' per-epoch lines, echoed to this terminal
-    ex = _executor('local', folder, f'mti_nb_{plan.name}', time_min, g, None, None, None, 0, None)
+    ex = _executor('local', folder, f'mti_nb_{plan.name}', time_min, g, None, None, None, 0, None, out_dir)
     running: dict[int, tuple[RunConfig, Any]] = {}
     queue = list(todo)
     while queue or running:
