@@ -166,7 +166,7 @@ def study_main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(a, params: dict, prog: str) -> int:
-    "`study_main` once its results folder was checked: set up the study, then list, collect, estimate or run it."
+    "`study_main` once a missing folder to read was refused: set up the study (which makes no folder), then list, collect, estimate or run it."
     for opt, v, lo in (('parallel', a.parallel, 1), ('threads', a.threads, 1), ('time', a.time, 1), ('cpus', a.cpus, 1),
                        ('mem', a.mem, 1), ('array-parallelism', a.array_parallelism, 1), ('gpus-per-node', a.gpus, 0)):
         if v is not None and v < lo:
@@ -177,7 +177,7 @@ def _dispatch(a, params: dict, prog: str) -> int:
             checked_records_folder(records_folder(plan.study.out_dir))      # read (--list reads none)
     except (ValueError, TypeError) as e:
         return fail(prog, e)
-    except OSError as e:                        # e.g. a results folder that cannot be written
+    except OSError as e:                        # e.g. a folder that cannot be read (a `reuse` folder, permissions)
         return fail(prog, os_error_line(e))
     if a.list:
         runs = plan.unique()

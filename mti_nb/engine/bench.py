@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 import torch
 from torch import Tensor, nn
 
-from ..core import check_choice, results_dir
+from ..core import check_choice, results_path
 from ..checks import OneLineParser, parse_hw, path_problem
 from .devices import bf16_supported, resolve_device
 from .fastpath import (ADAM_IMPLS, REFERENCE, ExecPath, FastTraining, _autocast, _threads, compile_forward,
@@ -228,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument('--loader-workers', type=int, default=0)
     ap.add_argument('--eager-loss', action='store_true', help='fast path without the compiled loss')
     ap.add_argument('--json', action='store_true', help='end with one JSON line of every figure')
-    ap.add_argument('--write-resources', nargs='?', const=str(results_dir() / 'resources.csv'), default=None,
+    ap.add_argument('--write-resources', nargs='?', const=str(results_path() / 'resources.csv'), default=None,
                     metavar='CSV', help="put the figures and the machine into the MTI-Net row (NYUD semseg+depth, "
                     "HRNet-18, inference 480x640) of the resources table (default: the project's results/resources.csv)")
     a = ap.parse_args(argv)

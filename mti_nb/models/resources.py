@@ -23,7 +23,7 @@ from torch import Tensor, nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from ..checks import path_problem
-from ..core import results_dir
+from ..core import results_path
 from .blocks import ModelOutput, resize
 from .zoo import ModelConfig, build_model, prepare_for_inference
 from ..tasks import get_task
@@ -311,7 +311,7 @@ def resources_table(configs: Sequence[ModelConfig] | None = None, speed: bool | 
 
 def _write_csv(df: pd.DataFrame, path: str | os.PathLike | None) -> Path:
     "Write `df` atomically to `path` (default results/resources.csv)."
-    path = Path(path) if path is not None else results_dir() / 'resources.csv'
+    path = Path(path) if path is not None else results_path() / 'resources.csv'
     from mti_nb.safeio import atomic_write_text
     return atomic_write_text(path, df.to_csv(index=False))
 
@@ -352,7 +352,7 @@ def merge_resources_rows(new: pd.DataFrame, path: str | os.PathLike) -> pd.DataF
 
 def update_resources_csv(configs: Sequence[ModelConfig], path: str | os.PathLike | None = None, **kwargs) -> Path:
     "Measure `configs` and write them into the CSV at `path` (default results/resources.csv) with `merge_resources_rows`."
-    path = Path(path) if path is not None else results_dir() / 'resources.csv'
+    path = Path(path) if path is not None else results_path() / 'resources.csv'
     merge_resources_rows(resources_table(configs, **kwargs), path)
     return path
 
@@ -360,7 +360,7 @@ def update_resources_csv(configs: Sequence[ModelConfig], path: str | os.PathLike
 def write_bench_row(res: dict, path: str | os.PathLike | None = None) -> Path:
     "Put `bench`'s figures and machine into the matching row of the resources table (default results/resources.csv)."
     import pandas as pd
-    path = Path(path) if path is not None else results_dir() / 'resources.csv'
+    path = Path(path) if path is not None else results_path() / 'resources.csv'
     if why := path_problem(path):
         raise FileNotFoundError(f'resources table {path} {why}; write it with mti_nb.models.resources.write_resources_csv')
     df = pd.read_csv(path, keep_default_na=False, na_values=[''])
