@@ -17,8 +17,8 @@ from typing import Any, Iterable, Sequence
 # %% auto #0
 __all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'STAND_IN', 'PROFILES',
            'STUDY_DEFAULTS', 'SETUP_FIELDS', 'check_choice', 'project_root', 'in_test', 'test_results_dir',
-           'results_path', 'results_dir', 'path_blocker', 'blocked_folder', 'cache_dir', 'Schedule', 'Profile',
-           'stand_in_file', 'default_profile', 'get_profile', 'own_setup', 'worker_pool']
+           'results_path', 'results_dir', 'path_blocker', 'blocked_folder', 'unblocked_folder', 'cache_dir', 'Schedule',
+           'Profile', 'stand_in_file', 'default_profile', 'get_profile', 'own_setup', 'worker_pool']
 
 # %% ../nbs/00_core.ipynb #71aaae99
 ENV_PROFILE = 'MTI_NB_PROFILE'
@@ -96,6 +96,13 @@ def blocked_folder(p: Path, what: str) -> ValueError | None:
     if (f := path_blocker(p)) is None:
         return None
     return ValueError(f'{what} {p}: {f} is {"a broken link" if not f.exists() else "a file"}, not a folder')
+
+
+def unblocked_folder(p: Path, what: str) -> Path:
+    "`p` where nothing stands in the way of it being a folder (it need not exist: nothing is made); else `blocked_folder`'s one-line error."
+    if (e := blocked_folder(p, what)) is not None:
+        raise e
+    return p
 
 
 def cache_dir(*parts: str) -> Path:

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..core import blocked_folder, results_path
+from ..core import results_path, unblocked_folder
 from ..config import _HASHED_WHEN_SET, RunConfig
 from .curves import CONVERGENCE_TOL, convergence   # noqa: F401 - records.runs.convergence too
 from .fingerprint import OTHER_RENDER, fingerprint_differences, render_differences, stamp_differences
@@ -157,9 +157,7 @@ def record_path(run_id: str, out_dir: str | os.PathLike | None = None) -> Path:
 
 def checked_records_folder(folder: Path) -> Path:
     "`folder` (of run records) where nothing stands in its way; a one-line error where a file or a broken link does (else every run would look missing, and train again)."
-    if (e := blocked_folder(folder, 'run records folder')) is not None:
-        raise e
-    return folder
+    return unblocked_folder(folder, 'run records folder')
 
 
 def no_record(p: Path) -> bool:

@@ -91,14 +91,14 @@ class JobOutcome:
 
 
 def _executor(kind: str, folder: Path, name: str, time_min: int, gpus: int, cpus: int | None, mem_gb: int | None,
-              partition: str | None, array_parallelism: int, slurm_extra: dict | None, out_dir: Path | None = None):
+              partition: str | None, array_parallelism: int, slurm_extra: dict | None, out_dir: Path):
+    "A submitit executor of `kind` writing its job files to `folder`, once `folder` and the runs' results folder `out_dir` are made (a folder that cannot be made fails here, not in every job once submitted)."
     missing = [c for c in ('sbatch', 'srun') if shutil.which(c) is None] if kind == 'slurm' else []
     if missing:
         raise FileNotFoundError(f'executor slurm: {" and ".join(missing)} not found on the PATH; submit from a '
                                 f'Slurm login node (or use --executor local)')
     folder.mkdir(parents=True, exist_ok=True)       # made once nothing refuses the jobs (a refusal leaves no folder)
-    if out_dir is not None:                         # the runs' results folder too (a --jobs-dir elsewhere): a folder
-        results_dir(out_dir)                        # that cannot be made fails here, not in every job once submitted
+    results_dir(out_dir)                            # and the runs' results folder (elsewhere with a --jobs-dir)
     if kind == 'local':
         ex = submitit.LocalExecutor(folder=folder)
         ex.update_parameters(timeout_min=time_min, gpus_per_node=gpus)

@@ -24,8 +24,8 @@ from ..checks import (as_bool, as_float, as_int, assigned_names, parse_hw, parse
                            parse_values, path_problem)
 from ..engine.devices import resolve_device, resolve_precision
 from ..data.datasets import dataset_root
-from ..core import (DATASETS, SETUP_FIELDS, STAND_IN, Profile, blocked_folder, check_choice, get_profile, own_setup,
-                         project_root, stand_in_file)
+from ..core import (DATASETS, SETUP_FIELDS, STAND_IN, Profile, check_choice, get_profile, own_setup,
+                         project_root, stand_in_file, unblocked_folder)
 from ..config import RunConfig, run_config
 from ..models.backbones import BACKBONES
 from ..models.registry import accepted_options, list_models, model_spec, runs_on, typed_options
@@ -378,8 +378,6 @@ def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool
     base = run_config(prof, p.dataset, data_root=data_root, device=check_device(p.device or 'auto'), seed=seeds[0],
                       **over)
     train = as_bool(p.train, 'train')
-    out = prof.results_folder(p.out_dir)
-    if (e := blocked_folder(out, 'results folder')) is not None:     # one line now; the folder is made by the first write
-        raise e
+    out = unblocked_folder(prof.results_folder(p.out_dir), 'results folder')   # one line now; made by the first write
     return Study(name, prof, p.dataset, base, seeds, out, progress, reuse_folder(p.reuse, out, prof.results_subdir), model_options,
                  train)
