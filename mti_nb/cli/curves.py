@@ -41,7 +41,7 @@ def checkpoint_progress(cfg: RunConfig, out_dir) -> tuple[str, str, list] | None
     if not p.is_file():
         return None
     try:
-        state = load_checkpoint(p)
+        state = load_checkpoint(p, mmap=True)        # its epoch and history only: the tensors stay in the file
         if not isinstance(state, dict):
             raise TypeError(f'a checkpoint is a dict, not {type(state).__name__}')
         done, history = int(state['epoch']), list(state.get('history') or [])

@@ -98,13 +98,13 @@ def save_checkpoint(path: str | os.PathLike, state: Mapping) -> Path:
     return safeio.atomic_write(path, lambda f: torch.save(state, f))
 
 
-def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 'cpu') -> dict:
-    "Load a checkpoint safely (`weights_only=True`), with a clear error for a missing or unreadable file."
+def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 'cpu', mmap: bool = False) -> dict:
+    "Load a checkpoint safely (`weights_only=True`), with a clear error for a missing or unreadable file; `mmap=True` maps its tensors from the file instead of reading them (a cheap look at its epoch and history)."
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f'no checkpoint at {path} (checkpoints are not committed with the run records: '
                                 f'train the run again with mti_nb.engine.experiment.run_experiment(config, force=True))')
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        return torch.load(path, map_location=map_location, weights_only=True, mmap=mmap)
     except Exception as e:
         raise RuntimeError(f'checkpoint {path} could not be loaded safely (weights_only=True): {e}') from e
