@@ -104,7 +104,12 @@ def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
     if not path.is_file():
         raise FileNotFoundError(f'no checkpoint at {path} (checkpoints are not committed with the run records: '
                                 f'train the run again with mti_nb.engine.experiment.run_experiment(config, force=True))')
+    if mmap:
+        try:
+            return torch.load(path, map_location=map_location, weights_only=True, mmap=True)
+        except Exception:   # noqa: BLE001 - mmap reads only the zip format torch.save writes: other files are read below
+            pass
     try:
-        return torch.load(path, map_location=map_location, weights_only=True, mmap=mmap)
+        return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
         raise RuntimeError(f'checkpoint {path} could not be loaded safely (weights_only=True): {e}') from e
