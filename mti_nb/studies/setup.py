@@ -271,7 +271,7 @@ class Study:
 
     def check_replace(self, suffix: str = '', table: pd.DataFrame | None = None, seeds: Sequence[int] | None = None,
                       run_ids: Sequence[str] | None = None, setting: Mapping[str, Any] | None = None) -> None:
-        "Raise `replace_problem` as a FileExistsError where there is one: `save` calls it, `save_curves` and `GridPlan.collect` (before the first run trains) without a table, a notebook before its first figure."
+        "Raise `replace_problem` as a FileExistsError where there is one: `save` calls it, `save_curves` without a table, a notebook before its first figure (`GridPlan.collect` asks `replace_problem` of each of its tables before the first run trains)."
         if why := self.replace_problem(suffix, table, seeds, run_ids, setting):
             raise FileExistsError(why)
 
