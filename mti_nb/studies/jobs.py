@@ -97,8 +97,8 @@ def _executor(kind: str, folder: Path, name: str, time_min: int, gpus: int, cpus
     if missing:
         raise FileNotFoundError(f'executor slurm: {" and ".join(missing)} not found on the PATH; submit from a '
                                 f'Slurm login node (or use --executor local)')
-    results_dir(out_dir)                            # the runs' results folder first (elsewhere with a --jobs-dir), then
-    folder.mkdir(parents=True, exist_ok=True)       # the jobs folder: made once nothing refuses the jobs
+    folder.mkdir(parents=True, exist_ok=True)       # the jobs folder first (a refused one leaves no results folder), then
+    results_dir(out_dir)                            # the runs' results folder (elsewhere with a --jobs-dir)
     if kind == 'local':
         ex = submitit.LocalExecutor(folder=folder)
         ex.update_parameters(timeout_min=time_min, gpus_per_node=gpus)
