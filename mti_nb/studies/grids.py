@@ -54,6 +54,13 @@ class GridPlan:
         "{suffix: why} for each of the study's tables in its results folder that may not be written over (`Study.replace_problem`, judged by its sidecar before any table is made); {} where none."
         return {s: p for s in self.table_suffixes if (p := self.study.replace_problem(s))}
 
+    def refuse_replacing(self) -> None:
+        "A FileExistsError naming the first of the study's tables that may not be written over (`replace_problems`), and how many more; nothing where none."
+        if problems := self.replace_problems():
+            first, *more = problems
+            raise FileExistsError(problems[first] + (f' (and {len(more)} more of its tables: '
+                                  f'{first_few([self.study.stem(s) + ".csv" for s in more])})' if more else ''))
+
     def unique(self) -> list[RunConfig]:
         "The configs with repeated runs removed (a run shared by two rows of a table is trained once)."
         return list({c.run_id: c for c in self.configs}.values())
@@ -64,10 +71,7 @@ class GridPlan:
 
     def collect(self, run_missing: bool | None = None, progress: bool | None = None) -> list:
         "The records of `configs`, in order; missing runs are trained here (`run_missing`, default: the study's `train`) or named in an error. Tables of the study's that it may not replace (`replace_problems`) are refused first, before any run trains."
-        if problems := self.replace_problems():       # the hours of training are not spent on tables refused at the end
-            first, *more = problems
-            raise FileExistsError(problems[first] + (f' (and {len(more)} more of its tables: '
-                                  f'{first_few([self.study.stem(s) + ".csv" for s in more])})' if more else ''))
+        self.refuse_replacing()                       # the hours of training are not spent on tables refused at the end
         self.import_reused()
         miss, run = self.missing(), self.study.train if run_missing is None else run_missing
         if not run:                                   # scoring weights found here (initial scales) is not training
