@@ -25,7 +25,7 @@ from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, checked_records_folder, find_record, record_delta_m, records_folder
 from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, bf16_hint, bf16_recorded, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
-from ..studies.jobs import CPU_PARALLEL, EXECUTORS, default_threads, refuse_here, run_grid
+from ..studies.jobs import CPU_PARALLEL, EXECUTORS, GridStopped, default_threads, refuse_here, run_grid
 
 # %% auto #0
 __all__ = ['study_parser', 'select_runs', 'study_main']
@@ -234,6 +234,11 @@ def _dispatch(a, params: dict, prog: str) -> int:
         return fail(prog, e)
     except OSError as e:                        # a --jobs-dir that is a file, a folder that cannot be written...
         return fail(prog, os_error_line(e))
+    except GridStopped as e:                    # Ctrl-C or SIGTERM (local): the jobs saved a checkpoint and stopped
+        for r in e.outcomes:
+            print(json.dumps({k: v for k, v in vars(r).items() if v is not None}, default=str))
+        print(f'{prog}: {e}', file=sys.stderr)
+        return e.exit_code
     for r in res:
         print(json.dumps({k: v for k, v in vars(r).items() if v is not None}, default=str))
     bad = [r for r in res if r.state == 'failed']

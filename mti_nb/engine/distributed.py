@@ -119,7 +119,7 @@ class _CtrlC:
         if threading.current_thread() is threading.main_thread():
             for name in self.SIGNALS:
                 sig = getattr(signal, name, None)
-                if sig is not None:
+                if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:   # ignored from the start: left so
                     self._old[sig] = signal.getsignal(sig)
                     signal.signal(sig, self._handle)
         return self
