@@ -237,6 +237,9 @@ def _dispatch(a, params: dict, prog: str) -> int:
     except GridStopped as e:                    # Ctrl-C or SIGTERM (local): the jobs saved a checkpoint and stopped
         for r in e.outcomes:
             print(json.dumps({k: v for k, v in vars(r).items() if v is not None}, default=str))
+        for r in e.outcomes:
+            if r.state == 'failed':
+                print(f'{prog}: run {r.run_id} failed: {r.error} (log: {r.log})', file=sys.stderr)
         print(f'{prog}: {e}', file=sys.stderr)
         return e.exit_code
     for r in res:

@@ -12,9 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -30,10 +28,11 @@ from ..records import runs
 from ..safeio import atomic_write_text
 from .grids import GridPlan
 from .qualitative import restore_checkpoint
+from .stopping import (TORCHRUN_SHUTDOWN_S, TORCHRUN_SIGNALS, UNFINISHED, GridStopped, LocalStop,
+                                     passed_on)
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'HEARD', 'CPU_PARALLEL', 'RunJob', 'JobOutcome', 'GridStopped', 'default_threads', 'refuse_here',
-           'run_grid']
+__all__ = ['EXECUTORS', 'CPU_PARALLEL', 'RunJob', 'JobOutcome', 'default_threads', 'refuse_here', 'run_grid']
 
 # %% ../../nbs/73_jobs.ipynb #d0e56d4a
 class RunJob:
@@ -61,6 +60,7 @@ class RunJob:
     def torchrun_command(self, config_path: str | os.PathLike) -> list[str]:
         "The DDP command of this run on one node: torchrun (`python -m torch.distributed.run`) over `nproc` GPUs."
         cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={self.nproc}',
+               f'--signals-to-handle={TORCHRUN_SIGNALS}', f'--shutdown-timeout={TORCHRUN_SHUTDOWN_S}',
                '-m', 'mti_nb.cli.train', '--config', str(config_path), '--out-dir', self.out_dir]
         if self.run_kwargs.get('initial_scales'):
             cmd.append('--initial-scales')
@@ -70,9 +70,18 @@ class RunJob:
         path = Path(self.out_dir) / 'jobs' / f'{cfg.run_id}.json'
         atomic_write_text(path, json.dumps(cfg.to_dict()))
         cmd = self.torchrun_command(path)
-        proc = subprocess.Popen(cmd)
-        with _passed_on(proc, signal.SIGTERM):   # a stop asked of this job reaches torchrun (and so its workers)
-            rc = proc.wait()
+        with subprocess.Popen(cmd) as proc:
+            with passed_on(proc, signal.SIGTERM) as sent:   # a stop asked of this job reaches torchrun's workers
+                try:
+                    rc = proc.wait()
+                except BaseException:   # leaving (a requeue's exit, an error): torchrun is stopped, not left training
+                    if not sent:
+                        proc.terminate()
+                    try:
+                        proc.wait(TORCHRUN_SHUTDOWN_S + 30)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                    raise
         if rc:
             raise subprocess.CalledProcessError(rc, cmd)
         rec = runs.find_record(cfg, self.out_dir)
@@ -85,25 +94,12 @@ class RunJob:
         return submitit.helpers.DelayedSubmission(self, *args, **kwargs)
 
 
-@contextmanager
-def _passed_on(proc: subprocess.Popen, sig: int):
-    "While inside (in the main thread): `sig` sent to this process is sent on to `proc` instead."
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.signal(sig, lambda signum, frame: proc.send_signal(signum))
-    try:
-        yield
-    finally:
-        signal.signal(sig, old)
-
-
 EXECUTORS = ('inline', 'local', 'slurm')
 
 
 @dataclass
 class JobOutcome:
-    "What became of one run: 'reused' (a record existed), 'done', 'failed', 'submitted' (Slurm, not waited for), or, in a local grid stopped by Ctrl-C or SIGTERM, 'stopped' (its checkpoint saved) or 'not started'."
+    "What became of one run: 'reused' (a record existed), 'done', 'failed', 'submitted' (Slurm, not waited for), or, in a local grid stopped by Ctrl-C or SIGTERM (`mti_nb.studies.stopping`), 'stopped' (its training heard the stop), 'not started' or 'left running' (a third signal)."
     run_id: str
     state: str
     job_id: str | None = None
@@ -153,93 +149,6 @@ def _outcome(cfg: RunConfig, job) -> JobOutcome:
 def _gpu_slot(slot: int, gpus: int) -> dict:
     "submitit local parameters that give the job in `slot` its own `gpus` GPUs (CUDA_VISIBLE_DEVICES)."
     return {'visible_gpus': list(range(slot * gpus, (slot + 1) * gpus))}
-
-
-class GridStopped(KeyboardInterrupt):
-    "A local grid stopped by Ctrl-C or SIGTERM: its running jobs saved a checkpoint and stopped, its queued runs never started; `outcomes` says which (running the grid again resumes them)."
-    def __init__(self, signame: str, outcomes: list[JobOutcome]):
-        n = sum(o.state in ('stopped', 'not started') for o in outcomes)
-        super().__init__(f'{signame}: the grid stopped with {n} run(s) unfinished; running the grid again resumes them')
-        self.signame, self.outcomes = signame, outcomes
-
-    @property
-    def exit_code(self) -> int:
-        "The exit status of a program stopped by this signal (128 + its number: 130 for Ctrl-C, 143 for SIGTERM)."
-        return 128 + int(signal.Signals[self.signame])
-
-
-HEARD = 'saving a checkpoint after this step'   # what a training job writes to its log when a stop request reaches it
-
-
-class _LocalStop:
-    "While a local grid runs: Ctrl-C (SIGINT) or SIGTERM to this process stops its jobs, each after saving a checkpoint."
-    def __init__(self, name: str, resend_s: float = 10.0):
-        self.name, self.resend_s = name, resend_s
-        self.signum, self.count, self._old, self._sent, self._told = None, 0, {}, {}, 0
-
-    def __enter__(self) -> '_LocalStop':
-        if threading.current_thread() is threading.main_thread():     # (signal handlers are the main thread's)
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                self._old[sig] = signal.getsignal(sig)
-                signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for sig, old in self._old.items():
-            signal.signal(sig, old)
-
-    def _handle(self, signum, frame) -> None:
-        self.signum, self.count = self.signum or signum, self.count + 1
-        if self.count > 2:                              # a third: leave now (the jobs had two SIGTERMs)
-            raise KeyboardInterrupt
-
-    @contextmanager
-    def starting(self):
-        "Jobs started inside ignore Ctrl-C (inherited): a terminal's Ctrl-C reaches the whole process group, and the trainer's second signal stops at once, so this process alone passes the stop on."
-        if signal.SIGINT not in self._old:
-            yield
-            return
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, self._handle)
-
-    def forward(self, jobs: Sequence, queued: int) -> None:
-        "Send each running job SIGTERM (its submitit controller passes it on): again every `resend_s` until its log says it heard (one starting up or evaluating ignores it); once more on a second request (stop at once)."
-        sig, level, now = signal.Signals(self.signum).name, min(self.count, 2), time.monotonic()
-        if self._told < level:
-            self._told = level
-            print(f'{self.name}: {sig}: stopping {len(jobs)} running job(s) after their current step (each saves a '
-                  f'checkpoint), {queued} queued run(s) not started; running the grid again resumes them. {sig} '
-                  f'again stops the jobs at once, losing their partial epoch' if level == 1 else
-                  f'{self.name}: {sig} again: stopping the running jobs at once', file=sys.stderr, flush=True)
-        for j in jobs:
-            log = Path(j.paths.stderr)
-            t, offset, sent = self._sent.get(j.job_id, (0.0, _size(log), 0))
-            if sent < level or (now - t >= self.resend_s and not _heard(log, offset)):
-                try:
-                    os.kill(int(j.job_id), signal.SIGTERM)
-                except (ProcessLookupError, ValueError):   # ended meanwhile
-                    pass
-                self._sent[j.job_id] = (now, offset, level)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
-def _heard(log: Path, offset: int) -> bool:
-    "Whether a job's log says, after `offset`, that a stop request reached its training."
-    try:
-        with open(log, 'rb') as f:
-            f.seek(offset)
-            return HEARD.encode() in f.read()
-    except FileNotFoundError:
-        return False
 
 
 CPU_PARALLEL = 2          # runs at once by default on a machine without GPUs (the local executor, --estimate)
@@ -307,37 +216,56 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     ex = _executor('local', folder, f'mti_nb_{plan.name}', time_min, g, None, None, None, 0, None, out_dir)
     running: dict[int, tuple[RunConfig, Any]] = {}
     queue = list(todo)
-    with _LocalStop(plan.name) as stop:
-        while queue or running:
-            for s in [s for s, (c, j) in running.items() if j.done()]:
-                c, j = running.pop(s)
+    with LocalStop(plan.name) as stop:
+        stop.watch(running)
+        try:
+            while queue or running:
+                for s in [s for s, (c, j) in running.items() if j.done()]:
+                    c, j = running.pop(s)
+                    if echo:
+                        _echo_epoch_lines(Path(j.paths.stderr), offsets)   # its last lines
+                    o = outcomes[c.run_id] = _outcome(c, j)
+                    if stop.signum:
+                        if o.state == 'failed' and stop.ended_by_stop(j, o.error):
+                            o.state = 'stopped'
+                        print(f'{plan.name}: {c.run_id} {o.state}', file=sys.stderr, flush=True)
+                if stop.signum:                          # Ctrl-C or SIGTERM: no new job; the running ones stop
+                    for c in queue:
+                        outcomes[c.run_id] = JobOutcome(c.run_id, 'not started')
+                    stop.forward(list(running.values()), len(queue))
+                    queue.clear()
+                while queue and len(running) < len(slots):
+                    s = next(x for x in slots if x not in running)
+                    c = queue.pop(0)
+                    if g:
+                        ex.update_parameters(**_gpu_slot(s, g))
+                    with stop.starting():                # the job ignores Ctrl-C: this process passes stops on
+                        running[s] = (c, ex.submit(RunJob(c.to_dict(), str(out_dir), plan.run_kwargs, threads, g,
+                                                          train_options, progress=echo)))
+                    print(f'{plan.name}: started {c.run_id} ({len(todo) - len(queue)}/{len(todo)})', file=sys.stderr,
+                          flush=True)
+                if running:
+                    time.sleep(poll_s)
                 if echo:
-                    _echo_epoch_lines(Path(j.paths.stderr), offsets)   # its last lines
-                outcomes[c.run_id] = _outcome(c, j)
-                if stop.signum and outcomes[c.run_id].state == 'failed':
-                    outcomes[c.run_id].state = 'stopped'
-            if stop.signum:                              # Ctrl-C or SIGTERM: no new job; the running ones stop
-                for c in queue:
-                    outcomes[c.run_id] = JobOutcome(c.run_id, 'not started')
-                stop.forward([j for c, j in running.values()], len(queue))
-                queue.clear()
-            while queue and len(running) < len(slots):
-                s = next(x for x in slots if x not in running)
-                c = queue.pop(0)
-                if g:
-                    ex.update_parameters(**_gpu_slot(s, g))
-                with stop.starting():
-                    running[s] = (c, ex.submit(RunJob(c.to_dict(), str(out_dir), plan.run_kwargs, threads, g,
-                                                      train_options, progress=echo)))
-                print(f'{plan.name}: started {c.run_id} ({len(todo) - len(queue)}/{len(todo)})', file=sys.stderr,
-                      flush=True)
+                    for c, j in running.values():
+                        _echo_epoch_lines(Path(j.paths.stderr), offsets)
+        except KeyboardInterrupt:                        # a third signal: leave without waiting for the jobs
+            for c, j in running.values():
+                outcomes[c.run_id] = JobOutcome(c.run_id, 'left running', j.job_id, log=str(j.paths.stderr))
+            for c in queue:
+                outcomes[c.run_id] = JobOutcome(c.run_id, 'not started')
+            print(f'{plan.name}: left {len(running)} job(s) running or stopping (pgrep -af "submitit.*{folder}" lists '
+                  f'them)', file=sys.stderr, flush=True)
+            raise GridStopped(signal.Signals(stop.signum or signal.SIGINT).name,
+                              [outcomes[c.run_id] for c in plan.unique()]) from None
+        except BaseException:                            # an error: the started jobs are stopped, not left training
             if running:
-                time.sleep(poll_s)
-            if echo:
-                for c, j in running.values():
-                    _echo_epoch_lines(Path(j.paths.stderr), offsets)
+                stop.kill_running(list(running.values()))
+                print(f'{plan.name}: sent SIGTERM to {len(running)} running job(s) (each saves a checkpoint and '
+                      f'stops)', file=sys.stderr, flush=True)
+            raise
     res = [outcomes[c.run_id] for c in plan.unique()]
-    if stop.signum:
+    if stop.signum and any(o.state in UNFINISHED for o in res):
         raise GridStopped(signal.Signals(stop.signum).name, res)
     return res
 
