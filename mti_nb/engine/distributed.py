@@ -10,6 +10,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from typing import Sequence
@@ -109,11 +110,12 @@ def convert_sync_batchnorm(model: nn.Module, device: torch.device) -> nn.Module:
 
 # %% ../../nbs/45_distributed.ipynb #fff83ad8
 class _CtrlC:
-    "While training: the first Ctrl-C (SIGINT) or SIGTERM asks to stop after the current step; a second stops at once."
+    "While training: the first Ctrl-C (SIGINT) or SIGTERM asks to stop after the current step; a second, `SAME_S` or more later, stops at once."
     SIGNALS = ('SIGINT', 'SIGTERM')
+    SAME_S = 2.0      # a second signal sooner is the same stop (sent to the process group and passed on by a parent)
 
     def __init__(self):
-        self.requested, self._old = False, {}
+        self.requested, self._old, self._at = False, {}, 0.0
 
     def __enter__(self) -> '_CtrlC':
         if threading.current_thread() is threading.main_thread():
@@ -126,8 +128,10 @@ class _CtrlC:
 
     def _handle(self, signum, frame) -> None:
         if self.requested:
+            if time.monotonic() - self._at < self.SAME_S:
+                return
             raise KeyboardInterrupt
-        self.requested = True
+        self.requested, self._at = True, time.monotonic()
         who = 'Ctrl-C' if signum == signal.SIGINT else signal.Signals(signum).name
         print(f'{who}: saving a checkpoint after this step (send it again to stop at once, losing the partial '
               'epoch since the last checkpoint)', file=sys.stderr)

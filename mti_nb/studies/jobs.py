@@ -28,8 +28,9 @@ from ..records import runs
 from ..safeio import atomic_write_text
 from .grids import GridPlan
 from .qualitative import restore_checkpoint
+from ..engine.trainer import TrainingInterrupted
 from .stopping import (TORCHRUN_SHUTDOWN_S, TORCHRUN_SIGNALS, UNFINISHED, GridStopped, LocalStop,
-                                     passed_on)
+                                     controllers_hint, passed_on)
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'CPU_PARALLEL', 'RunJob', 'JobOutcome', 'default_threads', 'refuse_here', 'run_grid']
@@ -50,12 +51,18 @@ class RunJob:
         if self.nproc > 1:
             rec = self._torchrun(cfg)
         else:
-            old = runs.find_record(cfg, self.out_dir) if self.run_kwargs.get('initial_scales') else None
-            if old is not None and has_initial_predictions(cfg) and 'initial_metrics' not in old.extra:
-                # a reused run's initial predictions need its weights: retrained (with the job's progress) if gone
-                restore_checkpoint(old, self.out_dir, progress=getattr(self, 'progress', False))
-            rec = run_experiment(cfg, self.out_dir, progress=getattr(self, 'progress', False), **self.run_kwargs)
+            try:
+                rec = self._train(cfg)
+            except TrainingInterrupted as e:   # a KeyboardInterrupt, which submitit leaves unrecorded (its grid would
+                raise RuntimeError(f'{type(e).__module__}.{type(e).__name__}: {e}') from e   # wait 15 s for a result)
         return {'run_id': rec.run_id, 'metrics': rec.headline(), 'delta_m': rec.delta_m}
+
+    def _train(self, cfg: RunConfig):
+        old = runs.find_record(cfg, self.out_dir) if self.run_kwargs.get('initial_scales') else None
+        if old is not None and has_initial_predictions(cfg) and 'initial_metrics' not in old.extra:
+            # a reused run's initial predictions need its weights: retrained (with the job's progress) if gone
+            restore_checkpoint(old, self.out_dir, progress=getattr(self, 'progress', False))
+        return run_experiment(cfg, self.out_dir, progress=getattr(self, 'progress', False), **self.run_kwargs)
 
     def torchrun_command(self, config_path: str | os.PathLike) -> list[str]:
         "The DDP command of this run on one node: torchrun (`python -m torch.distributed.run`) over `nproc` GPUs."
@@ -70,7 +77,7 @@ class RunJob:
         path = Path(self.out_dir) / 'jobs' / f'{cfg.run_id}.json'
         atomic_write_text(path, json.dumps(cfg.to_dict()))
         cmd = self.torchrun_command(path)
-        with subprocess.Popen(cmd) as proc:
+        with subprocess.Popen(cmd, start_new_session=True) as proc:   # a terminal's signals do not reach it
             with passed_on(proc, signal.SIGTERM) as sent:   # a stop asked of this job reaches torchrun's workers
                 try:
                     rc = proc.wait()
@@ -120,6 +127,8 @@ def _executor(kind: str, folder: Path, name: str, time_min: int, gpus: int, cpus
     if kind == 'local':
         ex = submitit.LocalExecutor(folder=folder)
         ex.update_parameters(timeout_min=time_min, gpus_per_node=gpus)
+        if gpus > 1:            # torchrun: warned of a time-out early enough for its workers to save first
+            ex.update_parameters(signal_delay_s=TORCHRUN_SHUTDOWN_S + 60)
         return ex
     ex = submitit.AutoExecutor(folder=folder, cluster='slurm')
     kw = dict(timeout_min=time_min, gpus_per_node=gpus, nodes=1, tasks_per_node=1, name=name,
@@ -221,10 +230,11 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
         try:
             while queue or running:
                 for s in [s for s, (c, j) in running.items() if j.done()]:
-                    c, j = running.pop(s)
+                    c, j = running[s]
                     if echo:
                         _echo_epoch_lines(Path(j.paths.stderr), offsets)   # its last lines
                     o = outcomes[c.run_id] = _outcome(c, j)
+                    del running[s]                       # (only now: a third signal meanwhile finds it running)
                     if stop.signum:
                         if o.state == 'failed' and stop.ended_by_stop(j, o.error):
                             o.state = 'stopped'
@@ -234,7 +244,7 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
                         outcomes[c.run_id] = JobOutcome(c.run_id, 'not started')
                     stop.forward(list(running.values()), len(queue))
                     queue.clear()
-                while queue and len(running) < len(slots):
+                while queue and len(running) < len(slots) and not stop.signum:
                     s = next(x for x in slots if x not in running)
                     c = queue.pop(0)
                     if g:
@@ -254,15 +264,13 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
                 outcomes[c.run_id] = JobOutcome(c.run_id, 'left running', j.job_id, log=str(j.paths.stderr))
             for c in queue:
                 outcomes[c.run_id] = JobOutcome(c.run_id, 'not started')
-            print(f'{plan.name}: left {len(running)} job(s) running or stopping (pgrep -af "submitit.*{folder}" lists '
-                  f'them)', file=sys.stderr, flush=True)
+            print(f'{plan.name}: left {len(running)} job(s) running or stopping; {controllers_hint(folder)}',
+                  file=sys.stderr, flush=True)
             raise GridStopped(signal.Signals(stop.signum or signal.SIGINT).name,
                               [outcomes[c.run_id] for c in plan.unique()]) from None
         except BaseException:                            # an error: the started jobs are stopped, not left training
             if running:
-                stop.kill_running(list(running.values()))
-                print(f'{plan.name}: sent SIGTERM to {len(running)} running job(s) (each saves a checkpoint and '
-                      f'stops)', file=sys.stderr, flush=True)
+                stop.kill_running(list(running.values()), folder)
             raise
     res = [outcomes[c.run_id] for c in plan.unique()]
     if stop.signum and any(o.state in UNFINISHED for o in res):

@@ -27,11 +27,13 @@ def signal_label(signum: int) -> str:
 class GridStopped(KeyboardInterrupt):
     "A local grid stopped by Ctrl-C or SIGTERM: `outcomes` holds every run's fate (a job 'stopped' after its checkpoint, a queued run 'not started', a job 'left running' by a third signal); running the grid again resumes them."
     def __init__(self, signame: str, outcomes: Sequence[Any]):
-        n = sum(o.state in UNFINISHED for o in outcomes)
+        counts = {s: sum(o.state == s for o in outcomes) for s in UNFINISHED}
+        n = sum(counts.values())
+        states = ', '.join(f'{k} {s}' for s, k in counts.items() if k)
         left = [o for o in outcomes if o.state == 'left running']
-        super().__init__(f'{signal_label(signal.Signals[signame])}: the grid stopped with {n} run(s) unfinished; '
-                         f'running it again resumes them' +
-                         (f' ({len(left)} job(s) left running: {", ".join(o.run_id for o in left)})' if left else ''))
+        super().__init__(f'{signal_label(signal.Signals[signame])}: the grid stopped with {n} run(s) unfinished'
+                         f'{f" ({states})" if n else ""}; running it again takes them up' +
+                         (f'; left running: {", ".join(o.run_id for o in left)}' if left else ''))
         self.signame, self.outcomes = signame, list(outcomes)
 
     @property
@@ -47,6 +49,11 @@ def _size(path: Path) -> int:
         return 0
 
 
+def controllers_hint(folder: str | os.PathLike) -> str:
+    "How to find a grid's jobs left running: their submitit controllers (a SIGTERM to one stops its job after a step; the task under it would get a second signal from the controller, so not the tasks)."
+    return f'pgrep -af "submitit.local._local.*{folder}" lists them: send each SIGTERM'
+
+
 def heard(log: str | os.PathLike, offset: int = 0) -> bool:
     "Whether a job's log says, after byte `offset`, that a stop request reached its training."
     try:
@@ -57,8 +64,8 @@ def heard(log: str | os.PathLike, offset: int = 0) -> bool:
         return False
 
 # %% auto #0
-__all__ = ['HEARD', 'UNFINISHED', 'TORCHRUN_SIGNALS', 'TORCHRUN_SHUTDOWN_S', 'signal_label', 'GridStopped', 'heard', 'LocalStop',
-           'passed_on']
+__all__ = ['HEARD', 'UNFINISHED', 'TORCHRUN_SIGNALS', 'TORCHRUN_SHUTDOWN_S', 'signal_label', 'GridStopped', 'controllers_hint',
+           'heard', 'LocalStop', 'passed_on']
 
 # %% ../../nbs/72a_stopping.ipynb #a869ec79
 class LocalStop:
@@ -146,13 +153,16 @@ class LocalStop:
         return heard(Path(job.paths.stderr), offset) or any(k in (error or '') for k in ('TrainingInterrupted',
                                                                                           'KeyboardInterrupt'))
 
-    def kill_running(self, running: Sequence[tuple[Any, Any]]) -> None:
-        "Send each running job one SIGTERM (leaving because of an error: the started jobs are not left training)."
-        for _, j in running:
+    def kill_running(self, running: Sequence[tuple[Any, Any]], folder: str | os.PathLike) -> None:
+        "Leaving because of an error: send each running job that was not sent one yet a SIGTERM (a job in training saves a checkpoint and stops; one still starting up ignores it), and say how to find them."
+        todo = [j for _, j in running if j.job_id not in self._sent]
+        for j in todo:
             try:
                 os.kill(int(j.job_id), signal.SIGTERM)
             except (ProcessLookupError, ValueError):
                 pass
+        self._say(f'sent SIGTERM to {len(todo)} running job(s): one in training saves a checkpoint and stops, one '
+                  f'starting up ignores it; {controllers_hint(folder)}')
 
 # %% ../../nbs/72a_stopping.ipynb #4678405b
 TORCHRUN_SIGNALS = 'SIGTERM,SIGHUP,SIGQUIT'   # torchrun --signals-to-handle: not SIGINT, which its job ignores
