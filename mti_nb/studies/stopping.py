@@ -50,7 +50,7 @@ def _size(path: Path) -> int:
 
 
 def controllers_hint(folder: str | os.PathLike) -> str:
-    "How to find a grid's jobs left running: their submitit controllers (a SIGTERM to one stops its job after a step; the task under it would get a second signal from the controller, so not the tasks)."
+    "How to find a grid's jobs left running: their submitit controllers (one SIGTERM to each reaches its task, which stops after a step; `pgrep` on 'submitit' alone would list the tasks too)."
     return f'pgrep -af "submitit.local._local.*{folder}" lists them: send each SIGTERM'
 
 
