@@ -29,7 +29,7 @@ from ..safeio import atomic_write_text
 from .grids import GridPlan
 from .qualitative import restore_checkpoint
 from ..engine.trainer import TrainingInterrupted
-from .stopping import (TORCHRUN_SHUTDOWN_S, TORCHRUN_SIGNALS, UNFINISHED, GridStopped, LocalStop,
+from .stopping import (HEARD, TORCHRUN_SHUTDOWN_S, TORCHRUN_SIGNALS, UNFINISHED, GridStopped, LocalStop,
                                      controllers_hint, passed_on)
 
 # %% auto #0
@@ -278,8 +278,12 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     return res
 
 
+_EPOCH_LINE = re.compile(r'\S+ epoch \d+/\d+ \|')                    # `epoch_line`'s start: RUN epoch 3/80 | ...
+_HEARD_LINE = re.compile(r'(?:Ctrl-C|SIG[A-Z]+): ' + re.escape(HEARD) + r'.*')   # the trainer heard a stop
+
+
 def _echo_epoch_lines(log: Path, offsets: dict) -> None:
-    "Print the per-epoch lines a local job added to its stderr log since the last call (bars' redraws are skipped)."
+    "Print the per-epoch lines a local job added to its stderr log since the last call, and its trainer's word that it heard a stop (bars' redraws are skipped, and a bar a message was written after)."
     try:
         with open(log, 'rb') as f:
             f.seek(offsets.get(log, 0)); new = f.read()
@@ -288,5 +292,6 @@ def _echo_epoch_lines(log: Path, offsets: dict) -> None:
     end = new.rfind(b'\n') + 1                  # only whole lines; the rest is read next time
     offsets[log] = offsets.get(log, 0) + end
     for line in new[:end].decode('utf-8', 'replace').replace('\r', '\n').splitlines():
-        if ' epoch ' in line and ' | ' in line:
-            print(line.strip(), file=sys.stderr, flush=True)
+        m = _EPOCH_LINE.search(line) or _HEARD_LINE.search(line)
+        if m:
+            print(line[m.start():].strip(), file=sys.stderr, flush=True)
