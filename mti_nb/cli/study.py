@@ -226,6 +226,7 @@ def _dispatch(a, params: dict, prog: str) -> int:
     for why in plan.replace_problems().values():   # the notebook will refuse these tables here; the records still serve
         print(f'{prog}: note: {why}. The runs train all the same: their records make the table in a folder of its own '
               f'(papermill nbs/{a.name}.ipynb ... -p out_dir DIR -p reuse {plan.study.out_dir})', file=sys.stderr)
+    stopped = None
     try:
         res = run_grid(plan, a.executor, parallel=a.parallel, threads=a.threads, gpus_per_job=a.gpus, time_min=a.time,
                        cpus=a.cpus, mem_gb=a.mem, partition=a.partition, array_parallelism=a.array_parallelism,
@@ -235,18 +236,15 @@ def _dispatch(a, params: dict, prog: str) -> int:
     except OSError as e:                        # a --jobs-dir that is a file, a folder that cannot be written...
         return fail(prog, os_error_line(e))
     except GridStopped as e:                    # Ctrl-C or SIGTERM (local): the jobs saved a checkpoint and stopped
-        for r in e.outcomes:
-            print(json.dumps({k: v for k, v in vars(r).items() if v is not None}, default=str))
-        for r in e.outcomes:
-            if r.state == 'failed':
-                print(f'{prog}: run {r.run_id} failed: {r.error} (log: {r.log})', file=sys.stderr)
-        print(f'{prog}: {e}', file=sys.stderr)
-        return e.exit_code
+        res, stopped = e.outcomes, e
     for r in res:
         print(json.dumps({k: v for k, v in vars(r).items() if v is not None}, default=str))
     bad = [r for r in res if r.state == 'failed']
     for r in bad:
         print(f'{prog}: run {r.run_id} failed: {r.error} (log: {r.log})', file=sys.stderr)
+    if stopped is not None:
+        print(f'{prog}: {stopped}', file=sys.stderr)
+        return stopped.exit_code
     return 1 if bad else 0
 
 

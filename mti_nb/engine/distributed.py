@@ -20,7 +20,8 @@ import torch.distributed as dist
 from torch import Tensor, nn
 
 # %% auto #0
-__all__ = ['DistInfo', 'init_distributed', 'free_port', 'GlooSyncBatchNorm', 'convert_sync_batchnorm']
+__all__ = ['STOP_HEARD', 'DistInfo', 'init_distributed', 'free_port', 'GlooSyncBatchNorm', 'convert_sync_batchnorm',
+           'signal_label']
 
 # %% ../../nbs/45_distributed.ipynb #a2cec688
 @dataclass(frozen=True)
@@ -109,6 +110,14 @@ def convert_sync_batchnorm(model: nn.Module, device: torch.device) -> nn.Module:
     return model
 
 # %% ../../nbs/45_distributed.ipynb #fff83ad8
+STOP_HEARD = 'saving a checkpoint after this step'   # the trainer's word, in its log, that a stop request reached it
+
+
+def signal_label(signum: int) -> str:
+    "How a user knows a signal: Ctrl-C for SIGINT, else its name."
+    return 'Ctrl-C' if signum == signal.SIGINT else signal.Signals(signum).name
+
+
 class _CtrlC:
     "While training: the first Ctrl-C (SIGINT) or SIGTERM asks to stop after the current step; a second, `SAME_S` or more later, stops at once."
     SIGNALS = ('SIGINT', 'SIGTERM')
@@ -132,9 +141,8 @@ class _CtrlC:
                 return
             raise KeyboardInterrupt
         self.requested, self._at = True, time.monotonic()
-        who = 'Ctrl-C' if signum == signal.SIGINT else signal.Signals(signum).name
-        print(f'{who}: saving a checkpoint after this step (send it again to stop at once, losing the partial '
-              'epoch since the last checkpoint)', file=sys.stderr)
+        print(f'{signal_label(signum)}: {STOP_HEARD} (send it again to stop at once, losing the partial epoch since '
+              'the last checkpoint)', file=sys.stderr)
 
     def stop_requested(self, di: DistInfo) -> bool:
         "Whether any process was asked to stop (all processes agree, so they stop at the same step)."

@@ -15,13 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Sequence
 
-HEARD = 'saving a checkpoint after this step'   # what the trainer writes to its log when a stop request reaches it
+from ..engine.distributed import STOP_HEARD as HEARD   # the trainer's line when a stop request reaches it
+from ..engine.distributed import signal_label
+
 UNFINISHED = ('stopped', 'not started', 'left running', 'failed')   # outcomes that running the grid again takes up
-
-
-def signal_label(signum: int) -> str:
-    "How a user knows the signal: Ctrl-C for SIGINT, else its name."
-    return 'Ctrl-C' if signum == signal.SIGINT else signal.Signals(signum).name
 
 
 class GridStopped(KeyboardInterrupt):
@@ -49,6 +46,14 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _terminate(job: Any) -> None:
+    "Send a local job's submitit controller (its job id is its pid) SIGTERM, which it passes on to its task."
+    try:
+        os.kill(int(job.job_id), signal.SIGTERM)
+    except (ProcessLookupError, ValueError):   # ended meanwhile
+        pass
+
+
 def controllers_hint(folder: str | os.PathLike) -> str:
     "How to find a grid's jobs left running: their submitit controllers (one SIGTERM to each reaches its task, which stops after a step; `pgrep` on 'submitit' alone would list the tasks too)."
     return f'pgrep -af "submitit.local._local.*{folder}" lists them: send each SIGTERM'
@@ -64,8 +69,8 @@ def heard(log: str | os.PathLike, offset: int = 0) -> bool:
         return False
 
 # %% auto #0
-__all__ = ['HEARD', 'UNFINISHED', 'TORCHRUN_SIGNALS', 'TORCHRUN_SHUTDOWN_S', 'signal_label', 'GridStopped', 'controllers_hint',
-           'heard', 'LocalStop', 'passed_on']
+__all__ = ['UNFINISHED', 'TORCHRUN_SIGNALS', 'TORCHRUN_SHUTDOWN_S', 'GridStopped', 'controllers_hint', 'heard', 'LocalStop',
+           'passed_on']
 
 # %% ../../nbs/72a_stopping.ipynb #a869ec79
 class LocalStop:
@@ -139,10 +144,7 @@ class LocalStop:
                     self._slow.add(j.job_id)
                     self._say(f'{getattr(c, "run_id", j.job_id)} has not heard yet (starting up or evaluating): '
                               f'SIGTERM again every {self.resend_s:g} s until it does')
-                try:
-                    os.kill(int(j.job_id), signal.SIGTERM)
-                except (ProcessLookupError, ValueError):   # ended meanwhile
-                    pass
+                _terminate(j)
                 self._sent[j.job_id] = (now, offset, level)
 
     def ended_by_stop(self, job: Any, error: str | None) -> bool:
@@ -157,10 +159,7 @@ class LocalStop:
         "Leaving because of an error: send each running job that was not sent one yet a SIGTERM (a job in training saves a checkpoint and stops; one still starting up ignores it), and say how to find them."
         todo = [j for _, j in running if j.job_id not in self._sent]
         for j in todo:
-            try:
-                os.kill(int(j.job_id), signal.SIGTERM)
-            except (ProcessLookupError, ValueError):
-                pass
+            _terminate(j)
         self._say(f'sent SIGTERM to {len(todo)} running job(s): one in training saves a checkpoint and stops, one '
                   f'starting up ignores it; {controllers_hint(folder)}')
 
