@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import IO, Callable, Iterator
 
 # %% auto #0
-__all__ = ['pid_alive', 'remove_stale_temps', 'default_mode', 'fsync_dir', 'temp_name', 'atomic_write', 'atomic_write_text',
-           'sha256_file', 'is_empty_dir', 'atomic_folder', 'LockedError', 'file_lock']
+__all__ = ['LOW_ROOM_BYTES', 'pid_alive', 'remove_stale_temps', 'default_mode', 'fsync_dir', 'temp_name', 'no_room_error',
+           'atomic_write', 'atomic_write_text', 'sha256_file', 'is_empty_dir', 'atomic_folder', 'LockedError',
+           'file_lock']
 
 # %% ../nbs/02_safeio.ipynb #d8ae1aef
 def pid_alive(pid: int) -> bool:
@@ -75,6 +76,26 @@ def temp_name(path: str | os.PathLike) -> str:
     return f'.{Path(path).name}.{os.getpid()}.'
 
 
+LOW_ROOM_BYTES = 64 << 20   # a write that fails with less than this free is taken to have failed for want of room
+
+
+def no_room_error(path: str | os.PathLike, exc: BaseException) -> OSError | None:
+    "An `OSError` (ENOSPC) naming `path` and the free space if writing `path` failed for want of room; else None."
+    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if not full and not isinstance(exc, Exception):
+        return None                        # Ctrl-C, SystemExit: never taken for a full disk
+    try:
+        free = shutil.disk_usage(Path(path).parent).free
+    except OSError:
+        free = None
+    if not full and (free is None or free >= LOW_ROOM_BYTES):
+        return None
+    room = 'unknown' if free is None else f'{free / 2**20:.0f} MiB'
+    return OSError(errno.ENOSPC, f'no space left on the device writing {path} ({room} free there; the write failed '
+                                 f'with {type(exc).__name__}: {exc}); free some space and run again, the file was '
+                                 f'left as it was')
+
+
 def atomic_write(path: str | os.PathLike, data: bytes | str | Callable[[IO[bytes]], None],
                  mode: int | None = None) -> Path:
     "Write `data` (bytes, text, or a function writing to a binary file) to `path` atomically; returns the path."
@@ -93,9 +114,12 @@ def atomic_write(path: str | os.PathLike, data: bytes | str | Callable[[IO[bytes
         os.chmod(tmp, default_mode() if mode is None else mode)   # mkstemp makes 0600 files
         os.replace(tmp, path)
         fsync_dir(path.parent)
-    except BaseException:
+    except BaseException as e:
+        full = no_room_error(path, e)      # measured before the temporary file gives its room back
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if full is not None:
+            raise full from e
         raise
     return path
 
@@ -162,8 +186,14 @@ def atomic_folder(final: str | os.PathLike, replace: bool = False) -> Iterator[P
     tmp = Path(tempfile.mkdtemp(prefix=temp_name(final), suffix='.tmp', dir=final.parent))
     os.chmod(tmp, default_mode(folder=True))    # mkdtemp makes 0700 folders
     try:
-        yield tmp
-        _fsync_tree(tmp)
+        try:
+            yield tmp
+            _fsync_tree(tmp)
+        except Exception as e:
+            full = no_room_error(final, e)
+            if full is not None:
+                raise full from e
+            raise
         if is_empty_dir(final):
             final.rmdir()
         if final.exists():
