@@ -282,9 +282,9 @@ def train_main(argv: Sequence[str] | None = None) -> int:
     try:
         rec = run_experiment(cfg, ns.out_dir, force=ns.force, initial_scales=ns.initial_scales,
                              sync_bn=ns.sync_bn)
-    except TrainingInterrupted as e:
+    except TrainingInterrupted as e:   # exit 130 (Ctrl-C) or 143 (SIGTERM), as a program killed by it
         print(e, file=sys.stderr)
-        return 130
+        return e.exit_code
     except (RefusedRun, FileNotFoundError) as e:   # a run that must not start: one line, exit 2
         return fail(prog, e)
     except PermissionError as e:                   # a results folder that cannot be written

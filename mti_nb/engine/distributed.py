@@ -122,11 +122,13 @@ class _CtrlC:
     "While training: the first Ctrl-C (SIGINT) or SIGTERM asks to stop after the current step; a second, `SAME_S` or more later, stops at once."
     SIGNALS = ('SIGINT', 'SIGTERM')
     SAME_S = 2.0      # a second signal sooner is the same stop (sent to the process group and passed on by a parent)
+    heard: int | None = None   # the signal that asked the last training in this process to stop (signals are per process)
 
     def __init__(self):
         self.requested, self._old, self._at = False, {}, 0.0
 
     def __enter__(self) -> '_CtrlC':
+        _CtrlC.heard = None
         if threading.current_thread() is threading.main_thread():
             for name in self.SIGNALS:
                 sig = getattr(signal, name, None)
@@ -141,6 +143,7 @@ class _CtrlC:
                 return
             raise KeyboardInterrupt
         self.requested, self._at = True, time.monotonic()
+        _CtrlC.heard = signum
         print(f'{signal_label(signum)}: {STOP_HEARD} (send it again to stop at once, losing the partial epoch since '
               'the last checkpoint)', file=sys.stderr)
 

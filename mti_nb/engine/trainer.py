@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -87,10 +88,16 @@ class DivergedError(FloatingPointError):
 
 
 class TrainingInterrupted(KeyboardInterrupt):
-    "Ctrl-C during training: a checkpoint was saved; running the same config again resumes from it."
-    def __init__(self, message: str, checkpoint):
+    "Ctrl-C or SIGTERM during training: a checkpoint was saved; running the same config again resumes from it."
+    def __init__(self, message: str, checkpoint, signum: int | None = None):
         super().__init__(message)
         self.checkpoint = checkpoint
+        self.signum = signum or _CtrlC.heard or signal.SIGINT   # default: the signal that stopped this process's training
+
+    @property
+    def exit_code(self) -> int:
+        "The exit status of a program stopped by the signal heard (128 + its number: 130 for Ctrl-C, 143 for SIGTERM)."
+        return 128 + int(self.signum)
 
 
 def _bad_terms(loss, weights: Mapping[str, float] | None = None) -> list[str]:
