@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections
 import math
 import os
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -19,9 +20,10 @@ from ..core import check_choice, results_dir
 from ..tasks import get_task
 
 # %% auto #0
-__all__ = ['ENV_PROGRESS', 'ENV_TENSORBOARD', 'PROGRESS_MODES', 'BATCH_RUNNERS', 'FRONTENDS', 'TEXT_MININTERVAL', 'batch_runner',
-           'progress_mode', 'tqdm', 'fmt_duration', 'epoch_line', 'history_scalars', 'tensorboard_dir',
-           'open_tensorboard', 'write_history', 'EpochReporter', 'Callback', 'StepFunction', 'Progress']
+__all__ = ['ENV_PROGRESS', 'ENV_TENSORBOARD', 'PROGRESS_MODES', 'BATCH_RUNNERS', 'FRONTENDS', 'TEXT_MININTERVAL',
+           'EPOCH_LINE_START', 'batch_runner', 'progress_mode', 'tqdm', 'fmt_duration', 'epoch_line', 'history_scalars',
+           'tensorboard_dir', 'open_tensorboard', 'write_history', 'EpochReporter', 'Callback', 'StepFunction',
+           'Progress']
 
 # %% ../../nbs/41_progress.ipynb #eb7ed66e
 ENV_PROGRESS = 'MTI_NB_PROGRESS'
@@ -141,6 +143,9 @@ def epoch_line(run_id: str, entry: Mapping, epochs: int, epoch_s: float | None =
     if eta_s is not None:
         parts.append(f'ETA {fmt_duration(eta_s)}')
     return ' | '.join(parts)
+
+
+EPOCH_LINE_START = re.compile(r'\S+ epoch \d+/\d+ \|')   # how `epoch_line`'s lines start: a log's reader finds them by it
 
 # %% ../../nbs/41_progress.ipynb #e9030db5
 def history_scalars(entry: Mapping) -> dict[str, float]:

@@ -28,6 +28,7 @@ from ..records import runs
 from ..safeio import atomic_write_text
 from .grids import GridPlan
 from .qualitative import restore_checkpoint
+from ..engine.progress import EPOCH_LINE_START
 from ..engine.trainer import TrainingInterrupted
 from .stopping import (HEARD, TORCHRUN_SHUTDOWN_S, TORCHRUN_SIGNALS, UNFINISHED, GridStopped, LocalStop,
                                      controllers_hint, passed_on)
@@ -240,8 +241,7 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
                             o.state = 'stopped'
                         print(f'{plan.name}: {c.run_id} {o.state}', file=sys.stderr, flush=True)
                 if stop.signum:                          # Ctrl-C or SIGTERM: no new job; the running ones stop
-                    for c in queue:
-                        outcomes[c.run_id] = JobOutcome(c.run_id, 'not started')
+                    outcomes.update(_not_started(queue))
                     stop.forward(list(running.values()), len(queue))
                     queue.clear()
                 while queue and len(running) < len(slots) and not stop.signum:
@@ -262,8 +262,7 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
         except KeyboardInterrupt:                        # a third signal: leave without waiting for the jobs
             for c, j in running.values():
                 outcomes[c.run_id] = JobOutcome(c.run_id, 'left running', j.job_id, log=str(j.paths.stderr))
-            for c in queue:
-                outcomes[c.run_id] = JobOutcome(c.run_id, 'not started')
+            outcomes.update(_not_started(queue))
             print(f'{plan.name}: left {len(running)} job(s) running or stopping; {controllers_hint(folder)}',
                   file=sys.stderr, flush=True)
             raise GridStopped(signal.Signals(stop.signum or signal.SIGINT).name,
@@ -278,7 +277,11 @@ def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = No
     return res
 
 
-_EPOCH_LINE = re.compile(r'\S+ epoch \d+/\d+ \|')                    # `epoch_line`'s start: RUN epoch 3/80 | ...
+def _not_started(queue: Sequence[RunConfig]) -> dict[str, JobOutcome]:
+    "The outcome of each run still queued when a local grid was stopped."
+    return {c.run_id: JobOutcome(c.run_id, 'not started') for c in queue}
+
+
 _HEARD_LINE = re.compile(r'(?:Ctrl-C|SIG[A-Z]+): ' + re.escape(HEARD) + r'.*')   # the trainer heard a stop
 
 
@@ -292,6 +295,6 @@ def _echo_epoch_lines(log: Path, offsets: dict) -> None:
     end = new.rfind(b'\n') + 1                  # only whole lines; the rest is read next time
     offsets[log] = offsets.get(log, 0) + end
     for line in new[:end].decode('utf-8', 'replace').replace('\r', '\n').splitlines():
-        m = _EPOCH_LINE.search(line) or _HEARD_LINE.search(line)
+        m = EPOCH_LINE_START.search(line) or _HEARD_LINE.search(line)
         if m:
             print(line[m.start():].strip(), file=sys.stderr, flush=True)
