@@ -7,11 +7,13 @@ results folder are never touched by tests. Plain `nbdev_test` behaves the same
 (nbdev's test_nb sets IN_TEST, under which mti_nb.core defaults to `smoke` and a temporary results folder) unless
 MTI_NB_RESULTS is exported, which wins there: `make nbdev-test` unsets it.
 Everything the notebooks write into temporary folders (run records, checkpoints: gigabytes over the suite) lands
-in one scratch folder (TMPDIR per notebook), removed at the end unless --keep.
+in one scratch folder (TMPDIR per notebook), removed at the end unless --keep; the scratch folders of earlier runs
+that were killed before their cleanup (their pid is in the name) are removed at the start.
 """
 import argparse
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -20,6 +22,17 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+SCRATCH_PREFIX = 'mti_nb_test_'   # the scratch folder: <tmp>/mti_nb_test_<pid of the run>_<random>
+
+
+def _stale_scratch() -> list[Path]:
+    "Scratch folders of test runs whose process no longer exists (a run killed before its cleanup)."
+    from mti_nb.safeio import pid_alive
+    pat = re.compile(re.escape(SCRATCH_PREFIX) + r'(\d+)_')
+    return [p for p in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + '*')
+            if (m := pat.match(p.name)) and p.is_dir() and not pid_alive(int(m.group(1)))]
 
 
 def _run_one(path: str, skip_flags: list[str], scratch: str) -> tuple[str, bool, float]:
@@ -47,7 +60,10 @@ def main() -> int:
     nbs = [Path(p).resolve() for p in args.paths] or sorted(
         p for p in (ROOT / 'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_'))
     os.environ.setdefault('MTI_NB_PROFILE', 'smoke')
-    scratch = tempfile.mkdtemp(prefix='mti_nb_test_')
+    for old in _stale_scratch():      # left by a run that was killed (gigabytes each): removed before this one adds its own
+        shutil.rmtree(old, ignore_errors=True)
+        print(f'test_notebooks.py: removed {old}, left by a test run that no longer runs', flush=True)
+    scratch = tempfile.mkdtemp(prefix=f'{SCRATCH_PREFIX}{os.getpid()}_')
     if os.environ.get('MTI_NB_RESULTS'):   # a user's own results folder is never where tests write
         print(f'test_notebooks.py: MTI_NB_RESULTS={os.environ["MTI_NB_RESULTS"]} ignored: tests write into a temporary '
               'folder', flush=True)
@@ -61,18 +77,20 @@ def main() -> int:
     passed, failed, t_start = [], [], time.time()
     # a fresh process per notebook: executing a notebook replaces __main__ in its process
     ctx = multiprocessing.get_context('spawn')
-    with ProcessPoolExecutor(max_workers=max(1, args.workers), mp_context=ctx, max_tasks_per_child=1) as ex:
-        futs = [ex.submit(_run_one, str(p), skip, scratch) for p in nbs]
-        for f in as_completed(futs):
-            path, ok, dt = f.result()
-            name = Path(path).relative_to(ROOT)
-            (passed if ok else failed).append(name)
-            print(f'{"ok  " if ok else "FAIL"} {name} ({dt:.0f} s)', flush=True)
-    print(f'total {time.time() - t_start:.0f} s')
-    if args.keep:
-        print(f'scratch folder kept: {scratch}')
-    else:
-        shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        with ProcessPoolExecutor(max_workers=max(1, args.workers), mp_context=ctx, max_tasks_per_child=1) as ex:
+            futs = [ex.submit(_run_one, str(p), skip, scratch) for p in nbs]
+            for f in as_completed(futs):
+                path, ok, dt = f.result()
+                name = Path(path).relative_to(ROOT)
+                (passed if ok else failed).append(name)
+                print(f'{"ok  " if ok else "FAIL"} {name} ({dt:.0f} s)', flush=True)
+        print(f'total {time.time() - t_start:.0f} s')
+    finally:                          # also when this run fails or is stopped: the scratch folder holds gigabytes
+        if args.keep:
+            print(f'scratch folder kept: {scratch}')
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
     if failed:
         print('failed: ' + ', '.join(map(str, failed)))
     print(f'notebooks: {len(passed)} passed, {len(failed)} failed')
