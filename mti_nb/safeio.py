@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import IO, Callable, Iterator
 
 # %% auto #0
-__all__ = ['LOW_ROOM_BYTES', 'pid_alive', 'remove_stale_temps', 'default_mode', 'fsync_dir', 'temp_name', 'no_room_error',
-           'atomic_write', 'atomic_write_text', 'sha256_file', 'is_empty_dir', 'atomic_folder', 'LockedError',
-           'file_lock']
+__all__ = ['TORCH_SHORT_WRITE', 'LOW_ROOM_BYTES', 'pid_alive', 'remove_stale_temps', 'default_mode', 'fsync_dir', 'temp_name',
+           'no_room_error', 'atomic_write', 'atomic_write_text', 'sha256_file', 'is_empty_dir', 'atomic_folder',
+           'LockedError', 'file_lock']
 
 # %% ../nbs/02_safeio.ipynb #d8ae1aef
 def pid_alive(pid: int) -> bool:
@@ -76,24 +76,34 @@ def temp_name(path: str | os.PathLike) -> str:
     return f'.{Path(path).name}.{os.getpid()}.'
 
 
-LOW_ROOM_BYTES = 64 << 20   # a write that fails with less than this free is taken to have failed for want of room
+TORCH_SHORT_WRITE = ('unexpected pos', 'PytorchStreamWriter failed writing')   # torch.save's words for a write cut short
+LOW_ROOM_BYTES = 64 << 20   # more free than this on a disk that refused a write: a quota (or the inodes) ran out
+
+
+def _room(folder: Path) -> str:
+    "The free space (and a lack of free inodes) of the file system holding `folder`, in words."
+    try:
+        st = os.statvfs(folder)
+    except (OSError, AttributeError):      # (no statvfs on Windows)
+        return 'free space unknown'
+    free = st.f_bavail * st.f_frsize
+    return (f'{free / 2**20:.0f} MiB free there' + (', no free inodes' if st.f_favail == 0 and st.f_files else '')
+            + (': a quota may be used up' if free >= LOW_ROOM_BYTES and st.f_favail else ''))
 
 
 def no_room_error(path: str | os.PathLike, exc: BaseException) -> OSError | None:
-    "An `OSError` (ENOSPC) naming `path` and the free space if writing `path` failed for want of room; else None."
-    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
-    if not full and not isinstance(exc, Exception):
-        return None                        # Ctrl-C, SystemExit: never taken for a full disk
-    try:
-        free = shutil.disk_usage(Path(path).parent).free
-    except OSError:
-        free = None
-    if not full and (free is None or free >= LOW_ROOM_BYTES):
-        return None
-    room = 'unknown' if free is None else f'{free / 2**20:.0f} MiB'
-    return OSError(errno.ENOSPC, f'no space left on the device writing {path} ({room} free there; the write failed '
-                                 f'with {type(exc).__name__}: {exc}); free some space and run again, the file was '
-                                 f'left as it was')
+    "An `OSError` naming `path` and the room left if writing `path` failed for want of room (ENOSPC, EDQUOT, or torch.save's write cut short); else None."
+    if isinstance(exc, OSError):
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            return None                    # a permission error, a missing folder...: left as they are
+        code = exc.errno
+    elif isinstance(exc, RuntimeError) and any(s in str(exc) for s in TORCH_SHORT_WRITE):
+        code = errno.ENOSPC
+    else:
+        return None                        # any other error, Ctrl-C included, is never taken for a full disk
+    what = 'disk quota exceeded' if code == errno.EDQUOT else 'no space left on the device'
+    return OSError(code, f'{what} writing {path} ({_room(Path(path).parent)}; the write failed with '
+                         f'{type(exc).__name__}: {exc}); free some space and run again, the file was left as it was')
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | str | Callable[[IO[bytes]], None],

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 SCRATCH_PREFIX = 'mti_nb_test_'   # the scratch folder: <tmp>/mti_nb_test_<pid of the run>_<random>
+KEPT = 'KEPT'                      # a file in a scratch folder kept by --keep: later runs leave the folder alone
 
 
 def _stale_scratch() -> list[Path]:
@@ -32,7 +34,7 @@ def _stale_scratch() -> list[Path]:
     from mti_nb.safeio import pid_alive
     pat = re.compile(re.escape(SCRATCH_PREFIX) + r'(\d+)_')
     return [p for p in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + '*')
-            if (m := pat.match(p.name)) and p.is_dir() and not pid_alive(int(m.group(1)))]
+            if (m := pat.match(p.name)) and p.is_dir() and not (p / KEPT).exists() and not pid_alive(int(m.group(1)))]
 
 
 def _run_one(path: str, skip_flags: list[str], scratch: str) -> tuple[str, bool, float]:
@@ -62,7 +64,8 @@ def main() -> int:
     os.environ.setdefault('MTI_NB_PROFILE', 'smoke')
     for old in _stale_scratch():      # left by a run that was killed (gigabytes each): removed before this one adds its own
         shutil.rmtree(old, ignore_errors=True)
-        print(f'test_notebooks.py: removed {old}, left by a test run that no longer runs', flush=True)
+        if not old.exists():
+            print(f'test_notebooks.py: removed {old}, left by a test run that no longer runs', flush=True)
     scratch = tempfile.mkdtemp(prefix=f'{SCRATCH_PREFIX}{os.getpid()}_')
     if os.environ.get('MTI_NB_RESULTS'):   # a user's own results folder is never where tests write
         print(f'test_notebooks.py: MTI_NB_RESULTS={os.environ["MTI_NB_RESULTS"]} ignored: tests write into a temporary '
@@ -77,17 +80,24 @@ def main() -> int:
     passed, failed, t_start = [], [], time.time()
     # a fresh process per notebook: executing a notebook replaces __main__ in its process
     ctx = multiprocessing.get_context('spawn')
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:   # SIGTERM ends this run through its cleanup, as Ctrl-C does
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         with ProcessPoolExecutor(max_workers=max(1, args.workers), mp_context=ctx, max_tasks_per_child=1) as ex:
-            futs = [ex.submit(_run_one, str(p), skip, scratch) for p in nbs]
-            for f in as_completed(futs):
-                path, ok, dt = f.result()
-                name = Path(path).relative_to(ROOT)
-                (passed if ok else failed).append(name)
-                print(f'{"ok  " if ok else "FAIL"} {name} ({dt:.0f} s)', flush=True)
+            try:
+                futs = [ex.submit(_run_one, str(p), skip, scratch) for p in nbs]
+                for f in as_completed(futs):
+                    path, ok, dt = f.result()
+                    name = Path(path).relative_to(ROOT)
+                    (passed if ok else failed).append(name)
+                    print(f'{"ok  " if ok else "FAIL"} {name} ({dt:.0f} s)', flush=True)
+            except BaseException:     # stopped or broken: the queued notebooks are not run (the running ones finish)
+                ex.shutdown(wait=False, cancel_futures=True)
+                raise
         print(f'total {time.time() - t_start:.0f} s')
     finally:                          # also when this run fails or is stopped: the scratch folder holds gigabytes
         if args.keep:
+            Path(scratch, KEPT).write_text('kept by tools/test_notebooks.py --keep: later runs leave this folder\n')
             print(f'scratch folder kept: {scratch}')
         else:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import signal
 import sys
 import types
 import typing
@@ -267,6 +268,7 @@ def train_main(argv: Sequence[str] | None = None) -> int:
     from mti_nb.records import runs
     from mti_nb import safeio
     from mti_nb.engine.trainer import DivergedError, NonFiniteLossError, TrainingInterrupted
+    from mti_nb.engine.distributed import stopped_by
     from mti_nb.engine.devices import RefusedRun, resolve_device
     from mti_nb.engine.experiment import run_experiment
     from mti_nb.models.zoo import ModelConfig
@@ -285,6 +287,9 @@ def train_main(argv: Sequence[str] | None = None) -> int:
     except TrainingInterrupted as e:   # exit 130 (Ctrl-C) or 143 (SIGTERM), as a program killed by it
         print(e, file=sys.stderr)
         return e.exit_code
+    except KeyboardInterrupt:          # a second signal (stopped at once), or Ctrl-C before the training began
+        print(f'{prog}: interrupted', file=sys.stderr)
+        return 128 + int(stopped_by() or signal.SIGINT)
     except (RefusedRun, FileNotFoundError) as e:   # a run that must not start: one line, exit 2
         return fail(prog, e)
     except PermissionError as e:                   # a results folder that cannot be written

@@ -21,7 +21,7 @@ from torch import Tensor, nn
 
 # %% auto #0
 __all__ = ['STOP_HEARD', 'DistInfo', 'init_distributed', 'free_port', 'GlooSyncBatchNorm', 'convert_sync_batchnorm',
-           'signal_label']
+           'signal_label', 'stopped_by']
 
 # %% ../../nbs/45_distributed.ipynb #a2cec688
 @dataclass(frozen=True)
@@ -128,8 +128,8 @@ class _CtrlC:
         self.requested, self._old, self._at = False, {}, 0.0
 
     def __enter__(self) -> '_CtrlC':
-        _CtrlC.heard = None
-        if threading.current_thread() is threading.main_thread():
+        if threading.current_thread() is threading.main_thread():   # (only the main thread gets signals)
+            _CtrlC.heard = None
             for name in self.SIGNALS:
                 sig = getattr(signal, name, None)
                 if sig is not None and signal.getsignal(sig) != signal.SIG_IGN:   # ignored from the start: left so
@@ -141,6 +141,7 @@ class _CtrlC:
         if self.requested:
             if time.monotonic() - self._at < self.SAME_S:
                 return
+            _CtrlC.heard = signum
             raise KeyboardInterrupt
         self.requested, self._at = True, time.monotonic()
         _CtrlC.heard = signum
@@ -151,12 +152,19 @@ class _CtrlC:
         "Whether any process was asked to stop (all processes agree, so they stop at the same step)."
         if di.world_size == 1:
             return self.requested
-        flag = torch.tensor([float(self.requested)])
-        if dist.get_backend() == 'nccl':
+        flag = torch.tensor([float(self.requested), float(_CtrlC.heard or 0)])   # (a stop, and the signal: for
+        if dist.get_backend() == 'nccl':                                          # every rank's exit status)
             flag = flag.cuda()
         dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-        return bool(flag.item())
+        if flag[1] > 0 and _CtrlC.heard is None:
+            _CtrlC.heard = int(flag[1].item())
+        return bool(flag[0].item())
 
     def __exit__(self, *exc) -> None:
         for sig, old in self._old.items():
             signal.signal(sig, old)
+
+
+def stopped_by() -> int | None:
+    "The signal (its number) that last asked this process's training to stop; None when none did."
+    return _CtrlC.heard

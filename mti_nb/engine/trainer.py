@@ -24,6 +24,7 @@ from .checkpoints import (checkpoint_path, epoch_seed, get_rng_state, load_check
 from .devices import (_autocast, _peak_memory_mb, check_paper_run, describe_device, enable_compile_cache,
                                    resolve_device, resolve_precision, use_channels_last)
 from .distributed import _average_grads, _barrier, _CtrlC, convert_sync_batchnorm, init_distributed
+from .distributed import stopped_by   # the signal that stopped a training: its exit status
 from .evaluation import evaluate
 from .loaders import build_loaders
 from .progress import Callback, Progress, StepFunction   # hooks; bar + epoch log lines
@@ -92,7 +93,7 @@ class TrainingInterrupted(KeyboardInterrupt):
     def __init__(self, message: str, checkpoint, signum: int | None = None):
         super().__init__(message)
         self.checkpoint = checkpoint
-        self.signum = signum or _CtrlC.heard or signal.SIGINT   # default: the signal that stopped this process's training
+        self.signum = signum or stopped_by() or signal.SIGINT   # default: the signal that stopped this process's training
 
     @property
     def exit_code(self) -> int:
