@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import sys
@@ -20,8 +21,8 @@ import torch.distributed as dist
 from torch import Tensor, nn
 
 # %% auto #0
-__all__ = ['STOP_HEARD', 'DistInfo', 'init_distributed', 'free_port', 'GlooSyncBatchNorm', 'convert_sync_batchnorm',
-           'signal_label', 'stopped_by']
+__all__ = ['STOP_HEARD', 'STOP_HEARD_LINE', 'DistInfo', 'init_distributed', 'free_port', 'GlooSyncBatchNorm',
+           'convert_sync_batchnorm', 'signal_label', 'stopped_by']
 
 # %% ../../nbs/45_distributed.ipynb #a2cec688
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def convert_sync_batchnorm(model: nn.Module, device: torch.device) -> nn.Module:
 
 # %% ../../nbs/45_distributed.ipynb #fff83ad8
 STOP_HEARD = 'saving a checkpoint after this step'   # the trainer's word, in its log, that a stop request reached it
+STOP_HEARD_LINE = re.compile(r'(?:Ctrl-C|SIG[A-Z]+): ' + re.escape(STOP_HEARD) + r'.*')   # that line, from its start
 
 
 def signal_label(signum: int) -> str:

@@ -28,9 +28,10 @@ from ..records import runs
 from ..safeio import atomic_write_text
 from .grids import GridPlan
 from .qualitative import restore_checkpoint
+from ..engine.distributed import STOP_HEARD_LINE
 from ..engine.progress import EPOCH_LINE_START
 from ..engine.trainer import TrainingInterrupted
-from .stopping import (HEARD, TORCHRUN_SHUTDOWN_S, TORCHRUN_SIGNALS, UNFINISHED, GridStopped, LocalStop,
+from .stopping import (TORCHRUN_SHUTDOWN_S, TORCHRUN_SIGNALS, UNFINISHED, GridStopped, LocalStop,
                                      controllers_hint, passed_on)
 
 # %% auto #0
@@ -282,9 +283,6 @@ def _not_started(queue: Sequence[RunConfig]) -> dict[str, JobOutcome]:
     return {c.run_id: JobOutcome(c.run_id, 'not started') for c in queue}
 
 
-_HEARD_LINE = re.compile(r'(?:Ctrl-C|SIG[A-Z]+): ' + re.escape(HEARD) + r'.*')   # the trainer heard a stop
-
-
 def _echo_epoch_lines(log: Path, offsets: dict) -> None:
     "Print the per-epoch lines a local job added to its stderr log since the last call, and its trainer's word that it heard a stop (bars' redraws are skipped, and a bar a message was written after)."
     try:
@@ -295,6 +293,6 @@ def _echo_epoch_lines(log: Path, offsets: dict) -> None:
     end = new.rfind(b'\n') + 1                  # only whole lines; the rest is read next time
     offsets[log] = offsets.get(log, 0) + end
     for line in new[:end].decode('utf-8', 'replace').replace('\r', '\n').splitlines():
-        m = EPOCH_LINE_START.search(line) or _HEARD_LINE.search(line)
+        m = EPOCH_LINE_START.search(line) or STOP_HEARD_LINE.search(line)
         if m:
             print(line[m.start():].strip(), file=sys.stderr, flush=True)

@@ -15,8 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..engine.distributed import STOP_HEARD as HEARD   # the trainer's line when a stop request reaches it
-from ..engine.distributed import signal_label
+from ..engine.distributed import STOP_HEARD, signal_label   # STOP_HEARD: the trainer's line when a stop request reaches it
 
 UNFINISHED = ('stopped', 'not started', 'left running', 'failed')   # outcomes that running the grid again takes up
 
@@ -64,7 +63,7 @@ def heard(log: str | os.PathLike, offset: int = 0) -> bool:
     try:
         with open(log, 'rb') as f:
             f.seek(offset)
-            return HEARD.encode() in f.read()
+            return STOP_HEARD.encode() in f.read()
     except FileNotFoundError:
         return False
 
