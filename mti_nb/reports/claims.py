@@ -93,7 +93,8 @@ class Claim:
         "(label, a, b) per comparison: two `Side`s (delta_m), or a task and a front-end stride."
         if self.statistic == 'delta_m':
             return [(f'{b.label} − {a.label}', a, b) for a, b in zip(self.sides, self.sides[1:])]
-        return [(f'{t} final − 1/{s}', t, s) for s in FRONT_END_STRIDES for t in self.tasks]
+        return [(f'{t} final − 1/{s}' if get_task(t).primary.higher_is_better else f'{t} 1/{s} − final', t, s)
+                for s in FRONT_END_STRIDES for t in self.tasks]   # (as signed: positive = the final output better)
 
 
 _ST, _PAD, _MTL, _MTI, _NO_FPM = Side('single_task'), Side('pad_net'), Side('mtl'), Side('mti_net'), Side('mti_net', False)
@@ -219,7 +220,7 @@ def _scoped(c: Claim, records: Iterable[RunRecord | None], tables: Mapping[str, 
 
 
 class _Ambiguous(ValueError):
-    "Two runs of one side, seed and set-up (e.g. runs that differ only in `evals`): the seed is skipped."
+    "Two runs of one side (or of one task's single-task model), seed and set-up (e.g. runs that differ only in `evals`): the seed is skipped."
 
 
 def _one(c: Claim, side: Side, seed: int, recs: Sequence[RunRecord]) -> RunRecord | None:
@@ -239,6 +240,9 @@ def _side_dm(c: Claim, side: Side, seed: int, recs: Sequence[RunRecord]) -> tupl
     st, ids, mode = find_baselines(r.config, recs)
     if mode != 'seed-matched':
         return None
+    if twice := {t: v for t, v in ids.items() if len(v) > 1}:     # (find_baselines would average them)
+        raise _Ambiguous('; '.join(f'{len(v)} single-task runs of {t} for seed {seed} ({", ".join(v)})'
+                                   for t, v in twice.items()))
     used = {i for v in ids.values() for i in v}
     return delta_m(r.metrics, st, c.tasks), [r, *[x for x in recs if x.run_id in used]]
 
