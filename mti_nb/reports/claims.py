@@ -74,7 +74,8 @@ class Claim:
     tasks: tuple[str, ...]            # the multi-task runs' tasks
     backbone: str
     sides: tuple[Side, ...]           # 'delta_m': each side minus the one before it; 'final_vs_front_end': the model
-    statistic: str = 'delta_m'        # or 'final_vs_front_end': each task's headline metric, final - each front end
+    statistic: str = 'delta_m'        # or 'final_vs_front_end': each task's headline metric, final vs each front end
+                                      # (signed: positive = the final output better)
     sign: int = 1                     # the claimed sign of every difference: +1, -1, or 0 = within ±LEVEL_TOL_PP
     paper_column: str = 'delta_m'     # 'delta_m': the paper table's column
     paper_columns: tuple[tuple[str, str], ...] = ()   # 'final_vs_front_end': (task, column of the paper table)
@@ -220,7 +221,7 @@ def _scoped(c: Claim, records: Iterable[RunRecord | None], tables: Mapping[str, 
 
 
 class _Ambiguous(ValueError):
-    "Two runs of one side (or of one task's single-task model), seed and set-up (e.g. runs that differ only in `evals`): the seed is skipped."
+    "Two runs of one side, or of one task's single-task model, per seed and set-up (e.g. differing in `evals`): the seed is skipped."
 
 
 def _one(c: Claim, side: Side, seed: int, recs: Sequence[RunRecord]) -> RunRecord | None:

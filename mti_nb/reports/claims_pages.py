@@ -65,8 +65,8 @@ def claims_section(df: pd.DataFrame) -> str:
         'Each claim judged on the runs of its table in this folder (`mti_nb.reports.claims`): per seed and set-up, the '
         "difference of delta_m (pp, each run against the same seed's single-task runs) of the two sides, or for the "
         "front end each task's headline metric, the final output against each initial prediction, signed so that "
-        'positive means the final output is better (final minus initial, or initial minus final where lower is better, '
-        'as for RMSE). '
+        'positive means the final output is better (final minus initial, or initial minus final where lower is '
+        'better, as for RMSE). '
         + verdict_rule(), '', claims_markdown(df).rstrip(), '',
         *(['### Seed by seed', '', 'The paired differences behind each verdict, one table per set-up (seeds as columns; '
            'the paper\'s value where it prints one).', '', per_seed] if (per_seed := per_seed_markdown(df)) else [])])

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..engine.distributed import STOP_HEARD, signal_label   # STOP_HEARD: the trainer's line when a stop request reaches it
+# STOP_HEARD: the trainer's line when a stop request reaches it
+from ..engine.distributed import STOP_HEARD, signal_label
 
 UNFINISHED = ('stopped', 'not started', 'left running', 'failed')   # outcomes that running the grid again takes up
 
