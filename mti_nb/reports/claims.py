@@ -38,6 +38,16 @@ NYUD_TASKS = ('semseg', 'depth')
 PASCAL_TASKS = ('semseg', 'human_parts', 'sal', 'normals', 'edge')
 
 
+def _final_first(task: str) -> bool:
+    "Whether `task`'s primary metric is higher-is-better, so that its final-vs-front-end gain is final − initial."
+    return get_task(task).primary.higher_is_better
+
+
+def _gain(task: str, final: float, initial: float) -> float:
+    "How much better `final` is than `initial` on `task`'s primary metric: positive = final better, whichever way it runs."
+    return final - initial if _final_first(task) else initial - final
+
+
 @dataclass(frozen=True)
 class Side:
     "One side of a comparison: the runs of `model` without auxiliary tasks or model options (`fpm`, `scales`: MTI-Net's)."
@@ -94,8 +104,8 @@ class Claim:
         "(label, a, b) per comparison: two `Side`s (delta_m), or a task and a front-end stride."
         if self.statistic == 'delta_m':
             return [(f'{b.label} − {a.label}', a, b) for a, b in zip(self.sides, self.sides[1:])]
-        return [(f'{t} final − 1/{s}' if get_task(t).primary.higher_is_better else f'{t} 1/{s} − final', t, s)
-                for s in FRONT_END_STRIDES for t in self.tasks]   # (as signed: positive = the final output better)
+        return [(f'{t} final − 1/{s}' if _final_first(t) else f'{t} 1/{s} − final', t, s)    # (as `_gain` signs it)
+                for s in FRONT_END_STRIDES for t in self.tasks]
 
 
 _ST, _PAD, _MTL, _MTI, _NO_FPM = Side('single_task'), Side('pad_net'), Side('mtl'), Side('mti_net'), Side('mti_net', False)
@@ -221,7 +231,7 @@ def _scoped(c: Claim, records: Iterable[RunRecord | None], tables: Mapping[str, 
 
 
 class _Ambiguous(ValueError):
-    "Two runs of one side, or of one task's single-task model, per seed and set-up (e.g. differing in `evals`): the seed is skipped."
+    "Two runs of one side, or two single-task runs of one task, for one seed and set-up (e.g. `evals`): the seed is skipped."
 
 
 def _one(c: Claim, side: Side, seed: int, recs: Sequence[RunRecord]) -> RunRecord | None:
@@ -260,8 +270,7 @@ def _value(c: Claim, part: tuple, seed: int, recs: Sequence[RunRecord]) -> tuple
     init = ((r.extra.get('initial_metrics') or {}).get(str(b)) or {}).get(a) if r is not None else None
     if init is None or a not in r.metrics:
         return None
-    sign = 1.0 if get_task(a).primary.higher_is_better else -1.0
-    return sign * (headline_value(a, r.metrics[a]) - headline_value(a, init)), [r]
+    return _gain(a, headline_value(a, r.metrics[a]), headline_value(a, init)), [r]
 
 
 def _unit(c: Claim, part: tuple) -> str:
@@ -282,8 +291,7 @@ def paper_value(c: Claim, part: tuple) -> float:
         return float(p[c.paper_column].iloc[rows[1]]) - float(p[c.paper_column].iloc[rows[0]])
     col = p.set_index('location')[dict(c.paper_columns)[a]]
     fin, ini = col.get(location_label(None)), col.get(location_label(b))
-    sign = 1.0 if get_task(a).primary.higher_is_better else -1.0
-    return np.nan if fin is None or ini is None else sign * (float(fin) - float(ini))
+    return np.nan if fin is None or ini is None else _gain(a, float(fin), float(ini))
 
 
 def judge_claims(records: Iterable[RunRecord | None], claims: Sequence[Claim] = CLAIMS,
