@@ -85,14 +85,17 @@ def sample_id(split: str, index: int) -> str:
 def write_sample(root: Path, s: dict, sid: str) -> None:
     "Write one rendered sample's files under `root` (NYUD_MT layout + sal/ + human_parts/)."
     root = Path(root)
-    cv2.imwrite(str(root / 'images' / f'{sid}.jpg'), s['image'][..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 95,
-                cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444])
-    cv2.imwrite(str(root / 'segmentation' / f'{sid}.png'), (s['semseg'] + 1).astype(np.uint8))
+    images = {root / 'images' / f'{sid}.jpg': (s['image'][..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 95,
+                                              cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444]),
+              root / 'segmentation' / f'{sid}.png': ((s['semseg'] + 1).astype(np.uint8), []),
+              root / 'sal' / f'{sid}.png': ((s['sal'] > 0).astype(np.uint8) * 255, []),
+              root / 'human_parts' / f'{sid}.png': (s['human_parts'].astype(np.uint8), [])}
+    for path, (a, params) in images.items():
+        if not cv2.imwrite(str(path), a, params):   # OpenCV reports a failed write only by its return value
+            raise OSError(f'could not write {path} (disk full or not writable?)')
     np.save(root / 'depth' / f'{sid}.npy', s['depth'].astype(np.float32))
     np.save(root / 'normals' / f'{sid}.npy', s['normals'].astype(np.float32))
     np.save(root / 'edge' / f'{sid}.npy', s['edge'].astype(np.float32))
-    cv2.imwrite(str(root / 'sal' / f'{sid}.png'), (s['sal'] > 0).astype(np.uint8) * 255)
-    cv2.imwrite(str(root / 'human_parts' / f'{sid}.png'), s['human_parts'].astype(np.uint8))
 
 
 def _render_write(job: tuple) -> None:
