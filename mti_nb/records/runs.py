@@ -28,7 +28,7 @@ from ..safeio import atomic_write_text
 from ..tasks import get_task
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'MODEL_FIELDS', 'headline_value', 'delta_m', 'RunRecord', 'new_record', 'records_folder',
+__all__ = ['SCHEMA_VERSION', 'MODEL_FIELDS', 'headline_value', 'gain', 'delta_m', 'RunRecord', 'new_record', 'records_folder',
            'record_path', 'checked_records_folder', 'no_record', 'RecordError', 'RecordWarning', 'RecordMismatchError',
            'record_checksum', 'save_record', 'load_record', 'reuse_problems', 'find_record', 'list_records',
            'reuse_report', 'single_task_config', 'setup_key', 'find_baselines', 'record_delta_m']
@@ -42,6 +42,11 @@ def headline_value(task: str, value: float | Mapping[str, float]) -> float:
             raise KeyError(f'metrics of task {task!r} lack its headline metric {key!r}; they have: {", ".join(value)}')
         value = value[key]
     return float(value)
+
+
+def gain(task: str, new: float, old: float) -> float:
+    "How much better `new` is than `old` on `task`'s headline metric: new − old where higher is better, else old − new."
+    return new - old if get_task(task).primary.higher_is_better else old - new
 
 
 def delta_m(metrics: Mapping[str, float | Mapping[str, float]], single: Mapping[str, float | Mapping[str, float]],
@@ -58,8 +63,7 @@ def delta_m(metrics: Mapping[str, float | Mapping[str, float]], single: Mapping[
         m, s = headline_value(t, metrics[t]), headline_value(t, single[t])
         if s == 0:
             raise ValueError(f'delta_m: the single-task value of {t!r} is 0; the relative change is undefined')
-        sign = 1.0 if get_task(t).primary.higher_is_better else -1.0
-        terms.append(sign * (m - s) / s * 100.0)
+        terms.append(gain(t, m, s) / s * 100.0)
     return float(np.mean(terms))
 
 # %% ../../nbs/51_runs.ipynb #36b12d31

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..core import results_path
 from ..records.curves import attach_schedule_checks
-from ..records.runs import RunRecord, delta_m, find_baselines, headline_value, list_records, setup_key
+from ..records.runs import RunRecord, delta_m, find_baselines, gain, headline_value, list_records, setup_key
 from .paper import paper_row, paper_table
 from .study_tables import location_label
 from .tables import (ALL_SCALES, BACKBONE_LABELS, combine_converged, method_label, record_converged,
@@ -41,11 +41,6 @@ PASCAL_TASKS = ('semseg', 'human_parts', 'sal', 'normals', 'edge')
 def _final_first(task: str) -> bool:
     "Whether `task`'s primary metric is higher-is-better, so that its final-vs-front-end gain is final − initial."
     return get_task(task).primary.higher_is_better
-
-
-def _gain(task: str, final: float, initial: float) -> float:
-    "How much better `final` is than `initial` on `task`'s primary metric: positive = final better, whichever way it runs."
-    return final - initial if _final_first(task) else initial - final
 
 
 @dataclass(frozen=True)
@@ -104,7 +99,7 @@ class Claim:
         "(label, a, b) per comparison: two `Side`s (delta_m), or a task and a front-end stride."
         if self.statistic == 'delta_m':
             return [(f'{b.label} − {a.label}', a, b) for a, b in zip(self.sides, self.sides[1:])]
-        return [(f'{t} final − 1/{s}' if _final_first(t) else f'{t} 1/{s} − final', t, s)    # (as `_gain` signs it)
+        return [(f'{t} final − 1/{s}' if _final_first(t) else f'{t} 1/{s} − final', t, s)    # (as `gain` signs it)
                 for s in FRONT_END_STRIDES for t in self.tasks]
 
 
@@ -270,7 +265,7 @@ def _value(c: Claim, part: tuple, seed: int, recs: Sequence[RunRecord]) -> tuple
     init = ((r.extra.get('initial_metrics') or {}).get(str(b)) or {}).get(a) if r is not None else None
     if init is None or a not in r.metrics:
         return None
-    return _gain(a, headline_value(a, r.metrics[a]), headline_value(a, init)), [r]
+    return gain(a, headline_value(a, r.metrics[a]), headline_value(a, init)), [r]
 
 
 def _unit(c: Claim, part: tuple) -> str:
@@ -291,7 +286,7 @@ def paper_value(c: Claim, part: tuple) -> float:
         return float(p[c.paper_column].iloc[rows[1]]) - float(p[c.paper_column].iloc[rows[0]])
     col = p.set_index('location')[dict(c.paper_columns)[a]]
     fin, ini = col.get(location_label(None)), col.get(location_label(b))
-    return np.nan if fin is None or ini is None else _gain(a, float(fin), float(ini))
+    return np.nan if fin is None or ini is None else gain(a, float(fin), float(ini))
 
 
 def judge_claims(records: Iterable[RunRecord | None], claims: Sequence[Claim] = CLAIMS,

@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..models.registry import list_models
 from ..records.curves import CONVERGENCE_TOL, _same_origin, half_schedule_id, schedule_check
-from ..records.runs import RunRecord
+from ..records.runs import RunRecord, gain
 from .figures import axis_label, setup_line
 from .tables import (BACKBONE_LABELS, NOT_CONVERGED_MARK, combine_converged, convergence_note,
                                    record_label, results_table, task_converged)
@@ -258,7 +258,7 @@ def doubling_table(by_epochs: Mapping[int, Sequence[RunRecord | None]], tol: flo
             if c['converged'] is None:                        # a metric missing or not finite: no verdict on it
                 word.append('unknown')
                 continue
-            better = (c['full'] > c['half']) == get_task(t).primary.higher_is_better
+            better = gain(t, c['full'], c['half']) > 0
             row[col] = 100 * c['change'] * (1 if better or c['change'] == 0 else -1) + 0.0
             word.append('yes' if c['converged'] else 'no')
     if not rows:
