@@ -5,6 +5,7 @@
 # %% ../../nbs/13_synthetic.ipynb #f7d68cb1
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -92,7 +93,9 @@ def write_sample(root: Path, s: dict, sid: str) -> None:
               root / 'human_parts' / f'{sid}.png': (s['human_parts'].astype(np.uint8), [])}
     for path, (a, params) in images.items():
         if not cv2.imwrite(str(path), a, params):   # OpenCV reports a failed write only by its return value
-            raise OSError(f'could not write {path} (disk full or not writable?)')
+            full = shutil.disk_usage(path.parent).free < a.nbytes + 2 ** 20   # (so `atomic_folder` names the room left)
+            raise OSError(errno.ENOSPC if full else errno.EIO, f'could not write {path}'
+                          + ('' if full else ' (is the folder writable?)'))
     np.save(root / 'depth' / f'{sid}.npy', s['depth'].astype(np.float32))
     np.save(root / 'normals' / f'{sid}.npy', s['normals'].astype(np.float32))
     np.save(root / 'edge' / f'{sid}.npy', s['edge'].astype(np.float32))
