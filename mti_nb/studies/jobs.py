@@ -28,7 +28,7 @@ from ..records import runs
 from ..safeio import atomic_write_text
 from .grids import GridPlan
 from .qualitative import restore_checkpoint
-from ..engine.distributed import STOP_HEARD_LINE
+from ..engine.distributed import STOP_HEARD_LINE, signal_label
 from ..engine.progress import EPOCH_LINE_START
 from ..engine.trainer import TrainingInterrupted
 from .stopping import (TORCHRUN_SHUTDOWN_S, TORCHRUN_SIGNALS, UNFINISHED, GridStopped, LocalStop,
@@ -91,6 +91,11 @@ class RunJob:
                     except subprocess.TimeoutExpired:
                         proc.kill()
                     raise
+        if rc and sent:   # stopped: a worker not yet training dies of the signal, so torchrun fails even then
+            how = f'died of {signal.Signals(-rc).name}' if rc < 0 else f'exited with status {rc}'
+            raise RuntimeError(f'{TrainingInterrupted.__module__}.TrainingInterrupted: torchrun {how} after this job '
+                               f'passed {signal_label(sent[0])} on to it; running the grid again resumes the run from '
+                               f'its last checkpoint')
         if rc:
             raise subprocess.CalledProcessError(rc, cmd)
         rec = runs.find_record(cfg, self.out_dir)
