@@ -21,9 +21,9 @@ from typing import Any, Callable, Sequence
 from .core import STAND_IN
 
 # %% auto #0
-__all__ = ['ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'parse_values', 'parse_seeds',
-           'as_bool', 'assigned_names', 'check_image_file', 'path_problem', 'check_out_dir', 'OneLineParser',
-           'first_few', 'os_error_line', 'cli_parser', 'run_cli']
+__all__ = ['NOT_UTF8', 'ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'parse_values',
+           'parse_seeds', 'as_bool', 'assigned_names', 'check_image_file', 'utf8_problem', 'path_problem',
+           'check_out_dir', 'OneLineParser', 'first_few', 'os_error_line', 'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -203,9 +203,23 @@ def check_image_file(path: str | os.PathLike, what: str = 'image') -> Path:
     return path
 
 # %% ../nbs/03_checks.ipynb #460bc208
+NOT_UTF8 = 'is not valid UTF-8 (OpenCV, which reads and writes the images, crashes on such a path): rename it'
+
+
+def utf8_problem(path: str | os.PathLike) -> str | None:
+    "`NOT_UTF8` when `path` holds bytes that are not UTF-8 (a Latin-1 folder name, which Python keeps as surrogate escapes); None otherwise."
+    try:
+        os.fspath(path).encode('utf-8')
+    except UnicodeEncodeError:
+        return NOT_UTF8
+    return None
+
+
 def path_problem(path: str | os.PathLike, folder: bool = False) -> str | None:
-    "Why `path` is no existing file (with `folder`: no existing folder), worded to follow the path in an error line (`f'--pred {p} {why}'`): 'does not exist', 'is a folder, not a file', 'is a file, not a folder', 'is a broken link (to T)' or 'is not a regular file (...)'; None when it is one."
+    "Why `path` is no existing file (with `folder`: no existing folder), worded to follow the path in an error line (`f'--pred {p} {why}'`): 'does not exist', 'is a folder, not a file', 'is a file, not a folder', 'is a broken link (to T)', 'is not a regular file (...)' or, for a name that is not UTF-8, `NOT_UTF8`; None when it is one."
     p = Path(path)
+    if why := utf8_problem(p):
+        return why
     try:
         if p.is_dir() if folder else p.is_file():
             return None
@@ -225,6 +239,8 @@ def path_problem(path: str | os.PathLike, folder: bool = False) -> str | None:
 def check_out_dir(path: str | os.PathLike, what: str = '--out') -> Path:
     "`path` as an output folder that can be made and written (its nearest existing ancestor takes a new file)."
     p = Path(path).expanduser()
+    if why := utf8_problem(p):
+        raise ValueError(f'{what} {p} {why}')
     if p.exists() and not p.is_dir():
         raise NotADirectoryError(f'{what} {p} is a file, not a folder')
     anc = next(a for a in (p.parent, *p.parent.parents) if a.exists()) if p.parent != p else p

@@ -18,8 +18,8 @@ from typing import IO, Callable, Iterator
 
 # %% auto #0
 __all__ = ['TORCH_SHORT_WRITE', 'LOW_ROOM_BYTES', 'pid_alive', 'remove_stale_temps', 'default_mode', 'fsync_dir', 'temp_name',
-           'no_room_error', 'atomic_write', 'atomic_write_text', 'sha256_file', 'is_empty_dir', 'atomic_folder',
-           'LockedError', 'file_lock']
+           'no_room_error', 'atomic_write', 'atomic_write_text', 'sha256_file', 'is_empty_dir', 'unreplaceable',
+           'atomic_folder', 'LockedError', 'file_lock']
 
 # %% ../nbs/02_safeio.ipynb #d8ae1aef
 def pid_alive(pid: int) -> bool:
@@ -187,10 +187,26 @@ def _fsync_tree(root: Path) -> None:
         fsync_dir(folder)
 
 
+def unreplaceable(folder: str | os.PathLike) -> str | None:
+    "Why `folder` cannot be replaced by a sibling renamed over it: 'a mount point' (the rename fails) or 'the current folder' (the shell in it would be left in a deleted folder); None when it can."
+    folder = Path(folder)
+    if os.path.ismount(folder):
+        return 'a mount point'
+    with contextlib.suppress(OSError):                  # (a working folder that was deleted)
+        if folder.resolve() == Path.cwd().resolve():
+            return 'the current folder'
+    return None
+
+
 @contextlib.contextmanager
 def atomic_folder(final: str | os.PathLike, replace: bool = False) -> Iterator[Path]:
-    "Yield a temporary sibling of `final` to fill; flushed and renamed to `final` when the block succeeds, removed when it fails."
+    "Yield a temporary sibling of `final` to fill; flushed and renamed to `final` when the block succeeds, removed when it fails. A link `final` (to a folder on another disk) is followed: its target is filled, the link kept; a mount point or the current folder is refused before anything is written."
     final = Path(final)
+    if final.is_symlink():                              # fill what it points to (the rename would replace the link)
+        final = final.resolve()
+    if why := unreplaceable(final):
+        raise ValueError(f'{final}: {why} cannot be replaced by the finished folder (it is written beside it, then '
+                         f'renamed into place): name a new folder inside it')
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(final)
     tmp = Path(tempfile.mkdtemp(prefix=temp_name(final), suffix='.tmp', dir=final.parent))

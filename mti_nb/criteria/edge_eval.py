@@ -82,7 +82,7 @@ def _read_png(path: Path, kind: str) -> np.ndarray:
     check_image_file(path, kind)
     try:
         with Image.open(path) as im:
-            a = np.asarray(im)
+            a, mode = np.asarray(im), im.mode
     except (OSError, SyntaxError, ValueError) as e:       # Pillow's errors do not name the file
         raise OSError(f'unreadable {kind} PNG {path}: {e}') from None
     if a.ndim != 2:
@@ -90,6 +90,12 @@ def _read_png(path: Path, kind: str) -> np.ndarray:
     if kind == 'prediction':
         if a.dtype != np.uint8:
             raise ValueError(f'prediction {path} must be 8-bit (values 0-255), got dtype {a.dtype}')
+        if mode == 'P':                                   # its values are indices into its palette, not strengths
+            raise ValueError(f'prediction {path} is a palette PNG (mode P), whose values are colour indices; save '
+                             f'it as an 8-bit grey PNG (mode L), edge strength 0-255')
+        if a.max() == 1:                                  # a binary map saved as 0/1 would score 0 at every threshold
+            raise ValueError(f'prediction {path} holds only 0 and 1, but predictions are edge strengths 0-255 '
+                             f'(value / 255): save a binary map as 0 and 255')
         return a.astype(np.float64) / 255.0
     return a != 0
 
@@ -143,7 +149,15 @@ def _eval_edges_main(argv: list[str]) -> None:
         check_image_file(pp, 'prediction'); check_image_file(gp, 'ground truth')
     _load_pair(pairs[0])                       # ... and a bad first file
     jobs = ((pp, gp, THRESHOLDS, args.max_dist, True) for pp, gp in pairs)
-    scores = edge_scores(_run_jobs(_file_counts_job, jobs, args.workers, True, len(pairs)), THRESHOLDS)
+    counts = _run_jobs(_file_counts_job, jobs, args.workers, True, len(pairs))
+    empty = [gp.name for (_, gp), c in zip(pairs, counts) if c[0, 1] == 0]   # sumR: the ground truth's edge pixels
+    if len(empty) == len(pairs):
+        raise ValueError(f'no ground truth in {args.gt} has an edge pixel (every PNG is all 0): nothing to score')
+    if empty:
+        print(f'mti_nb_eval_edges: warning: {len(empty)} of {len(pairs)} ground truths have no edge pixel '
+              f'({", ".join(empty[:3])}{", ..." if len(empty) > 3 else ""}): they add to precision only',
+              file=sys.stderr, flush=True)
+    scores = edge_scores(counts, THRESHOLDS)
     print(f'{len(pairs)} images, maxDist {args.max_dist}: odsF {scores.ods_f:.4f} (t={scores.ods_threshold:.3f}) '
           f'oisF {scores.ois_f:.4f} AP {scores.ap:.4f}')
     if args.json:

@@ -68,16 +68,28 @@ def _read_index_file(path, n_images: int, mat) -> list[int]:
 def _read_normals_source(folder: Path, i: int, hw: tuple[int, int]) -> np.ndarray:
     "Normals of image `i` (1-based) from a folder of <i>.npy (HxWx3 float) or <i>.png (RGB, n = 2 v / 255 - 1)."
     for name in (f'{i:04d}', str(i)):
-        if (folder / f'{name}.npy').is_file():
-            n = read_npy(folder / f'{name}.npy').astype(np.float32)
+        if (path := folder / f'{name}.npy').is_file():
+            raw = read_npy(path)
+            if not np.issubdtype(raw.dtype, np.floating):
+                raise ValueError(f'{path}: normals of dtype {raw.dtype}; expected float unit vectors (components '
+                                 f'in [-1, 1]), or an RGB PNG (n = 2 v / 255 - 1)')
+            n = raw.astype(np.float32)
             break
-        if (folder / f'{name}.png').is_file():
-            n = 2.0 * read_png(folder / f'{name}.png')[..., ::-1].astype(np.float32) / 255.0 - 1.0
+        if (path := folder / f'{name}.png').is_file():
+            raw = read_png(path)
+            if raw.dtype != np.uint8:
+                raise ValueError(f'{path}: a {raw.dtype.itemsize * 8}-bit PNG; normals as PNG are 8-bit RGB '
+                                 f'(n = 2 v / 255 - 1), or give float unit vectors as .npy')
+            n = 2.0 * raw[..., ::-1].astype(np.float32) / 255.0 - 1.0
             break
     else:
         raise FileNotFoundError(f'missing normals for image {i} in {folder} (expected {i:04d}.npy or {i:04d}.png)')
     if n.shape != (*hw, 3):
         raise ValueError(f'{folder}: normals of image {i} have shape {n.shape}, expected {(*hw, 3)}')
+    big = np.abs(n[np.isfinite(n)])
+    if big.size and big.max() > 1.01:               # (unit vectors; a little slack for rounding)
+        raise ValueError(f'{path}: normals with a component of {big.max():.4g}; expected unit vectors, components '
+                         f'in [-1, 1]')
     return n
 
 
@@ -161,6 +173,17 @@ def convert_nyud(mat, out, train_ids=None, test_ids=None, progress: bool = True,
         if not (len(im) == 4 and im[1] == 3 and de == la == (im[0], *im[2:])):
             raise ValueError(f'{mat}: datasets of other shapes than the official labelled NYUv2 release (images {im}, '
                              f'depths {de}, labels {la}; expected images (N, 3, W, H), depths and labels (N, W, H))')
+        # arrays the official release does not have would be converted into wrong files without a word: images not
+        # uint8 (floats in [0, 1] become black), depth not float (millimetres as integers), labels not unsigned
+        # (negative ids index the class table from its end), images stored height first (transposed)
+        for k, kind, want in (('images', 'u', 'uint8 RGB (0-255)'), ('depths', 'f', 'float depth in metres (float32)'),
+                              ('labels', 'u', 'unsigned integer class ids 0-894 (uint16)')):
+            dt = f[k].dtype
+            if dt.kind != kind or (k == 'images' and dt != np.uint8):
+                raise ValueError(f'{mat}: {k} of dtype {dt}; the official labelled NYUv2 release stores {want}')
+        if im[2] < im[3]:
+            raise ValueError(f'{mat}: images of shape {im}, width {im[2]} < height {im[3]}: the official release '
+                             f'stores (N, 3, W, H) = (N, 3, 640, 480) (MATLAB order); this file looks transposed')
         n = f['images'].shape[0]
         splits = {'train': _read_index_file(train_ids or meta / 'split_train.txt', n, mat),
                   'val': _read_index_file(test_ids or meta / 'split_test.txt', n, mat)}

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..checks import arg_type, as_int, check_out_dir, cli_parser, parse_hw, run_cli
 from ..core import cache_dir, worker_pool
-from ..safeio import atomic_folder, file_lock
+from ..safeio import atomic_folder, file_lock, unreplaceable
 from .scene import HUMAN_PARTS, SYNTH_CLASSES, SYNTH_VERSION
 from .render import synth_sample
 
@@ -125,8 +125,7 @@ def synthetic_root(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), s
     if _is_complete(final, spec):
         return final
     check_out_dir(final, 'output folder' if root is not None else 'cache folder')    # before the lock file, which sits beside it
-    stuck = None if root is None else 'a mount point' if os.path.ismount(final) else \
-        'the current folder' if final.resolve() == Path.cwd().resolve() else None
+    stuck = None if root is None else unreplaceable(final)
     if stuck:
         raise ValueError(f'output folder {root}: {stuck}'
                          + ' cannot be replaced by the finished benchmark (it is written beside it, then renamed into '
