@@ -113,12 +113,14 @@ def _reader(dataset: str, root: Path, split: str, tasks: Sequence[str], ids: lis
 
 def _raw_checks(rep: DataReport, task: str, sid: str, a: np.ndarray, hw: tuple[int, int], where: str) -> None:
     "Checks of a canonical target `a` of image `sid` beyond what the reader enforces (label maxima as stored)."
-    if a.shape[:2] != hw:
-        rep.add('error', where, f'{task} label is {a.shape[0]}x{a.shape[1]} but its image is {hw[0]}x{hw[1]}')
+    if a.shape[:2] != hw:                 # (DATA_FORMATS: the reader resizes it; worth a look all the same)
+        rep.add('warning', where, f'{task} label is {a.shape[0]}x{a.shape[1]} but its image is {hw[0]}x{hw[1]} '
+                                  f'(read resized to it: nearest-neighbour, normals linearly)')
+    if task == 'normals' and (a.ndim != 3 or a.shape[-1] != 3):
+        rep.add('error', where, f'normals of shape {a.shape}; expected HxWx3 (an RGB PNG, or an HxWx3 array)')
+        return
     v = a[np.isfinite(a)] if a.dtype.kind == 'f' else a
     if task == 'depth':
-        if v.size and v.min() < 0:
-            rep.add('error', where, f'negative depth {float(v.min()):g}')
         if not v.size:
             rep.add('warning', where, 'no valid depth pixel')
         elif v.max() > 20:
@@ -129,13 +131,34 @@ def _raw_checks(rep: DataReport, task: str, sid: str, a: np.ndarray, hw: tuple[i
         ok = np.isfinite(a).all(-1)
         if ok.any() and np.abs(np.linalg.norm(a[ok], axis=-1) - 1).mean() > 0.05:
             rep.add('warning', where, 'normals are not unit vectors on average')
-    elif task == 'edge' and a.size and not np.isin(a, (0, 1)).all():
-        rep.add('warning', where, 'edge map has values other than 0 and 1')
     if task in ('semseg', 'human_parts', 'depth'):
         lab = v[v != 255] if task != 'depth' else v
         if lab.size:
             stored = float(lab.max()) + (task == 'semseg' and rep.dataset == 'nyud')   # NYUD stores class k as k+1
             rep.label_max[task] = max(rep.label_max.get(task, -np.inf), stored)
+
+
+def _stored_checks(rep: DataReport, dataset: str, root: Path, task: str, sid: str) -> None:
+    "Checks of a target's file as stored, where the reader's conversion hides what is wrong: a saliency mask saved as 0/1 (read as all background) or 16-bit, negative depth (read as missing), an edge map of other values than 0 and 1 (thresholded at 0.5)."
+    from mti_nb.data.datasets import NYUD_TASK_DIRS, read_npy, read_png
+    if task == 'sal':
+        p = root / ('sal_distill' if dataset == 'pascal' else NYUD_TASK_DIRS['sal']) / f'{sid}.png'
+        v = read_png(p)
+        if v.dtype != np.uint8:
+            rep.add('error', p, f'a {v.dtype.itemsize * 8}-bit PNG; saliency masks are 8-bit, 0-255 (salient above 127)')
+        elif v.max() == 1:
+            rep.add('error', p, 'holds only 0 and 1, but saliency masks are 0-255 (salient above 127): it reads as '
+                                'all background; save it as 0 and 255')
+    elif dataset == 'nyud' and task in ('depth', 'edge'):
+        p = root / NYUD_TASK_DIRS[task] / f'{sid}.npy'
+        a = read_npy(p)
+        v = a[np.isfinite(a)] if a.dtype.kind == 'f' else a
+        if task == 'depth' and v.size and v.min() < 0:
+            rep.add('error', p, f'negative depth {float(v.min()):g} (read as missing): metres, 0 or NaN where missing')
+        if task == 'edge' and v.size and not np.isin(v, (0, 1)).all():
+            none = v.max() > 0 and not (v > 0.5).any()
+            rep.add('error' if none else 'warning', p, 'edge map has values other than 0 and 1 (an edge is read where '
+                    'it is above 0.5' + (': nowhere, so it reads as no edge at all)' if none else ')'))
 
 
 def _check_item(rep: DataReport, ds, dataset: str, sid: str, tasks: Sequence[str],
@@ -153,10 +176,11 @@ def _check_item(rep: DataReport, ds, dataset: str, sid: str, tasks: Sequence[str
     for t in tasks:
         try:
             a = ds._target(t, sid)
-        except (OSError, ValueError, KeyError, AttributeError, TypeError) as e:
-            rep.add('error', f'{t} of {sid}', str(e).splitlines()[0]); continue
-        if img is not None:
+        except (OSError, ValueError, KeyError, AttributeError, TypeError, IndexError) as e:
+            rep.add('error', f'{t} of {sid}', str(e).splitlines()[0]); continue   # (IndexError: a part mask and
+        if img is not None:                                                       # its object of other sizes)
             _raw_checks(rep, t, sid, a, img.shape[:2], f'{t} of {sid}')
+        _stored_checks(rep, dataset, ds.root, t, sid)
 
 
 def manifest_text(root: Path, workers: int = 4, progress: bool = False, skip: Sequence[Path] = ()) -> str:
@@ -188,6 +212,12 @@ def check_manifest_path(path: Path) -> None:
     if first and not re.fullmatch(r'[0-9a-f]{64}  .+', first):
         raise ValueError(f'{path} is not a SHA-256 manifest (expected lines "SHA256  PATH" as sha256sum writes); it is '
                          'left as it is: choose another --manifest')
+    lines = head.splitlines() if head.endswith('\n') or len(head) < 4096 else head.splitlines()[:-1]   # (whole lines)
+    outside = [l[66:] for l in lines if re.fullmatch(r'[0-9a-f]{64}  .+', l)
+               and (l[66:].startswith('/') or '..' in Path(l[66:]).parts)]
+    if outside:                                      # a checksum list of one's own downloads, not of the dataset folder
+        raise ValueError(f'{path} lists {outside[0]}, outside the dataset folder: it is not a manifest this command '
+                         'wrote (those list the files in the folder), and it is left as it is: choose another --manifest')
 
 
 def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset: bool = False,
@@ -220,9 +250,15 @@ def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset:
         if why := path_problem(sf):
             rep.add('error', sf, f'the {split} split file {why}'); continue
         try:
-            ids = [l.strip() for l in sf.read_text().splitlines() if l.strip()]
+            text = sf.read_text()
         except UnicodeDecodeError as e:
             rep.add('error', sf, f'not a text file of image ids, one per line ({e.reason} at byte {e.start})'); continue
+        if text.startswith('\ufeff'):         # (a Windows editor's UTF-8 signature: the readers take it as part of an id)
+            rep.add('error', sf, 'starts with a byte-order mark (U+FEFF), which the readers would take as part of the '
+                                 'first id; save it as UTF-8 without a BOM'); continue
+        ids = [l.strip() for l in text.splitlines() if l.strip()]
+        if not ids:
+            rep.add('error', sf, f'the {split} split file lists no image id (expected one id a line)'); continue
         rep.split_sizes[split] = len(ids)
         if not subset and len(ids) != n_expected:
             rep.add('error', sf, f'{len(ids)} ids; the {split} split of {lay.name} has {n_expected} (use --subset '
