@@ -236,12 +236,12 @@ def path_problem(path: str | os.PathLike, folder: bool = False) -> str | None:
     return f'is not a {"folder" if folder else "regular file"} (a device, pipe or socket)'
 
 # %% ../nbs/03_checks.ipynb #c061ebef
-def check_out_dir(path: str | os.PathLike, what: str = '--out') -> Path:
-    "`path` as an output folder that can be made and written (its nearest existing ancestor takes a new file)."
+def check_out_dir(path: str | os.PathLike, what: str = '--out', file: bool = False) -> Path:
+    "`path` as an output folder that can be made and written (its nearest existing ancestor takes a new file); `file`: as a file to write (or replace) there."
     p = Path(path).expanduser()
     if why := utf8_problem(p):
         raise ValueError(f'{what} {p} {why}')
-    if p.exists() and not p.is_dir():
+    if not file and p.exists() and not p.is_dir():
         raise NotADirectoryError(f'{what} {p} is a file, not a folder')
     anc = next(a for a in (p.parent, *p.parent.parents) if a.exists()) if p.parent != p else p
     if not anc.is_dir():

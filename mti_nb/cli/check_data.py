@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..checks import OneLineParser, os_error_line, path_problem
+from ..checks import OneLineParser, check_out_dir, os_error_line, path_problem
 from .train import fail, parse_hw_option
 from ..records.provenance import MANIFEST_NAME
 from ..safeio import atomic_write_text, sha256_file
@@ -161,6 +161,17 @@ def _stored_checks(rep: DataReport, dataset: str, root: Path, task: str, sid: st
                     'it is above 0.5' + (': nowhere, so it reads as no edge at all)' if none else ')'))
 
 
+def _exif_turn(path: Path) -> int | None:
+    "The EXIF orientation of the image `path` when it is not 1 (upright): OpenCV turns such an image as it reads it, its label files are not turned; None otherwise."
+    from PIL import Image
+    try:
+        with Image.open(path) as im:
+            o = im.getexif().get(0x0112, 1)          # (the Orientation tag)
+    except (OSError, ValueError, SyntaxError):      # (an unreadable image is the reader's error)
+        return None
+    return None if o in (None, 1) else int(o)
+
+
 def _check_item(rep: DataReport, ds, dataset: str, sid: str, tasks: Sequence[str],
                 sizes: Sequence[tuple[int, int]] | None, image_rel: str) -> None:
     where = image_rel.format(id=sid)
@@ -171,6 +182,9 @@ def _check_item(rep: DataReport, ds, dataset: str, sid: str, tasks: Sequence[str
     if img is not None:
         hw = img.shape[:2]
         rep.image_sizes[hw] += 1
+        if (o := _exif_turn(ds.root / where)) is not None:
+            rep.add('error', where, f'EXIF orientation {o}: the reader turns the image (OpenCV applies the tag) but '
+                                    f'not its labels, so they would not line up; save it upright without the tag')
         if sizes is not None and hw not in sizes:
             rep.add('error', where, f'image is {hw[0]}x{hw[1]}; expected {" or ".join(f"{h}x{w}" for h, w in sizes)}')
     for t in tasks:
@@ -201,9 +215,13 @@ def _diff_manifest(old: str, new: str) -> list[str]:
 
 
 def check_manifest_path(path: Path) -> None:
-    "Raise ValueError unless `path` can take a manifest: absent, or a file that already is one (never a user's other file)."
+    "Raise ValueError unless `path` can take a manifest: absent in a folder that can be written, or a file that already is one (never a user's other file)."
     if path.is_dir():
         raise ValueError(f'manifest {path} is a folder; expected the path of a file')
+    try:                                             # its folder: said before the checks, not after them
+        check_out_dir(path, 'manifest', file=True)
+    except OSError as e:
+        raise ValueError(str(e)) from None
     if not path.exists():
         return
     with open(path, 'rb') as f:                      # its head only: the first line decides (a cut character is no matter)

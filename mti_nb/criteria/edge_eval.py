@@ -28,12 +28,14 @@ def _counts_job(args):
 
 def _run_jobs(fn, jobs, workers, progress, total):
     bar = dict(total=total, disable=not progress, desc='edge eval', unit='img')
-    if workers <= 1:
-        return [fn(j) for j in tqdm(jobs, **bar)]
+    if workers <= 1:                                          # (the bar is closed on an error too, so that the
+        with tqdm(jobs, **bar) as it:                         # error's line starts a line of its own)
+            return [fn(j) for j in it]
     gt = np.zeros((4, 4), bool); gt[1] = True                 # compile (or load) the numba code once, before forking
     image_pr_counts(gt.astype(float), gt, [0.5], 0.2)
-    with worker_pool(workers, 'fork' if sys.platform.startswith('linux') else 'spawn') as pool:
-        return list(tqdm(pool.imap(fn, jobs, chunksize=2), **bar))
+    with worker_pool(workers, 'fork' if sys.platform.startswith('linux') else 'spawn') as pool, \
+            tqdm(pool.imap(fn, jobs, chunksize=2), **bar) as it:
+        return list(it)
 
 
 def edge_counts(preds: Iterable[np.ndarray], gts: Iterable[np.ndarray], max_dist: float = 0.0075,
