@@ -203,7 +203,8 @@ def check_image_file(path: str | os.PathLike, what: str = 'image') -> Path:
     return path
 
 # %% ../nbs/03_checks.ipynb #460bc208
-NOT_UTF8 = 'is not valid UTF-8 (OpenCV, which reads and writes the images, crashes on such a path): rename it'
+NOT_UTF8 = ('is not valid UTF-8 (OpenCV, which reads and writes the images, crashes on such a path, and run records, '
+            'which name their files, could not store it): rename it')
 
 
 def utf8_problem(path: str | os.PathLike) -> str | None:

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..checks import OneLineParser, check_out_dir, os_error_line, path_problem
+from ..checks import OneLineParser, check_out_dir, first_few, os_error_line, path_problem
 from .train import fail, parse_hw_option
 from ..records.provenance import MANIFEST_NAME
 from ..safeio import atomic_write_text, sha256_file
@@ -78,6 +78,8 @@ class DataReport:
     manifest: Path | None = None
     manifest_sha256: str | None = None
     manifest_state: str = 'not written'
+    sal_binary: list[str] = field(default_factory=list)     # saliency masks that hold only 0 and 1
+    sal_above_1: int = 0                                    # saliency masks with a value above 1
 
     @property
     def errors(self) -> list[Problem]:
@@ -141,14 +143,15 @@ def _raw_checks(rep: DataReport, task: str, sid: str, a: np.ndarray, hw: tuple[i
 def _stored_checks(rep: DataReport, dataset: str, root: Path, task: str, sid: str) -> None:
     "Checks of a target's file as stored, where the reader's conversion hides what is wrong: a saliency mask saved as 0/1 (read as all background) or 16-bit, negative depth (read as missing), an edge map of other values than 0 and 1 (thresholded at 0.5)."
     from mti_nb.data.datasets import NYUD_TASK_DIRS, read_npy, read_png
-    if task == 'sal':
+    if task == 'sal':                                # (0/1 masks: judged over the whole set, by `_saliency_verdict`)
         p = root / ('sal_distill' if dataset == 'pascal' else NYUD_TASK_DIRS['sal']) / f'{sid}.png'
         v = read_png(p)
         if v.dtype != np.uint8:
             rep.add('error', p, f'a {v.dtype.itemsize * 8}-bit PNG; saliency masks are 8-bit, 0-255 (salient above 127)')
+        elif v.max() > 1:
+            rep.sal_above_1 += 1
         elif v.max() == 1:
-            rep.add('error', p, 'holds only 0 and 1, but saliency masks are 0-255 (salient above 127): it reads as '
-                                'all background; save it as 0 and 255')
+            rep.sal_binary.append(str(p))
     elif dataset == 'nyud' and task in ('depth', 'edge'):
         p = root / NYUD_TASK_DIRS[task] / f'{sid}.npy'
         a = read_npy(p)
@@ -170,6 +173,18 @@ def _exif_turn(path: Path) -> int | None:
     except (OSError, ValueError, SyntaxError):      # (an unreadable image is the reader's error)
         return None
     return None if o in (None, 1) else int(o)
+
+
+def _saliency_verdict(rep: DataReport, root: Path) -> None:
+    "Saliency masks that hold only 0 and 1 read as all background: an error when no mask of the set goes above 1 (a set saved as 0/1 instead of 0/255), else a warning naming them (a near-empty soft mask)."
+    n = len(rep.sal_binary)
+    if not n:
+        return
+    said = f'{n} saliency mask(s) hold only 0 and 1 ({first_few(rep.sal_binary)}), which read as all background (salient is above 127 of 255)'
+    if rep.sal_above_1:
+        rep.add('warning', root, f'{said}; the other {rep.sal_above_1} go above 1')
+    else:
+        rep.add('error', root, f'{said}, and none goes above 1: masks are 0-255; save them as 0 and 255')
 
 
 def _check_item(rep: DataReport, ds, dataset: str, sid: str, tasks: Sequence[str],
@@ -214,23 +229,25 @@ def _diff_manifest(old: str, new: str) -> list[str]:
             [f'{k}: new since the manifest' for k in sorted(b.keys() - a.keys())])
 
 
-def check_manifest_path(path: Path) -> None:
-    "Raise ValueError unless `path` can take a manifest: absent in a folder that can be written, or a file that already is one (never a user's other file)."
+def check_manifest_path(path: Path, force: bool = False) -> None:
+    "Raise ValueError unless `path` can take a manifest: absent, or a file that already is one (never a user's other file); where it would be written (absent, or `force`), in a folder that takes a new file."
     if path.is_dir():
         raise ValueError(f'manifest {path} is a folder; expected the path of a file')
-    try:                                             # its folder: said before the checks, not after them
-        check_out_dir(path, 'manifest', file=True)
-    except OSError as e:
-        raise ValueError(str(e)) from None
+    if force or not path.exists():                   # its folder: said before the checks, not after them (an existing
+        try:                                         # manifest without --force is only compared: a read-only
+            check_out_dir(path, 'manifest', file=True)   # dataset folder may be checked again)
+        except OSError as e:
+            raise ValueError(str(e)) from None
     if not path.exists():
         return
     with open(path, 'rb') as f:                      # its head only: the first line decides (a cut character is no matter)
-        head = f.read(4096).decode('utf-8', errors='replace')
+        raw = f.read(4096)
+    head = raw.decode('utf-8', errors='replace')
     first = next((l for l in head.splitlines() if l.strip()), '')
     if first and not re.fullmatch(r'[0-9a-f]{64}  .+', first):
         raise ValueError(f'{path} is not a SHA-256 manifest (expected lines "SHA256  PATH" as sha256sum writes); it is '
                          'left as it is: choose another --manifest')
-    lines = head.splitlines() if head.endswith('\n') or len(head) < 4096 else head.splitlines()[:-1]   # (whole lines)
+    lines = head.splitlines() if raw.endswith(b'\n') or len(raw) < 4096 else head.splitlines()[:-1]   # (whole lines)
     outside = [l[66:] for l in lines if re.fullmatch(r'[0-9a-f]{64}  .+', l)
                and (l[66:].startswith('/') or '..' in Path(l[66:]).parts)]
     if outside:                                      # a checksum list of one's own downloads, not of the dataset folder
@@ -251,7 +268,7 @@ def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset:
         rep.add('error', root, f'{why} (expected a folder in the {lay.name} layout: {lay.source})')
         return rep
     if write_manifest:                               # before the checks: a path that cannot take it is said at once
-        check_manifest_path(Path(manifest).expanduser() if manifest else root / MANIFEST_NAME)
+        check_manifest_path(Path(manifest).expanduser() if manifest else root / MANIFEST_NAME, force)
     expected = dict(lay.splits if splits is None else splits)
     present = [t for t, d in lay.task_dirs.items() if (root / d).is_dir()]
     want = list(tasks) if tasks else list(lay.task_dirs)
@@ -291,6 +308,7 @@ def check_data(dataset: str, root, splits: dict[str, int] | None = None, subset:
         ds = _reader(dataset, root, split, rep.tasks, ids, classes)
         for sid in tqdm(list(dict.fromkeys(ids)), desc=split, disable=not progress):
             _check_item(rep, ds, dataset, sid, rep.tasks, sizes, lay.image)
+    _saliency_verdict(rep, root)
     if dataset == 'nyud' and 'semseg' in rep.label_max and rep.label_max['semseg'] <= 13 and sum(rep.split_sizes.values()) > 100:
         rep.add('warning', root / 'segmentation', 'labels never exceed 13: this looks like the 13-class NYUD '
                 'variant; the paper and these readers use the 40-class set')

@@ -95,9 +95,6 @@ def _read_png(path: Path, kind: str) -> np.ndarray:
         if mode == 'P':                                   # its values are indices into its palette, not strengths
             raise ValueError(f'prediction {path} is a palette PNG (mode P), whose values are colour indices; save '
                              f'it as an 8-bit grey PNG (mode L), edge strength 0-255')
-        if a.max() == 1:                                  # a binary map saved as 0/1 would score 0 at every threshold
-            raise ValueError(f'prediction {path} holds only 0 and 1, but predictions are edge strengths 0-255 '
-                             f'(value / 255): save a binary map as 0 and 255')
         return a.astype(np.float64) / 255.0
     return a != 0
 
@@ -152,6 +149,10 @@ def _eval_edges_main(argv: list[str]) -> None:
     _load_pair(pairs[0])                       # ... and a bad first file
     jobs = ((pp, gp, THRESHOLDS, args.max_dist, True) for pp, gp in pairs)
     counts = _run_jobs(_file_counts_job, jobs, args.workers, True, len(pairs))
+    if not any(c[:, 3].any() for c in counts):     # sumP: no predicted pixel at any threshold, in any image
+        raise ValueError(f'no prediction in {args.pred} reaches the lowest threshold ({THRESHOLDS[0]:g}, value '
+                         f'{int(np.ceil(THRESHOLDS[0] * 255))} of 255), so every score would be 0: predictions are edge '
+                         f'strengths 0-255 (value / 255); a binary map saved as 0 and 1 looks like this: save it as 0 and 255')
     empty = [gp.name for (_, gp), c in zip(pairs, counts) if c[0, 1] == 0]   # sumR: the ground truth's edge pixels
     if len(empty) == len(pairs):
         raise ValueError(f'no ground truth in {args.gt} has an edge pixel (every PNG is all 0): nothing to score')

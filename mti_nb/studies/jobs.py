@@ -94,8 +94,8 @@ class RunJob:
         if rc and sent:   # stopped: a worker not yet training dies of the signal, so torchrun fails even then
             how = f'died of {signal.Signals(-rc).name}' if rc < 0 else f'exited with status {rc}'
             raise RuntimeError(f'{TrainingInterrupted.__module__}.TrainingInterrupted: torchrun {how} after this job '
-                               f'passed {signal_label(sent[0])} on to it; running the grid again resumes the run from '
-                               f'its last checkpoint')
+                               f'passed {signal_label(sent[0])} on to it; running the grid again resumes the run (from '
+                               f'its last checkpoint, if it saved one)')
         if rc:
             raise subprocess.CalledProcessError(rc, cmd)
         rec = runs.find_record(cfg, self.out_dir)
@@ -113,7 +113,7 @@ EXECUTORS = ('inline', 'local', 'slurm')
 
 @dataclass
 class JobOutcome:
-    "What became of one run: 'reused' (a record existed), 'done', 'failed', 'submitted' (Slurm, not waited for), or, in a local grid stopped by Ctrl-C or SIGTERM (`mti_nb.studies.stopping`), 'stopped' (its training heard the stop), 'not started' or 'left running' (a third signal)."
+    "What became of one run: 'reused' (a record existed), 'done', 'failed', 'submitted' (Slurm, not waited for), or, in a local grid stopped by Ctrl-C or SIGTERM (`mti_nb.studies.stopping`), 'stopped' (its training heard the stop, or its torchrun failed after the stop was passed on), 'not started' or 'left running' (a third signal)."
     run_id: str
     state: str
     job_id: str | None = None
