@@ -15,7 +15,7 @@ from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
-from .core import DATASETS, STAND_IN, Profile, check_choice, get_profile, stand_in_file
+from .core import DATASETS, PROFILES, STAND_IN, Profile, check_choice, get_profile, stand_in_file
 from .models import zoo   # noqa: F401 - registers every model: the choices of RunConfig.model
 from .models.backbones import backbone_info, stride_error
 from .models.registry import check_model_config, list_models
@@ -26,6 +26,40 @@ __all__ = ['PRECISIONS', 'LEGACY_VALUES', 'resolve_pretrained', 'weights_sha256'
 
 # %% ../nbs/29_config.ipynb #5f05bb68
 _FLOAT32_MAX = 3.4028234663852886e38
+_SEED_MAX = 2 ** 32 - 1          # numpy's seeds (the trainer seeds python, numpy and torch with the run's seed)
+
+
+def _check_kinds(cfg) -> None:
+    "Fields of the wrong kind, which would be read as something else (the string 'no' as True) or fail later with a message that names nothing: a ValueError naming the field, the value and what is expected."
+    import numbers
+    def bad(name: str, want: str):
+        raise ValueError(f'RunConfig.{name}={getattr(cfg, name)!r} is not valid; expected {want}')
+    for name in ('fpm', 'allow_cpu', 'allow_synthetic'):
+        if not isinstance(getattr(cfg, name), bool):
+            bad(name, 'true or false')
+    for name in ('channels_last', 'compile', 'fast_path'):
+        if getattr(cfg, name) is not None and not isinstance(getattr(cfg, name), bool):
+            bad(name, 'true, false or None')
+    for name in ('model', 'backbone', 'optimizer', 'device', 'profile'):
+        if not isinstance(getattr(cfg, name), str) or not getattr(cfg, name):
+            bad(name, 'a name (a non-empty string)')
+    check_choice('profile', cfg.profile, PROFILES)
+    if cfg.data_root is not None and not isinstance(cfg.data_root, str):
+        bad('data_root', 'the path of a folder (a string) or None')
+    if not isinstance(cfg.pretrained, (bool, str)):
+        bad('pretrained', "true, false, 'stand-in' or the path of a weights file")
+    for name in ('tasks', 'aux_tasks'):
+        v = getattr(cfg, name)
+        if not isinstance(v, tuple) or not all(isinstance(t, str) for t in v):
+            bad(name, "a list of task names, e.g. ['semseg', 'depth']")
+    if not isinstance(cfg.scales, tuple) or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool)
+                                                    for s in cfg.scales):
+        bad('scales', 'a list of output strides, e.g. [4, 8, 16, 32]')
+    for name in ('loss_weights', 'model_options'):
+        v = getattr(cfg, name)
+        if v is not None and not (isinstance(v, tuple) and all(isinstance(p, tuple) and len(p) == 2
+                                                               and isinstance(p[0], str) for p in v)):
+            bad(name, "a list of [name, value] pairs, e.g. [['depth', 1.0]], or None")
 
 
 def _check_numbers(cfg) -> None:
@@ -40,6 +74,8 @@ def _check_numbers(cfg) -> None:
             raise ValueError(f'RunConfig.{name}={v!r} is not valid; expected {what}{" or None" if none_ok else ""}')
     integer('epochs', 1); integer('batch_size', 1); integer('seed', 0); integer('workers', 0)
     integer('n_train', 1, True); integer('n_val', 1, True); integer('evals', 0)
+    if cfg.seed > _SEED_MAX:
+        raise ValueError(f'RunConfig.seed={cfg.seed!r} is not valid; expected an integer from 0 to {_SEED_MAX} (a numpy seed)')
     h = cfg.holdout
     if isinstance(h, bool) or not isinstance(h, numbers.Real) or not 0 <= h < 1:
         raise ValueError(f'RunConfig.holdout={h!r} is not valid; expected a fraction of the training images, 0 <= holdout < 1')
@@ -177,6 +213,7 @@ class RunConfig:
             v = getattr(self, k)
             if isinstance(v, list):
                 object.__setattr__(self, k, tuple(tuple(x) if isinstance(x, list) else x for x in v))
+        _check_kinds(self)                                     # before anything reads them
         # the model against the registry: tasks on the dataset, auxiliary tasks, backbone family, scales, options
         check_model_config(self.model, self.backbone, self.tasks, self.aux_tasks, self.scales, self.dataset,
                            self.model_options)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import signal
 import sys
 import types
@@ -21,10 +22,10 @@ from ..config import RunConfig, profile_fields, run_config
 # %% auto #0
 __all__ = ['parse_hw_option', 'fail', 'parse_bool', 'parse_json_or_str', 'pair_parser', 'optional', 'field_option',
            'add_dataclass_options', 'given_fields', 'config_choices', 'profile_default_text', 'train_parser',
-           'config_from_args', 'train_main']
+           'config_from_args', 'weights_problem', 'train_main']
 
 # %% ../../nbs/90_cli.ipynb #7623a9ae
-from ..checks import OneLineParser, os_error_line, path_problem   # the commands' one parser and OSError line
+from ..checks import ENV_DEBUG, OneLineParser, os_error_line, path_problem   # the commands' one parser and OSError line
 
 
 def fail(prog: str, message: Any, status: int = 2) -> int:
@@ -227,7 +228,8 @@ def train_parser(prog: str = 'mti_nb_train') -> argparse.ArgumentParser:
     g = ap.add_argument_group('what to do')
     g.add_argument('--config', metavar='FILE', help='start from this RunConfig (JSON object); options override it')
     g.add_argument('--print-config', action='store_true', help='print the resolved config (JSON) and exit')
-    g.add_argument('--out-dir', help='results folder (default: results/ or $MTI_NB_RESULTS)')
+    g.add_argument('--out-dir', help='results folder (default: results/ or $MTI_NB_RESULTS; a relative path is taken '
+                   'from the project folder, as the studies take -p out_dir, not from the current one)')
     g.add_argument('--force', action='store_true', help='train again even if the run has a record')
     g.add_argument('--sync-bn', action='store_true', help='DDP: synchronise BatchNorm across processes')
     g.add_argument('--initial-scales', action='store_true', help="also score each scale's initial predictions")
@@ -247,8 +249,28 @@ def config_from_args(ns: argparse.Namespace) -> RunConfig:
             raise ValueError(f'--config {p}: not JSON ({e})') from None
         if not isinstance(d, dict):
             raise ValueError(f'--config {p}: expected a JSON object of RunConfig fields')
-        return RunConfig.from_stored({**d.get('config', d), **over}) if 'run_id' in d else RunConfig.from_dict({**d, **over})
+        if 'run_id' in d:                          # a record's or --print-config's: every field is there
+            return RunConfig.from_stored({**d.get('config', d), **over})
+        given = {**d, **over}                      # by hand: the profile it names (or --profile) fills what it leaves out
+        if unknown := sorted(set(given) - {f.name for f in dataclasses.fields(RunConfig)}):
+            raise ValueError(f'--config {p}: unknown RunConfig fields: {unknown}')
+        over = given
     return run_config(over.pop('profile', None), over.pop('dataset', 'synthetic'), **over)
+
+
+def weights_problem(path: str | Path) -> str | None:
+    "Why `path` is no weights file the backbone can load (missing, a folder, not a checkpoint, no weights), worded to follow it in an error line; None when it is one."
+    if why := path_problem(Path(path).expanduser()):
+        return why
+    from timm.models import load_state_dict            # (the loader the backbone's weights go through: .pth or
+    try:                                               # .safetensors)
+        sd = load_state_dict(str(Path(path).expanduser()))
+    except Exception as e:  # noqa: BLE001 - whatever torch or safetensors says of a file that is no checkpoint
+        return f'is not a weights file (a state dict saved by torch or safetensors): {type(e).__name__}: ' \
+               f'{(str(e).strip().splitlines() or [""])[0][:160]}'
+    if not isinstance(sd, dict) or not sd:
+        return 'holds no weights (an empty state dict)'
+    return None
 
 
 def train_main(argv: Sequence[str] | None = None) -> int:
@@ -277,6 +299,8 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         resolve_device(cfg.device)
     except (ValueError, KeyError, TypeError, RuntimeError) as e:
         return fail(prog, e)
+    if isinstance(cfg.pretrained, str) and (why := weights_problem(cfg.pretrained)):   # before the data and the model
+        return fail(prog, f'pretrained {cfg.pretrained} {why}')
     from mti_nb.core import path_blocker, results_path
     out = results_path(ns.out_dir)                   # a file in the results folder's way: one line, before any work
     if (f := path_blocker(out)) is not None:
@@ -296,6 +320,10 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         return fail(prog, os_error_line(e))
     except (runs.RecordMismatchError, safeio.LockedError, NonFiniteLossError, DivergedError) as e:   # exit 1
         return fail(prog, e, 1)
+    except (ValueError, OSError) as e:             # a mistake found once the data and the model are built (one
+        if os.environ.get(ENV_DEBUG):              # training image too few for a batch, an optimiser that is not
+            raise                                  # one): one line, as run_cli says them; MTI_NB_DEBUG=1 shows where
+        return fail(prog, os_error_line(e) if isinstance(e, OSError) else e, 1)
     finally:
         if dist.is_available() and dist.is_initialized():
             dist.destroy_process_group()

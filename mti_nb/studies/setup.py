@@ -47,7 +47,10 @@ def check_device(device: str) -> str:
     "The study's `device` parameter, checked now by the engine's one device resolution (`resolve_device`), kept as text."
     if not isinstance(device, str) or not device:
         raise ValueError(f"device={device!r}: expected 'auto', 'cpu', 'cuda' or 'cuda:N'")
-    resolve_device(device)
+    try:
+        resolve_device(device)
+    except RuntimeError as e:                       # (no GPU here): a parameter's error, said in one line
+        raise ValueError(str(e)) from None
     return device
 
 
