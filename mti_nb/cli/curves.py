@@ -17,6 +17,7 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 
 from ..checks import os_error_line
+from ..core import blocked_folder
 from .train import fail
 from ..config import RunConfig
 from ..engine.checkpoints import checkpoint_path, load_checkpoint
@@ -175,6 +176,8 @@ def study_curves(plan: GridPlan, file: str | None = None, jobs_dir: str | None =
     try:
         (save_new_figure if file else save_figure)(fig, target)     # FILE is new; the default is drawn again
     except FileExistsError:
+        if not file:                            # the default's folder: a file stands where the jobs folder should be
+            return fail(prog, f'--curves: {blocked_folder(target.parent, "the jobs folder") or target.parent}')
         return fail(prog, f'--curves {file}: a file appeared there meanwhile and is not overwritten')
     except OSError as e:                        # a jobs folder that is a file, a folder that cannot be written...
         return fail(prog, os_error_line(e))

@@ -29,7 +29,8 @@ from .fastpath import (ADAM_IMPLS, REFERENCE, ExecPath, FastTraining, _autocast,
 from .loaders import build_loaders
 from ..criteria.losses import build_criterion
 from ..models.zoo import ModelConfig, build_model
-from ..models.resources import ROW_KEY, machine_info, machine_line, machine_load, random_targets, write_bench_row
+from ..models.backbones import backbone_info, stride_error
+from ..models.resources import ROW_KEY, bench_row, machine_info, machine_line, machine_load, random_targets, write_bench_row
 
 # %% auto #0
 __all__ = ['PARITY_TOL', 'TrainStep', 'InferStep', 'Timed', 'alternate', 'loader_throughput', 'bench', 'format_table', 'main',
@@ -243,6 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if min(h, w) < 32:
                 raise ValueError(f'{opt} {h}x{w}: each side must be >= 32 (the backbone downsamples by 32)')
         h, w = a.train_size
+        if 'train' not in a.skip and (err := stride_error((h, w), max(backbone_info(a.backbone).strides),
+                                                           'train-size')):
+            raise ValueError(f'--{err} (training inputs are never padded; inference pads)')
         if 'train' not in a.skip and a.batch * -(-h // 32) * -(-w // 32) < 2:     # (strided convs round up)
             raise ValueError(f'--train-size {h}x{w} with --batch {a.batch}: the 1/32 scale holds one value per channel, '
                              'which BatchNorm cannot train on; use --batch 2 or a larger size')
@@ -262,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise ValueError(f'--write-resources {a.write_resources}: not a resources table (no column(s) {missing})')
             if {'train', 'infer'} & set(a.skip):
                 raise ValueError('--write-resources needs both the training and the inference figures (no --skip train/infer)')
+            bench_row(table, dict(dataset=cfg.dataset, model=cfg.model, backbone=cfg.backbone, tasks='+'.join(cfg.tasks),
+                                  infer_hw=f'{a.infer_size[0]}x{a.infer_size[1]}'), f'--write-resources {a.write_resources}')
     except (ValueError, KeyError, RuntimeError) as e:
         print(f'mti_nb_bench: {e}', file=sys.stderr)
         return 2

@@ -33,7 +33,7 @@ __all__ = ['MAC_EXTRA_OPS', 'ISA_FLAGS', 'NYUD_HW', 'PASCAL_HW', 'PASCAL_TASKS',
            'ROW_KEY', 'count_params', 'MacCount', 'count_macs', 'machine_load', 'Timing', 'latency', 'cpu_flags',
            'bf16_supported', 'machine_info', 'machine_line', 'random_targets', 'proxy_loss', 'train_throughput',
            'images_per_s', 'peak_memory_mb', 'input_hw_of', 'resources_row', 'resources_table', 'write_resources_csv',
-           'merge_resources_rows', 'update_resources_csv', 'write_bench_row']
+           'merge_resources_rows', 'update_resources_csv', 'bench_row', 'write_bench_row']
 
 # %% ../../nbs/27_resources.ipynb #5efcb9a2
 def count_params(model: nn.Module, trainable_only: bool = True) -> int:
@@ -357,6 +357,17 @@ def update_resources_csv(configs: Sequence[ModelConfig], path: str | os.PathLike
     return path
 
 # %% ../../nbs/27_resources.ipynb #c09dc643
+def bench_row(df: pd.DataFrame, res: dict, path: str | os.PathLike) -> pd.Series:
+    "The mask of the one row of the resources table `df` (read from `path`) that `bench`'s figures `res` (or the same keys: dataset, model, backbone, tasks, infer_hw) go into; a ValueError unless there is exactly one."
+    hit = ((df.dataset == res['dataset']) & (df.model == res['model']) & (df.backbone == res['backbone']) &
+           (df.tasks == res['tasks']) & (df.aux_tasks.fillna('') == '') & (df.scales == '4+8+16+32') &
+           (df.fpm.astype(str) == 'True') & (df.input_hw == res['infer_hw']))
+    if hit.sum() != 1:
+        raise ValueError(f"{path}: expected one row for {res['model']} {res['backbone']} {res['tasks']} at "
+                         f"{res['infer_hw']}, found {int(hit.sum())}")
+    return hit
+
+
 def write_bench_row(res: dict, path: str | os.PathLike | None = None) -> Path:
     "Put `bench`'s figures and machine into the matching row of the resources table (default results/resources.csv)."
     import pandas as pd
@@ -366,12 +377,7 @@ def write_bench_row(res: dict, path: str | os.PathLike | None = None) -> Path:
     df = pd.read_csv(path, keep_default_na=False, na_values=[''])
     if missing := [c for c in ROW_KEY if c not in df.columns]:
         raise ValueError(f'{path} is not a resources table: it has no column(s) {missing}')
-    hit = ((df.dataset == res['dataset']) & (df.model == res['model']) & (df.backbone == res['backbone']) &
-           (df.tasks == res['tasks']) & (df.aux_tasks.fillna('') == '') & (df.scales == '4+8+16+32') &
-           (df.fpm.astype(str) == 'True') & (df.input_hw == res['infer_hw']))
-    if hit.sum() != 1:
-        raise ValueError(f"{path}: expected one row for {res['model']} {res['backbone']} {res['tasks']} at "
-                         f"{res['infer_hw']}, found {int(hit.sum())}")
+    hit = bench_row(df, res, path)
     m = res['machine']
     new = dict(train_img_s=res['train_img_s'], infer_ms=res['infer_ms'], ref_train_img_s=res['ref_train_img_s'],
                ref_infer_ms=res['ref_infer_ms'], train_speedup=res['train_speedup'],
