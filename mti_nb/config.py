@@ -60,6 +60,9 @@ def _check_kinds(cfg) -> None:
         if v is not None and not (isinstance(v, tuple) and all(isinstance(p, tuple) and len(p) == 2
                                                                and isinstance(p[0], str) for p in v)):
             bad(name, "a list of [name, value] pairs, e.g. [['depth', 1.0]], or None")
+        names = [p[0] for p in v or ()]
+        if dup := next((n for n in names if names.count(n) > 1), None):   # (both would be stored and hashed)
+            raise ValueError(f'RunConfig.{name} gives {dup!r} more than once; give each name once')
 
 
 def _check_numbers(cfg) -> None:

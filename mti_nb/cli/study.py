@@ -149,7 +149,11 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     prog = 'mti_nb_study'
     a = study_parser(prog).parse_args(argv)
     params = {k: parse_json_or_str(v) for k, v in a.p}
+    if dup := next((k for k, _ in a.p if [x for x, _ in a.p].count(k) > 1), None):   # (the last would win unsaid)
+        return fail(prog, f'-p {dup} is given more than once: give each parameter once')
     if a.profile:
+        if params.get('profile', a.profile) != a.profile:
+            return fail(prog, f"--profile {a.profile} and -p profile {params['profile']}: give the profile once")
         params['profile'] = a.profile
     if 'out_dir' in params and not str(params['out_dir']).strip():
         return fail(prog, "-p out_dir '': expected a folder (leave it out for the profile's results folder)")
