@@ -26,7 +26,7 @@ __all__ = ['PRECISIONS', 'LEGACY_VALUES', 'resolve_pretrained', 'weights_sha256'
 
 # %% ../nbs/29_config.ipynb #5f05bb68
 _FLOAT32_MAX = 3.4028234663852886e38
-_SEED_MAX = 2 ** 32 - 1          # numpy's seeds (the trainer seeds python, numpy and torch with the run's seed)
+_SEED_MAX = 2 ** 64 - 1          # torch's seeds (the trainer seeds torch with it; numpy with it modulo 2 ** 32)
 
 
 def _check_kinds(cfg) -> None:
@@ -78,7 +78,7 @@ def _check_numbers(cfg) -> None:
     integer('epochs', 1); integer('batch_size', 1); integer('seed', 0); integer('workers', 0)
     integer('n_train', 1, True); integer('n_val', 1, True); integer('evals', 0)
     if cfg.seed > _SEED_MAX:
-        raise ValueError(f'RunConfig.seed={cfg.seed!r} is not valid; expected an integer from 0 to {_SEED_MAX} (a numpy seed)')
+        raise ValueError(f'RunConfig.seed={cfg.seed!r} is not valid; expected an integer from 0 to {_SEED_MAX} (a torch seed)')
     h = cfg.holdout
     if isinstance(h, bool) or not isinstance(h, numbers.Real) or not 0 <= h < 1:
         raise ValueError(f'RunConfig.holdout={h!r} is not valid; expected a fraction of the training images, 0 <= holdout < 1')

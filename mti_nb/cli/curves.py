@@ -177,9 +177,9 @@ def study_curves(plan: GridPlan, file: str | None = None, jobs_dir: str | None =
         (save_new_figure if file else save_figure)(fig, target)     # FILE is new; the default is drawn again
     except FileExistsError:
         if not file:                            # the default's folder: a file stands where the jobs folder should be
-            return fail(prog, f'--curves: {blocked_folder(target.parent, "the jobs folder") or target.parent}')
+            return fail(prog, f'--curves: {blocked_folder(target.parent, "the jobs folder") or f"cannot make the jobs folder {target.parent}"}')
         return fail(prog, f'--curves {file}: a file appeared there meanwhile and is not overwritten')
-    except OSError as e:                        # a jobs folder that is a file, a folder that cannot be written...
+    except OSError as e:                        # a folder that cannot be written, a link on the way...
         return fail(prog, os_error_line(e))
     finally:
         plt.close(fig)

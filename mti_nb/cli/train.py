@@ -236,6 +236,9 @@ def train_parser(prog: str = 'mti_nb_train') -> argparse.ArgumentParser:
     return ap
 
 
+_WHOLE = {'model', 'backbone', 'train_hw', 'epochs', 'batch_size', 'lr', 'profile'}   # fields every stored config has
+
+
 def config_from_args(ns: argparse.Namespace) -> RunConfig:
     "The `RunConfig` of parsed `mti_nb_train` arguments (ValueError / FileNotFoundError for bad values)."
     over = given_fields(ns, [f.name for f in dataclasses.fields(RunConfig)])
@@ -249,8 +252,11 @@ def config_from_args(ns: argparse.Namespace) -> RunConfig:
             raise ValueError(f'--config {p}: not JSON ({e})') from None
         if not isinstance(d, dict):
             raise ValueError(f'--config {p}: expected a JSON object of RunConfig fields')
-        if 'run_id' in d:                          # a record's or --print-config's: every field is there
-            return RunConfig.from_stored({**d.get('config', d), **over})
+        if 'run_id' in d:                          # a record's or --print-config's: every field is there; options
+            cfg = RunConfig.from_stored(d.get('config', d))   # change it as `replace` does (other weights: their digest)
+            return cfg.replace(**over) if over else cfg
+        if _WHOLE <= set(d):                       # a whole config (a record's `config`, a job's): read as it is
+            return RunConfig.from_dict({**d, **over})
         given = {**d, **over}                      # by hand: the profile it names (or --profile) fills what it leaves out
         if unknown := sorted(set(given) - {f.name for f in dataclasses.fields(RunConfig)}):
             raise ValueError(f'--config {p}: unknown RunConfig fields: {unknown}')
@@ -299,12 +305,13 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         resolve_device(cfg.device)
     except (ValueError, KeyError, TypeError, RuntimeError) as e:
         return fail(prog, e)
-    if isinstance(cfg.pretrained, str) and (why := weights_problem(cfg.pretrained)):   # before the data and the model
-        return fail(prog, f'pretrained {cfg.pretrained} {why}')
     from mti_nb.core import path_blocker, results_path
     out = results_path(ns.out_dir)                   # a file in the results folder's way: one line, before any work
     if (f := path_blocker(out)) is not None:
         return fail(prog, f'results folder {out}' + (' is a file' if f == out else f': {f} is a file') + ', not a folder')
+    if (isinstance(cfg.pretrained, str) and (ns.force or runs.find_record(cfg, ns.out_dir) is None)   # to train: its
+            and (why := weights_problem(cfg.pretrained))):                    # weights, before the data and model
+        return fail(prog, f'pretrained {cfg.pretrained} {why}')
     try:
         rec = run_experiment(cfg, ns.out_dir, force=ns.force, initial_scales=ns.initial_scales,
                              sync_bn=ns.sync_bn)
@@ -320,10 +327,11 @@ def train_main(argv: Sequence[str] | None = None) -> int:
         return fail(prog, os_error_line(e))
     except (runs.RecordMismatchError, safeio.LockedError, NonFiniteLossError, DivergedError) as e:   # exit 1
         return fail(prog, e, 1)
-    except (ValueError, OSError) as e:             # a mistake found once the data and the model are built (one
-        if os.environ.get(ENV_DEBUG):              # training image too few for a batch, an optimiser that is not
-            raise                                  # one): one line, as run_cli says them; MTI_NB_DEBUG=1 shows where
-        return fail(prog, os_error_line(e) if isinstance(e, OSError) else e, 1)
+    except (ValueError, OSError) as e:             # a mistake found once the data and the model are built (too few
+        if os.environ.get(ENV_DEBUG):              # training images for a batch, an optimiser that is not one): one
+            raise                                  # line naming the error's kind, and how to see where it came from
+        return fail(prog, f'{type(e).__name__}: {os_error_line(e) if isinstance(e, OSError) else e} '
+                          f'({ENV_DEBUG}=1 shows where)', 1)
     finally:
         if dist.is_available() and dist.is_initialized():
             dist.destroy_process_group()

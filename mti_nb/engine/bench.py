@@ -260,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise ValueError(f'--write-resources {a.write_resources} {why}; expected the resources table '
                                  '(results/resources.csv)')
             import pandas as pd
-            try: table = pd.read_csv(a.write_resources)
+            try: table = pd.read_csv(a.write_resources, keep_default_na=False, na_values=[''])   # (as write_bench_row)
             except Exception as e: raise ValueError(f'--write-resources {a.write_resources}: not a readable CSV table ({e})') from None
             if missing := [c for c in ROW_KEY if c not in table.columns]:
                 raise ValueError(f'--write-resources {a.write_resources}: not a resources table (no column(s) {missing})')

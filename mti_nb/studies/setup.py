@@ -102,9 +102,12 @@ def check_model_options(options: Any) -> dict[str, Any] | None:
     if options is None or (isinstance(options, (dict, tuple, list)) and not options):
         return None
     try:
-        opts = dict(options.items() if isinstance(options, Mapping) else [tuple(p) for p in options])
+        pairs = list(options.items()) if isinstance(options, Mapping) else [tuple(p) for p in options]
+        opts = dict(pairs)
     except (TypeError, ValueError):
         raise ValueError(f'model_options={options!r}: expected a dict or (name, value) pairs') from None
+    if len(opts) != len(pairs):                     # (dict() would keep the last one without a word)
+        raise ValueError(f'model_options={options!r}: an option is given more than once; give each once')
     if not any(options_for(m, opts) for m in list_models()):
         takes = '; '.join(f'{m}: {accepted_options(m)}' for m in list_models() if model_spec(m).options is not None)
         raise ValueError(f'model_options {", ".join(map(repr, opts))}: no model takes all of these ({takes})')
