@@ -175,6 +175,9 @@ def _dispatch(a, params: dict, prog: str) -> int:
                        ('mem', a.mem, 1), ('array-parallelism', a.array_parallelism, 1), ('gpus-per-node', a.gpus, 0)):
         if v is not None and v < lo:
             return fail(prog, f'--{opt} {v}: expected at least {lo}')
+    if a.threads and a.executor != 'slurm' and a.threads > (os.cpu_count() or 1):   # here: more threads than CPUs
+        return fail(prog, f'--threads {a.threads}: this machine has {os.cpu_count()} CPUs (more threads than CPUs '
+                          f'make a run slower, not faster)')
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
         if not a.list:                              # a blocked runs/: said once here, not as a traceback of the first

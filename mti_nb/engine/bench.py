@@ -269,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_row(table, dict(dataset=cfg.dataset, model=cfg.model, backbone=cfg.backbone, tasks='+'.join(cfg.tasks),
                                   infer_hw=f'{a.infer_size[0]}x{a.infer_size[1]}'), f'--write-resources {a.write_resources}')
     except (ValueError, KeyError, RuntimeError) as e:
-        print(f'mti_nb_bench: {e}', file=sys.stderr)
+        print(f'mti_nb_bench: error: {e}', file=sys.stderr)
         return 2
     res = bench(cfg, fast, train_hw=a.train_size, batch=a.batch, infer_hw=a.infer_size, infer_batch=a.infer_batch,
                 repeats=a.repeats, warmup=a.warmup, device=device, train='train' not in a.skip,
@@ -279,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             print(f'wrote the speed row of {write_bench_row(res, a.write_resources)}')
         except (ValueError, KeyError) as e:
-            print(f'mti_nb_bench: --write-resources {a.write_resources}: {e}', file=sys.stderr)
+            print(f'mti_nb_bench: error: --write-resources {a.write_resources}: {e}', file=sys.stderr)
             return 2
     if a.json: print(json.dumps(res))
     return 0
