@@ -309,9 +309,12 @@ def train_main(argv: Sequence[str] | None = None) -> int:
     out = results_path(ns.out_dir)                   # a file in the results folder's way: one line, before any work
     if (f := path_blocker(out)) is not None:
         return fail(prog, f'results folder {out}' + (' is a file' if f == out else f': {f} is a file') + ', not a folder')
-    if (isinstance(cfg.pretrained, str) and (ns.force or runs.find_record(cfg, ns.out_dir) is None)   # to train: its
-            and (why := weights_problem(cfg.pretrained))):                    # weights, before the data and model
-        return fail(prog, f'pretrained {cfg.pretrained} {why}')
+    try:                                             # (with a record, run_experiment decides whether it is reused)
+        to_train = ns.force or runs.no_record(runs.record_path(cfg.run_id, ns.out_dir))
+    except (ValueError, OSError) as e:               # a file where the records folder should be
+        return fail(prog, os_error_line(e) if isinstance(e, OSError) else e)
+    if to_train and isinstance(cfg.pretrained, str) and (why := weights_problem(cfg.pretrained)):   # its weights,
+        return fail(prog, f'pretrained {cfg.pretrained} {why}')                                    # before any work
     try:
         rec = run_experiment(cfg, ns.out_dir, force=ns.force, initial_scales=ns.initial_scales,
                              sync_bn=ns.sync_bn)
