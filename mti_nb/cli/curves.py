@@ -27,8 +27,8 @@ from ..reports.figures import save_figure
 from ..studies.grids import GridPlan, record_state
 
 # %% auto #0
-__all__ = ['PROGRESS', 'CURVES_FORMATS', 'checkpoint_progress', 'last_heldout', 'epochs_done', 'time_to_go', 'curves_target',
-           'curve_run', 'save_new_figure', 'study_curves']
+__all__ = ['PROGRESS', 'CURVES_FORMATS', 'CURVES_MARK', 'checkpoint_progress', 'last_heldout', 'epochs_done', 'time_to_go',
+           'drawn_here', 'curves_target', 'curve_run', 'save_new_figure', 'study_curves']
 
 # %% ../../nbs/92a_study_curves.ipynb #80109ea8
 PROGRESS = {'part-trained': 'part-trained (they resume where they stopped)',
@@ -84,13 +84,29 @@ def time_to_go(history: Sequence, epochs: int, window: int = 5, least: int = 3) 
 
 # %% ../../nbs/92a_study_curves.ipynb #6382725a
 CURVES_FORMATS = ('.png', '.pdf', '.svg')
+CURVES_MARK = {'Source': 'mti_nb_study --curves'}    # written into the PNG of the jobs folder: drawn here, so drawn again
+
+
+def drawn_here(p: Path) -> bool:
+    "Whether `p` is a PNG that `--curves` drew (it carries `CURVES_MARK`); False for anything else, a link or what cannot be read."
+    from PIL import Image
+    if p.is_symlink():
+        return False
+    try:
+        with Image.open(p) as im:
+            return all(getattr(im, 'text', {}).get(k) == v for k, v in CURVES_MARK.items())
+    except (OSError, ValueError, SyntaxError):                 # PIL's errors for what is not an image it reads
+        return False
 
 
 def curves_target(name: str, out_dir: Path, file: str | None = None, jobs_dir: str | None = None
                   ) -> tuple[Path | None, str | None]:
     "(file, None) where study `name`'s curves are drawn, or (None, why not): `file` as given (new, in a folder that exists), else the jobs folder's curves.png."
     default = (Path(jobs_dir) if jobs_dir else Path(out_dir) / 'jobs' / name) / 'curves.png'
-    if not file:
+    if not file:                                               # a --jobs-dir is the user's: only our drawing is redrawn
+        if jobs_dir and (default.exists() or default.is_symlink()) and not drawn_here(default):
+            return None, (f'--jobs-dir {jobs_dir}: {default} was not drawn by --curves and is not overwritten: '
+                          f'give --curves FILE, or another --jobs-dir')
         return default, None
     p = Path(file).expanduser()
     if p.suffix.lower() not in CURVES_FORMATS:
@@ -174,7 +190,10 @@ def study_curves(plan: GridPlan, file: str | None = None, jobs_dir: str | None =
     fig = plot_curves(recs, label=lambda r: base(r) + ('' if r.status == 'complete' else f' ({r.status})'),
                       title=f'{plan.name}: learning curves so far ({said})', profile=plan.study.profile.name)
     try:
-        (save_new_figure if file else save_figure)(fig, target)     # FILE is new; the default is drawn again
+        if file:                                # FILE is new; the default is drawn again, marked as ours
+            save_new_figure(fig, target)
+        else:
+            save_figure(fig, target, metadata=CURVES_MARK)
     except FileExistsError:
         if not file:                            # the default's folder: a file stands where the jobs folder should be
             return fail(prog, f'--curves: {blocked_folder(target.parent, "the jobs folder") or f"cannot make the jobs folder {target.parent}"}')

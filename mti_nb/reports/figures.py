@@ -288,11 +288,11 @@ def study_per_class_iou(study: Any, records: Sequence[RunRecord], tasks: Sequenc
     return out
 
 # %% ../../nbs/63_figures.ipynb #57c32a5e
-def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> Path:
-    "Save a figure atomically: drawn in memory (format from the suffix), then written by `mti_nb.safeio.atomic_write`."
+def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120, metadata: dict[str, str] | None = None) -> Path:
+    "Save a figure atomically: drawn in memory (format from the suffix; `metadata` as matplotlib's `savefig` takes it), then written by `mti_nb.safeio.atomic_write`."
     path = Path(path)
     buf = io.BytesIO()
-    fig.savefig(buf, format=path.suffix.lstrip('.') or None, dpi=dpi, bbox_inches='tight')
+    fig.savefig(buf, format=path.suffix.lstrip('.') or None, dpi=dpi, bbox_inches='tight', metadata=metadata)
     return atomic_write(path, buf.getvalue())
 
 # %% ../../nbs/63_figures.ipynb #91ca94ed
