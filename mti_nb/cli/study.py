@@ -37,7 +37,8 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
     ap.add_argument('name', choices=list(GRIDS), help='the study (its notebook is nbs/NAME.ipynb)')
     ap.add_argument('-p', nargs=2, action='append', default=[], metavar=('KEY', 'VALUE'),
                     help="a study parameter, as papermill's -p (repeatable): profile, dataset, data_root, seeds, "
-                    'epochs, image_size, precision, allow_cpu...')
+                    'epochs, image_size, precision, allow_cpu, out_dir (a relative path is taken from the project '
+                    'folder, as the notebooks take it, not from the current one)...')
     ap.add_argument('--profile', choices=list(PROFILES), help='same as -p profile NAME')
     ap.add_argument('--only', action='extend', nargs='+', default=[], metavar='PATTERN',
                     help='keep only the runs whose model (single_task, pad_net, mti_net...), run id, config hash (the '
@@ -50,7 +51,7 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
     what.add_argument('--curves', nargs='?', const='', metavar='FILE', help='draw the learning curves so far (held-out '
                       'metric and training loss per task) from each run\'s record or, while it trains, its checkpoint, '
                       'into FILE (.png, .pdf or .svg; a file that exists is refused) [the jobs folder\'s curves.png: '
-                      '<results>/jobs/NAME/ or --jobs-dir, drawn again each time]; one JSON line per run: its state, '
+                      '<results>/jobs/NAME/ or --jobs-dir, drawn again each time; in a --jobs-dir, only one --curves drew]; one JSON line per run: its state, '
                       'epochs and last held-out metrics; exit status 1 when no run has finished an epoch yet. Put it '
                       'after NAME (mti_nb_study NAME --curves)')
     what.add_argument('--estimate', action='store_true', help='time a few training steps of each run without a record '
