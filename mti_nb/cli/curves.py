@@ -95,7 +95,7 @@ def drawn_here(p: Path) -> bool:
     try:
         with Image.open(p) as im:
             return all(getattr(im, 'text', {}).get(k) == v for k, v in CURVES_MARK.items())
-    except (OSError, ValueError, SyntaxError):                 # PIL's errors for what is not an image it reads
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):   # what PIL cannot read is not ours
         return False
 
 
