@@ -16,9 +16,10 @@ from typing import Any, Iterable, Sequence
 
 # %% auto #0
 __all__ = ['ENV_PROFILE', 'ENV_RESULTS', 'ENV_CACHE', 'ENV_DATA', 'ENV_IN_TEST', 'DATASETS', 'STAND_IN', 'PROFILES',
-           'STUDY_DEFAULTS', 'SETUP_FIELDS', 'check_choice', 'project_root', 'in_test', 'test_results_dir',
-           'results_path', 'results_dir', 'path_blocker', 'blocked_folder', 'unblocked_folder', 'cache_dir', 'Schedule',
-           'Profile', 'stand_in_file', 'default_profile', 'get_profile', 'own_setup', 'worker_pool']
+           'STUDY_DEFAULTS', 'SETUP_FIELDS', 'check_choice', 'project_root', 'in_test', 'usable_cpus',
+           'test_results_dir', 'results_path', 'results_dir', 'path_blocker', 'blocked_folder', 'unblocked_folder',
+           'cache_dir', 'Schedule', 'Profile', 'stand_in_file', 'default_profile', 'get_profile', 'own_setup',
+           'worker_pool']
 
 # %% ../nbs/00_core.ipynb #71aaae99
 ENV_PROFILE = 'MTI_NB_PROFILE'
@@ -49,6 +50,14 @@ def project_root() -> Path:
 def in_test() -> bool:
     "True under a test runner: nbdev's `test_nb` (nbdev_test, tools/test_notebooks.py) sets $IN_TEST."
     return os.environ.get(ENV_IN_TEST, '').strip().lower() not in ('', '0', 'false', 'no')
+
+
+def usable_cpus() -> int:
+    "The CPUs this process may run on: its affinity mask where the OS keeps one (taskset, a Slurm or container cpuset), else all of the machine's."
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):              # macOS, Windows: no affinity mask
+        return os.cpu_count() or 1
 
 
 _TEST_RESULTS: Path | None = None

@@ -19,7 +19,7 @@ from ..checks import OneLineParser, os_error_line
 from .curves import PROGRESS, checkpoint_progress, last_heldout, study_curves, time_to_go
 from .train import fail, parse_json_or_str
 from ..config import RunConfig
-from ..core import ENV_RESULTS, PROFILES, results_path
+from ..core import ENV_RESULTS, PROFILES, results_path, usable_cpus
 from ..engine.devices import RefusedRun
 from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, checked_records_folder, find_record, record_delta_m, records_folder
@@ -176,8 +176,8 @@ def _dispatch(a, params: dict, prog: str) -> int:
                        ('mem', a.mem, 1), ('array-parallelism', a.array_parallelism, 1), ('gpus-per-node', a.gpus, 0)):
         if v is not None and v < lo:
             return fail(prog, f'--{opt} {v}: expected at least {lo}')
-    if a.threads and a.executor != 'slurm' and a.threads > (os.cpu_count() or 1):   # here: more threads than CPUs
-        return fail(prog, f'--threads {a.threads}: this machine has {os.cpu_count()} CPUs (more threads than CPUs '
+    if a.threads and a.executor != 'slurm' and a.threads > usable_cpus():   # here: more threads than CPUs
+        return fail(prog, f'--threads {a.threads}: this process may use {usable_cpus()} CPUs (more threads than CPUs '
                           f'make a run slower, not faster)')
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)

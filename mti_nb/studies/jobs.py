@@ -21,7 +21,7 @@ import submitit
 import torch
 
 from ..config import RunConfig
-from ..core import check_choice, results_dir
+from ..core import check_choice, results_dir, usable_cpus
 from ..engine.devices import check_paper_run, check_precision, resolve_device
 from ..engine.experiment import has_initial_predictions, run_experiment
 from ..records import runs
@@ -171,8 +171,8 @@ CPU_PARALLEL = 2          # runs at once by default on a machine without GPUs (t
 
 
 def default_threads(parallel: int) -> int:
-    "CPU threads per run when `parallel` runs share this machine: its CPUs split evenly, at least one."
-    return max(1, (os.cpu_count() or 1) // parallel)
+    "CPU threads per run when `parallel` runs share this machine: the CPUs this process may use split evenly, at least one."
+    return max(1, usable_cpus() // parallel)
 
 
 def refuse_here(configs: Sequence[RunConfig]) -> None:
