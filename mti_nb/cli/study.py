@@ -59,7 +59,7 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
                       '--parallel and --threads as the local executor would run them)')
     g = ap.add_argument_group('executors')
     g.add_argument('--parallel', type=int, help='local: runs at once (default: one per GPU, else 2)')
-    g.add_argument('--threads', type=int, help='CPU threads per run (default: CPUs / parallel; Slurm: --cpus)')
+    g.add_argument('--threads', type=int, help='CPU threads per run (default: the CPUs this process may use / parallel; Slurm: --cpus)')
     g.add_argument('--gpus-per-node', type=int, dest='gpus', help='GPUs per run (default: 1 on Slurm; local: 1 if '
                    'there is a GPU, else 0); more than 1 trains with DDP under torchrun')
     g.add_argument('--partition', help='Slurm partition')

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from ..checks import arg_type, as_int, check_out_dir, cli_parser, parse_hw, run_cli
-from ..core import cache_dir, worker_pool
+from ..core import cache_dir, usable_cpus, worker_pool
 from ..safeio import atomic_folder, file_lock, unreplaceable
 from .scene import HUMAN_PARTS, SYNTH_CLASSES, SYNTH_VERSION
 from .render import synth_sample
@@ -144,7 +144,7 @@ def synthetic_root(n_train: int, n_val: int, hw: tuple[int, int] = (120, 160), s
 
 def _generate(final: Path, spec: dict, n_train: int, n_val: int, hw, seed: int, workers, progress: bool) -> None:
     "Render and write a benchmark into a temporary sibling of `final`, renamed into place when complete."
-    workers = min(2, os.cpu_count() or 1) if workers is None else as_int(workers, 'workers', lo=1)
+    workers = min(2, usable_cpus()) if workers is None else as_int(workers, 'workers', lo=1)
     use_pool = workers > 1 and n_train + n_val >= 32 and 'fork' in multiprocessing.get_all_start_methods()
     check_resources(final, n_train + n_val, hw, workers if use_pool else 1)
     try:
