@@ -176,8 +176,8 @@ def _dispatch(a, params: dict, prog: str) -> int:
                        ('mem', a.mem, 1), ('array-parallelism', a.array_parallelism, 1), ('gpus-per-node', a.gpus, 0)):
         if v is not None and v < lo:
             return fail(prog, f'--{opt} {v}: expected at least {lo}')
-    if a.threads and a.executor != 'slurm' and a.threads > usable_cpus():   # here: more threads than CPUs
-        return fail(prog, f'--threads {a.threads}: this process may use {usable_cpus()} CPUs (more threads than CPUs '
+    if a.threads and a.executor != 'slurm' and a.threads > (cpus := usable_cpus()):   # here: more threads than CPUs
+        return fail(prog, f'--threads {a.threads}: this process may use {cpus} CPUs (more threads than CPUs '
                           f'make a run slower, not faster)')
     try:
         plan = select_runs(study_grid(a.name, **params), a.only)
