@@ -126,6 +126,9 @@ def parse_values(value: Any, default: Sequence, name: str, convert: Callable[[An
     if value is None or value == '':
         return tuple(default)
     items = value.split(',') if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else [value]
+    if isinstance(value, str) and (inner := value.strip(' ,')) and any(not v.strip() for v in inner.split(',')):
+        # '0,,2': a value left out? (a trailing comma is harmless)
+        raise ValueError(f'{name}={value!r}: an empty item between two commas; expected {expected}')
     try:
         out = tuple(convert(v) for v in items if not (isinstance(v, str) and not v.strip()))
     except ValueError:

@@ -53,11 +53,9 @@ def in_test() -> bool:
 
 
 def usable_cpus() -> int:
-    "The CPUs this process may run on: its affinity mask where the OS keeps one (taskset, a Slurm or container cpuset), else all of the machine's."
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):              # macOS, Windows: no affinity mask
-        return os.cpu_count() or 1
+    "The CPUs this process may use (joblib's count): the least of the machine's, its affinity mask (taskset, a Slurm or container cpuset), its cgroup CPU quota rounded up (docker --cpus, a Kubernetes limit) and $LOKY_MAX_CPU_COUNT."
+    from joblib import cpu_count                  # imported here: only the callers that size pools and threads need it
+    return cpu_count()
 
 
 _TEST_RESULTS: Path | None = None
