@@ -117,6 +117,9 @@ def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
 
 def _estimate(a, plan: GridPlan, prog: str) -> int:
     "`--estimate`: the runs without a record timed here (`mti_nb.studies.estimate`), one JSON line each, the total on stderr."
+    if a.gpus:                                  # said, not ignored: the hours would be CPU hours for runs on GPUs
+        return fail(prog, f'--estimate times training on this CPU; --gpus-per-node {a.gpus} asks for runs on GPUs, '
+                          'which it cannot time (leave it out, or time a few epochs on the GPU)')
     if torch.cuda.is_available():
         return fail(prog, '--estimate times training on the CPU, but this machine has a GPU, which the runs would train on')
     out, reuse = plan.study.out_dir, plan.study.reuse_from
