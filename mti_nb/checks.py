@@ -126,15 +126,17 @@ def parse_values(value: Any, default: Sequence, name: str, convert: Callable[[An
     if value is None or value == '':
         return tuple(default)
     items = value.split(',') if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else [value]
-    if isinstance(value, str) and (inner := value.strip(' ,')) and any(not v.strip() for v in inner.split(',')):
-        # '0,,2': a value left out? (a trailing comma is harmless)
-        raise ValueError(f'{name}={value!r}: an empty item between two commas; expected {expected}')
+    blank = lambda v: isinstance(v, str) and not v.strip()
+    while items and blank(items[-1]):           # a trailing comma is harmless
+        items.pop()
+    if not items:
+        raise ValueError(f'{name} is empty: give at least one {what}')
+    if any(blank(v) for v in items):            # '40,,160' or ',80': a value left out, not a shorter grid
+        raise ValueError(f'{name}={value!r}: an empty item (a value left out?); expected {expected}')
     try:
-        out = tuple(convert(v) for v in items if not (isinstance(v, str) and not v.strip()))
+        out = tuple(convert(v) for v in items)
     except ValueError:
         raise ValueError(f'{name}={value!r}: expected {expected}') from None
-    if not out:
-        raise ValueError(f'{name} is empty: give at least one {what}')
     if len(set(out)) != len(out):
         raise ValueError(f'{name}={value!r}: a {what} is repeated (each {what} is one run)')
     return out

@@ -53,8 +53,13 @@ def in_test() -> bool:
 
 
 def usable_cpus() -> int:
-    "The CPUs this process may use (joblib's count): the least of the machine's, its affinity mask (taskset, a Slurm or container cpuset), its cgroup CPU quota rounded up (docker --cpus, a Kubernetes limit) and $LOKY_MAX_CPU_COUNT."
-    from joblib import cpu_count                  # imported here: only the callers that size pools and threads need it
+    "The CPUs this process may use, at least 1 (loky's count, joblib's backend): the least of the machine's, its affinity mask (taskset, a Slurm or container cpuset), the container's cgroup CPU quota rounded up (docker --cpus, a Kubernetes limit) and $LOKY_MAX_CPU_COUNT."
+    cap = os.environ.get('LOKY_MAX_CPU_COUNT')
+    if cap is not None and not (cap.strip().isdigit() and int(cap) >= 1):     # loky would raise a bare int() error
+        raise ValueError(f'LOKY_MAX_CPU_COUNT={cap!r}: expected a whole number of CPUs, at least 1 (or leave it unset)')
+    # loky's own count, not joblib.cpu_count, which answers 1 wherever joblib runs serially (JOBLIB_MULTIPROCESSING=0,
+    # no /dev/shm): that says nothing of the CPUs torch may use. Imported here: only the callers that size pools need it
+    from joblib.externals.loky import cpu_count
     return cpu_count()
 
 

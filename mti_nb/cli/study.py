@@ -117,9 +117,9 @@ def _headline_line(cfg: RunConfig, rec, out_dir) -> dict:
 
 def _estimate(a, plan: GridPlan, prog: str) -> int:
     "`--estimate`: the runs without a record timed here (`mti_nb.studies.estimate`), one JSON line each, the total on stderr."
-    if a.gpus:                                  # said, not ignored: the hours would be CPU hours for runs on GPUs
+    if a.gpus:                                  # refused, not ignored: CPU hours are no estimate of runs on GPUs
         return fail(prog, f'--estimate times training on this CPU; --gpus-per-node {a.gpus} asks for runs on GPUs, '
-                          'which it cannot time (leave it out, or time a few epochs on the GPU)')
+                          'which it cannot time (leave it out for the hours on this CPU, or time a few epochs on a GPU)')
     if torch.cuda.is_available():
         return fail(prog, '--estimate times training on the CPU, but this machine has a GPU, which the runs would train on')
     out, reuse = plan.study.out_dir, plan.study.reuse_from
@@ -152,6 +152,10 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     "Console script `mti_nb_study`: list, run (inline, local processes, Slurm) or collect the runs of a study."
     prog = 'mti_nb_study'
     a = study_parser(prog).parse_args(argv)
+    try:
+        usable_cpus()                           # a malformed $LOKY_MAX_CPU_COUNT is said once here, not mid-run
+    except ValueError as e:
+        return fail(prog, e)
     params = {k: parse_json_or_str(v) for k, v in a.p}
     if dup := next((k for k, _ in a.p if [x for x, _ in a.p].count(k) > 1), None):   # (the last would win unsaid)
         return fail(prog, f'-p {dup} is given more than once: give each parameter once')
