@@ -28,7 +28,7 @@ from ..studies.estimate import estimate_runs, wall_hours
 from ..studies.jobs import CPU_PARALLEL, EXECUTORS, GridStopped, default_threads, refuse_here, run_grid
 
 # %% auto #0
-__all__ = ['study_parser', 'select_runs', 'study_main']
+__all__ = ['TIME_MIN', 'ARRAY_PARALLELISM', 'READS', 'study_parser', 'ignored_options', 'select_runs', 'study_main']
 
 # %% ../../nbs/92_study_cli.ipynb #b5b7f81e
 def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
@@ -58,22 +58,51 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
                       'on this CPU and print the hours they would train, one run per line, the total on stderr (with '
                       '--parallel and --threads as the local executor would run them)')
     g = ap.add_argument_group('executors')
-    g.add_argument('--parallel', type=int, help='local: runs at once (default: one per GPU, else 2)')
-    g.add_argument('--threads', type=int, help='CPU threads per run (default: the CPUs this process may use / parallel; Slurm: --cpus)')
+    g.add_argument('--parallel', type=int, help='local and --estimate: runs at once (default: one per GPU, else 2)')
+    g.add_argument('--threads', type=int, help='local, Slurm and --estimate: CPU threads per run (default: the CPUs this '
+                   'process may use / parallel; Slurm: --cpus)')
     g.add_argument('--gpus-per-node', type=int, dest='gpus', help='GPUs per run (default: 1 on Slurm; local: 1 if '
                    'there is a GPU, else 0); more than 1 trains with DDP under torchrun')
     g.add_argument('--partition', help='Slurm partition')
-    g.add_argument('--time', type=int, default=1440, metavar='MIN', help='time limit per run in minutes [1440]')
+    g.add_argument('--time', type=int, metavar='MIN', help=f'local and Slurm: time limit per run in minutes [{TIME_MIN}]')
     g.add_argument('--cpus', type=int, help='Slurm: CPUs per task')
     g.add_argument('--mem', type=int, metavar='GB', help='Slurm: memory per node in GB')
-    g.add_argument('--array-parallelism', type=int, default=64, help='Slurm: array tasks running at once [64]')
+    g.add_argument('--array-parallelism', type=int, help=f'Slurm: array tasks running at once [{ARRAY_PARALLELISM}]')
     g.add_argument('--slurm-option', action='append', default=[], metavar='KEY=VALUE',
                    help='any other sbatch option, e.g. account=proj1, qos=long (repeatable)')
     g.add_argument('--train-option', action='append', default=[], choices=['sync_bn'],
-                   help='DDP runs: sync_bn synchronises BatchNorm over the GPUs')
+                   help='local and Slurm DDP runs: sync_bn synchronises BatchNorm over the GPUs')
     g.add_argument('--no-wait', action='store_true', help='Slurm: submit and return (default: wait for the runs)')
     g.add_argument('--jobs-dir', help='folder of submitit logs and of --curves\' curves.png [<results>/jobs/NAME]')
     return ap
+
+
+TIME_MIN, ARRAY_PARALLELISM = 1440, 64      # the defaults of --time and --array-parallelism
+
+# which executor options each mode reads (`dest` names); any other given is refused by an executor, noted by the rest
+READS = {'slurm': {'threads', 'gpus', 'time', 'partition', 'cpus', 'mem', 'array_parallelism', 'slurm_option',
+                   'train_option', 'no_wait', 'jobs_dir'},
+         'local': {'parallel', 'threads', 'gpus', 'time', 'train_option', 'jobs_dir'},
+         'inline': set(), 'estimate': {'parallel', 'threads', 'gpus'}, 'curves': {'jobs_dir'}, 'list': set(),
+         'collect': set()}
+
+
+def _dest_flag(dest: str) -> str:
+    "The option whose `dest` is `dest`."
+    return {'gpus': '--gpus-per-node'}.get(dest, '--' + dest.replace('_', '-'))
+
+
+def ignored_options(a) -> tuple[str, list[str]]:
+    "The mode of parsed `mti_nb_study` arguments `a` ('local', 'list', ...) and the executor options given that it would ignore, each with the modes that read it ('--mem (for --executor slurm)')."
+    if a.curves is not None:
+        mode = 'curves'
+    else:                                       # (one of them: the parser's group is mutually exclusive, required)
+        mode = a.executor or next(m for m in ('list', 'collect', 'estimate') if getattr(a, m))
+    given = [d for d in sorted(set().union(*READS.values())) if getattr(a, d) not in (None, [])
+             and getattr(a, d) is not False]      # (0 is a value given: --gpus-per-node 0)
+    name = lambda m: f'--executor {m}' if m in EXECUTORS else f'--{m}'
+    return mode, [f'{_dest_flag(d)} (for ' + ' or '.join(name(m) for m, r in READS.items() if d in r) + ')'
+                  for d in given if d not in READS[mode]]
 
 
 def select_runs(plan: GridPlan, patterns: Sequence[str]) -> GridPlan:
@@ -183,6 +212,12 @@ def _dispatch(a, params: dict, prog: str) -> int:
                        ('mem', a.mem, 1), ('array-parallelism', a.array_parallelism, 1), ('gpus-per-node', a.gpus, 0)):
         if v is not None and v < lo:
             return fail(prog, f'--{opt} {v}: expected at least {lo}')
+    mode, ignored = ignored_options(a)           # an option that would do nothing: refused where it would mislead a
+    if ignored and mode in EXECUTORS:            # run (--mem with the local executor), noted where only read
+        return fail(prog, f'--executor {mode} would ignore ' + ', '.join(ignored) + ': drop '
+                    + ('it' if len(ignored) == 1 else 'them'))
+    if ignored:
+        print(f'{prog}: note: --{mode} ignores ' + ', '.join(ignored), file=sys.stderr)
     if a.threads and a.executor != 'slurm' and a.threads > (cpus := usable_cpus()):   # here: more threads than CPUs
         return fail(prog, f'--threads {a.threads}: this process may use {cpus} CPUs (more threads than CPUs '
                           f'make a run slower, not faster)')
@@ -243,8 +278,8 @@ def _dispatch(a, params: dict, prog: str) -> int:
               f'(papermill nbs/{a.name}.ipynb ... -p out_dir DIR -p reuse {plan.study.out_dir})', file=sys.stderr)
     stopped = None
     try:
-        res = run_grid(plan, a.executor, parallel=a.parallel, threads=a.threads, gpus_per_job=a.gpus, time_min=a.time,
-                       cpus=a.cpus, mem_gb=a.mem, partition=a.partition, array_parallelism=a.array_parallelism,
+        res = run_grid(plan, a.executor, parallel=a.parallel, threads=a.threads, gpus_per_job=a.gpus, time_min=a.time or TIME_MIN,
+                       cpus=a.cpus, mem_gb=a.mem, partition=a.partition, array_parallelism=a.array_parallelism or ARRAY_PARALLELISM,
                        slurm_extra=extra, jobs_dir=a.jobs_dir, wait=not a.no_wait, train_options=a.train_option)
     except (ValueError, RefusedRun) as e:      # RefusedRun: a run this machine would refuse
         return fail(prog, e)
