@@ -16,14 +16,14 @@ import sys
 import tempfile
 import typing
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from .core import STAND_IN
 
 # %% auto #0
 __all__ = ['NOT_UTF8', 'ENV_DEBUG', 'as_int', 'as_float', 'parse_hw', 'arg_type', 'parse_pretrained', 'parse_values',
-           'parse_seeds', 'as_bool', 'assigned_names', 'check_image_file', 'utf8_problem', 'path_problem',
-           'check_out_dir', 'OneLineParser', 'first_few', 'os_error_line', 'cli_parser', 'run_cli']
+           'parse_seeds', 'as_bool', 'blanks_as_none', 'assigned_names', 'check_image_file', 'utf8_problem',
+           'path_problem', 'check_out_dir', 'OneLineParser', 'first_few', 'os_error_line', 'cli_parser', 'run_cli']
 
 # %% ../nbs/03_checks.ipynb #164bc452
 def _named(name: str, msg: str) -> str:
@@ -159,6 +159,12 @@ def as_bool(value: Any, name: str = '') -> bool:
     if v in _TRUE or v in _FALSE:
         return v in _TRUE
     raise ValueError(f'{name}={value!r}: expected true or false' if name else f'{value!r} is not true or false')
+
+
+# %% ../nbs/03_checks.ipynb #ac5a0c60
+def blanks_as_none(params: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    "`params` with each blank string value of `keys` made None: '' (papermill's `-p lr ''`, a shell variable left unset) asks for the default, as None does."
+    return {k: None if k in keys and isinstance(v, str) and not v.strip() else v for k, v in params.items()}
 
 
 # %% ../nbs/03_checks.ipynb #4a6650c4

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..checks import as_float, as_int, first_few, parse_values
+from ..checks import as_float, as_int, blanks_as_none, first_few, parse_values
 from ..core import PROFILES, STUDY_DEFAULTS, check_choice, default_profile, get_profile
 from ..config import RunConfig, bf16_here
 from ..engine.experiment import has_initial_predictions, run_experiment
@@ -222,7 +222,7 @@ def _common(fn):
     "Give grid function `fn(p)` the common study parameters as keyword arguments (one signature, written once)."
     extra = {k: p.default for k, p in inspect.signature(fn).parameters.items() if k != 'p'}
     def grid(**kw):
-        merged = {**_COMMON, **extra, **kw}
+        merged = blanks_as_none({**_COMMON, **extra, **kw}, StudyParams.BLANK_IS_NONE)   # -p epochs '': its default too
         return fn({k: merged[k] for k in _COMMON}, **{k: merged[k] for k in extra})
     grid.__signature__ = inspect.Signature([inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=v)
                                             for k, v in {**extra, **_COMMON}.items()])

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..checks import (as_bool, as_float, as_int, assigned_names, parse_hw, parse_pretrained, parse_seeds,
-                           parse_values, path_problem)
+from ..checks import (as_bool, as_float, as_int, assigned_names, blanks_as_none, parse_hw, parse_pretrained,
+                           parse_seeds, parse_values, path_problem)
 from ..engine.devices import resolve_device, resolve_precision
 from ..data.datasets import dataset_root
 from ..core import (DATASETS, SETUP_FIELDS, STAND_IN, Profile, check_choice, get_profile, own_setup,
@@ -313,6 +313,13 @@ class StudyParams:
     allow_synthetic: Any = False     # the paper profile refuses the synthetic benchmark unless True
     reuse: Any = False               # True / a folder: first copy the records of the runs from results/ (or its runs/)
     train: Any = True                # False: never train here; only the records already there (an error names the missing runs)
+
+    BLANK_IS_NONE = ('profile', 'backbone', 'pretrained', 'epochs', 'batch_size', 'image_size', 'lr', 'n_train', 'seeds',
+                     'workers', 'precision')
+
+    def __post_init__(self):                # a blank value of one whose None means the profile's is None (as image_size,
+        for k, v in blanks_as_none(vars(self), self.BLANK_IS_NONE).items():   # seeds and precision always read it)
+            object.__setattr__(self, k, v)
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
