@@ -25,10 +25,11 @@ from ..engine.progress import fmt_duration
 from ..records.runs import RecordWarning, checked_records_folder, find_record, record_delta_m, records_folder
 from ..studies.grids import GRIDS, PARTIAL_ADVICE, GridPlan, bf16_hint, bf16_recorded, record_state, study_grid
 from ..studies.estimate import estimate_runs, wall_hours
-from ..studies.jobs import CPU_PARALLEL, EXECUTORS, GridStopped, default_threads, refuse_here, run_grid
+from ..studies.jobs import (ARRAY_PARALLELISM, CPU_PARALLEL, EXECUTORS, TIME_MIN, GridStopped, default_threads,
+                                 refuse_here, run_grid)
 
 # %% auto #0
-__all__ = ['TIME_MIN', 'ARRAY_PARALLELISM', 'READS', 'study_parser', 'ignored_options', 'select_runs', 'study_main']
+__all__ = ['READS', 'study_parser', 'ignored_options', 'select_runs', 'study_main']
 
 # %% ../../nbs/92_study_cli.ipynb #b5b7f81e
 def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
@@ -77,8 +78,6 @@ def study_parser(prog: str = 'mti_nb_study') -> argparse.ArgumentParser:
     return ap
 
 
-TIME_MIN, ARRAY_PARALLELISM = 1440, 64      # the defaults of --time and --array-parallelism
-
 # which executor options each mode reads (`dest` names); any other given is refused by an executor, noted by the rest
 READS = {'slurm': {'threads', 'gpus', 'time', 'partition', 'cpus', 'mem', 'array_parallelism', 'slurm_option',
                    'train_option', 'no_wait', 'jobs_dir'},
@@ -101,8 +100,11 @@ def ignored_options(a) -> tuple[str, list[str]]:
     given = [d for d in sorted(set().union(*READS.values())) if getattr(a, d) not in (None, [])
              and getattr(a, d) is not False]      # (0 is a value given: --gpus-per-node 0)
     name = lambda m: f'--executor {m}' if m in EXECUTORS else f'--{m}'
-    return mode, [f'{_dest_flag(d)} (for ' + ' or '.join(name(m) for m, r in READS.items() if d in r) + ')'
-                  for d in given if d not in READS[mode]]
+    ignored = [f'{_dest_flag(d)} (for ' + ' or '.join(name(m) for m, r in READS.items() if d in r) + ')'
+               for d in given if d not in READS[mode]]
+    if mode == 'curves' and a.curves and a.jobs_dir:      # a FILE of its own: the jobs folder's curves.png is not drawn
+        ignored.append('--jobs-dir (for --curves without FILE, and the executors)')
+    return mode, ignored
 
 
 def select_runs(plan: GridPlan, patterns: Sequence[str]) -> GridPlan:
@@ -218,7 +220,7 @@ def _dispatch(a, params: dict, prog: str) -> int:
                     + ('it' if len(ignored) == 1 else 'them'))
     if ignored:
         print(f'{prog}: note: --{mode} ignores ' + ', '.join(ignored), file=sys.stderr)
-    if a.threads and a.executor != 'slurm' and a.threads > (cpus := usable_cpus()):   # here: more threads than CPUs
+    if a.threads and mode in ('local', 'estimate') and a.threads > (cpus := usable_cpus()):  # more threads than CPUs here
         return fail(prog, f'--threads {a.threads}: this process may use {cpus} CPUs (more threads than CPUs '
                           f'make a run slower, not faster)')
     try:

@@ -35,7 +35,8 @@ from .stopping import (TORCHRUN_SHUTDOWN_S, TORCHRUN_SIGNALS, UNFINISHED, GridSt
                                      controllers_hint, passed_on)
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'CPU_PARALLEL', 'RunJob', 'JobOutcome', 'default_threads', 'refuse_here', 'run_grid']
+__all__ = ['EXECUTORS', 'CPU_PARALLEL', 'TIME_MIN', 'ARRAY_PARALLELISM', 'RunJob', 'JobOutcome', 'default_threads', 'refuse_here',
+           'run_grid']
 
 # %% ../../nbs/73_jobs.ipynb #d0e56d4a
 class RunJob:
@@ -168,6 +169,7 @@ def _gpu_slot(slot: int, gpus: int) -> dict:
 
 
 CPU_PARALLEL = 2          # runs at once by default on a machine without GPUs (the local executor, --estimate)
+TIME_MIN, ARRAY_PARALLELISM = 1440, 64     # a run's time limit in minutes (local, Slurm); Slurm array tasks at once
 
 
 def default_threads(parallel: int) -> int:
@@ -183,8 +185,8 @@ def refuse_here(configs: Sequence[RunConfig]) -> None:
 
 
 def run_grid(plan: GridPlan, executor: str = 'inline', parallel: int | None = None, threads: int | None = None,
-             gpus_per_job: int | None = None, time_min: int = 1440, cpus: int | None = None, mem_gb: int | None = None,
-             partition: str | None = None, array_parallelism: int = 64, slurm_extra: dict | None = None,
+             gpus_per_job: int | None = None, time_min: int = TIME_MIN, cpus: int | None = None, mem_gb: int | None = None,
+             partition: str | None = None, array_parallelism: int = ARRAY_PARALLELISM, slurm_extra: dict | None = None,
              jobs_dir: str | os.PathLike | None = None, wait: bool = True, train_options: Sequence[str] = (),
              force: bool = False, poll_s: float = 1.0) -> list[JobOutcome]:
     "Run the runs of `plan` that have no record (`force`: all) with `executor`; one `JobOutcome` per unique run."

@@ -333,7 +333,7 @@ class StudyParams:
     @classmethod
     def command(cls, notebook: str, params: Mapping[str, Any], **change) -> str:
         "The papermill command that runs `nbs/<notebook>.ipynb` with `params` (and `change`): `-p` for each value not the default."
-        p, dflt = {**params, **change}, cls.defaults()
+        p, dflt = blanks_as_none({**params, **change}, cls.BLANK_IS_NONE), cls.defaults()   # -p lr '': as left out
         flags = [f'-p {k} {shlex.quote(str(v))}' for k, v in p.items() if v is not None and v != dflt.get(k)]
         return ' '.join([f'papermill nbs/{notebook}.ipynb out.ipynb', *flags])
 
@@ -361,9 +361,9 @@ class StudyParams:
 
 def study_setup(name: str, *, datasets: Sequence[str] = DATASETS, progress: bool = True, **params) -> Study:
     "Validate a study's parameters (`StudyParams` fields, then `RunConfig` fields) and build its `Study`."
-    prof = get_profile(params.get('profile'))
     check_parameters()                      # a misspelt papermill parameter is an error, not a warning
-    p = StudyParams(**{k: v for k, v in params.items() if k in StudyParams.names()})
+    p = StudyParams(**{k: v for k, v in params.items() if k in StudyParams.names()})   # (a blank one made None)
+    prof = get_profile(p.profile)
     overrides = {k: v for k, v in params.items() if k not in StudyParams.names()}
     unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(RunConfig)})
     if unknown:
